@@ -1,0 +1,128 @@
+"""`quizgen parse` and `quizgen bank ...`: notes -> bank, and looking at a bank."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from quizgen.errors import UsageError
+from quizgen.ui.console import command_group, info, out, warn, write_data
+
+bank_app = command_group(help="Look at a question bank: statistics and questions.")
+
+
+def parse_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Notes file (Markdown Q&A, UTF-8/UTF-16/GB18030).", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the bank here (atomic) instead of stdout.")
+    ] = None,
+    dedup: Annotated[bool, typer.Option("--dedup", help="Leave near-duplicate questions out.")] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Force the input encoding (e.g. gbk); default: detect.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output format: yaml or json.")] = "yaml",
+    layout: Annotated[
+        str, typer.Option("--layout", help="Notes layout; 'auto' detects it. See README for the layouts.")
+    ] = "auto",
+    title: Annotated[str | None, typer.Option("--title", help="Bank title (default: the file name).")] = None,
+) -> None:
+    """Parse Chinese Q&A notes into a question bank (YAML or JSON)."""
+    from quizgen import bank as bank_mod
+    from quizgen.parse import parse_file
+
+    if fmt not in ("yaml", "json"):
+        raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
+    result = parse_file(file, encoding=encoding, layout=layout, title=title, dedup=dedup)
+    for w in result.warnings:
+        warn(str(w))
+    b = result.bank
+    if output is None:
+        write_data(bank_mod.dumps(b, fmt))
+    else:
+        bank_mod.save(b, output, fmt)
+    dups = sum(1 for q in b.questions if q.duplicate_of)
+    info(
+        f"Parsed {len(b.questions)} questions ({dups} near-duplicates"
+        f"{', left out' if dedup else ''}) from {file} [layout: {result.layout}]"
+        + (f" -> {output}" if output else "")
+    )
+
+
+def bank_stats(bank) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    kinds: Counter[str] = Counter()
+    items = 0
+    for q in bank.questions:
+        for s in q.sections:
+            kinds[s.kind.value] += 1
+            items += len(s.items)
+    return {
+        "title": bank.title,
+        "questions": len(bank.questions),
+        "unique": len(bank.unique()),
+        "duplicates": sum(1 for q in bank.questions if q.duplicate_of),
+        "without_answer": sum(1 for q in bank.questions if not q.has_answer),
+        "sections": sum(kinds.values()),
+        "sections_by_kind": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "list_items": items,
+        "aliases": sum(len(q.aliases) for q in bank.questions),
+    }
+
+
+@bank_app.command("stats")
+def stats_cmd(
+    bank_path: Annotated[Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts: questions, duplicates, questions without answer, sections by kind, list items."""
+    from quizgen.bank import load
+
+    st = bank_stats(load(bank_path))
+    if as_json:
+        write_data(json.dumps(st, ensure_ascii=False, indent=2) + "\n")
+        return
+    t = Table(title=Text(f"Bank: {st['title']}"), show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    for label, key in [
+        ("questions", "questions"),
+        ("unique", "unique"),
+        ("near-duplicates", "duplicates"),
+        ("without answer", "without_answer"),
+        ("sections", "sections"),
+        ("list items", "list_items"),
+        ("alias groups", "aliases"),
+    ]:
+        t.add_row(label, str(st[key]))
+    for kind, n in st["sections_by_kind"].items():
+        t.add_row(Text(f"  {kind}"), str(n))
+    out().print(t)
+
+
+@bank_app.command("show")
+def show_cmd(
+    bank_path: Annotated[Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)],
+    ref: Annotated[
+        str | None, typer.Argument(metavar="[ID|NUMBER]", help="One question; omit to list them all.", show_default=False)
+    ] = None,
+) -> None:
+    """Show the bank's questions, or one question in full."""
+    from quizgen.bank import load
+    from quizgen.ui.render import render_question, render_question_list
+
+    b = load(bank_path)
+    if ref is None:
+        out().print(render_question_list(b))
+        return
+    q = b.get(ref)
+    if q is None:
+        raise UsageError(
+            f"no question {ref!r} in {bank_path}",
+            hint=f"give a number 1-{len(b.questions)} or an id; `quizgen bank show {bank_path}` lists them",
+        )
+    out().print(render_question(q, b))
