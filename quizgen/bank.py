@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from quizgen.text import content_hash, normalize
 SCHEMA_VERSION = 1
 
 
-class SectionKind(str, Enum):
+class SectionKind(StrEnum):
     ANSWER = "answer"
     EXAMPLE = "example"
     EXPLANATION = "explanation"
@@ -37,6 +39,7 @@ class SectionKind(str, Enum):
     STEPS = "steps"
     FEATURE = "feature"
     NOTE = "note"
+    OPTIONS = "options"  # a choice question's options: items with the letter as term (A, B, ...)
     OTHER = "other"
 
 
@@ -78,6 +81,7 @@ LABEL_KINDS: dict[str, SectionKind] = {
     "注意": SectionKind.NOTE,
     "注意事项": SectionKind.NOTE,
     "备注": SectionKind.NOTE,
+    "选项": SectionKind.OPTIONS,
 }
 
 
@@ -87,7 +91,9 @@ def kind_for_label(label: str) -> SectionKind:
 
 @dataclass(frozen=True)
 class ListItem:
-    """One entry of a numbered or bulleted list: ``1. **特征提取：** 使用卷积层…``."""
+    """One entry of a numbered or bulleted list: ``1. **特征提取：** 使用卷积层…``.
+
+    In an OPTIONS section the term is the option's letter (``A``) and the text the option."""
 
     term: str | None
     text: str
@@ -106,7 +112,10 @@ class Section:
     def full_text(self) -> str:
         parts = [self.lead]
         for i, it in enumerate(self.items, 1):
-            parts.append(f"{i}. {it.term}：{it.text}" if it.term else f"{i}. {it.text}")
+            if self.kind is SectionKind.OPTIONS:
+                parts.append(f"{it.term}. {it.text}" if it.term else it.text)
+            else:
+                parts.append(f"{i}. {it.term}：{it.text}" if it.term else f"{i}. {it.text}")
         parts.append(self.text)
         return "\n".join(p for p in parts if p)
 
@@ -117,6 +126,9 @@ class Grading:
 
     required: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
+
+
+_LETTERS_ANSWER_RE = re.compile(r"^\s*[A-Z](?:\s*[,，、/]?\s*[A-Z])*\s*$")
 
 
 @dataclass(frozen=True)
@@ -133,8 +145,11 @@ class Question:
     duplicate_of: str | None = None
     line: int = 0
     group: str | None = None  # the `## 一、…` heading the question sits under, if any
-    flags: tuple[str, ...] = ()  # e.g. "no_answer"
+    flags: tuple[str, ...] = ()  # "no_answer", "answer_unmarked"
     grading: Grading | None = None
+    # The number as written in the notes when it is not simply `number`: "Q1.1.1" in an
+    # FAQ, "3" for the third question under a second `## 二、` group.
+    ref: str | None = None
 
     @property
     def has_answer(self) -> bool:
@@ -144,6 +159,19 @@ class Question:
     def stem(self) -> str:
         """What to ask: the 题目 if written, else the heading."""
         return self.prompt or self.title
+
+    @property
+    def options(self) -> tuple[ListItem, ...]:
+        """A choice question's options (term = letter), else ()."""
+        s = self.section(SectionKind.OPTIONS)
+        return s.items if s else ()
+
+    @property
+    def correct_options(self) -> tuple[str, ...]:
+        """The letters of a choice question's right options (its answer is ``D`` or ``A, C``)."""
+        if not self.options or not _LETTERS_ANSWER_RE.match(self.answer):
+            return ()
+        return tuple(re.findall(r"[A-Z]", self.answer))
 
     def names(self) -> set[str]:
         """Every alias name of this question, for matching."""
@@ -176,7 +204,7 @@ class Bank:
     def __post_init__(self) -> None:
         self._index.clear()
         for q in self.questions:
-            self._index[q.id] = q
+            self._index.setdefault(q.id, q)
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)
@@ -189,13 +217,18 @@ class Bank:
         return tuple(q for q in self.questions if q.duplicate_of is None)
 
     def get(self, ref: str | int) -> Question | None:
-        """Look a question up by id, by number, or by a unique id prefix."""
+        """Look a question up by id, by number, by its written number (``Q1.1.1``), or by a
+        unique id prefix of 4+ characters."""
         key = str(ref).strip()
         if key in self._index:
             return self._index[key]
         if key.isdigit():
             n = int(key)
             return next((q for q in self.questions if q.number == n), None)
+        folded = key.casefold()
+        by_ref = [q for q in self.questions if q.ref is not None and q.ref.casefold() == folded]
+        if by_ref:
+            return next((q for q in by_ref if q.duplicate_of is None), by_ref[0])
         matches = [q for q in self.questions if q.id.startswith(key)] if len(key) >= 4 else []
         return matches[0] if len(matches) == 1 else None
 
@@ -235,10 +268,12 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         "duplicate_of": q.duplicate_of,
         "line": q.line,
     }
-    if q.group:
+    if q.ref is not None:
+        d["ref"] = q.ref
+    if q.group is not None:
         d["group"] = q.group
     if q.flags:
-        d["flags"] = list(q.flags)
+        d["flags"] = _Flow(q.flags)
     if q.grading:
         d["grading"] = {"required": list(q.grading.required), "forbidden": list(q.grading.forbidden)}
     return d
@@ -256,30 +291,68 @@ def bank_to_dict(bank: Bank) -> dict[str, Any]:
     return d
 
 
+_TOP_KEYS = ("schema_version", "title", "source", "questions")
+_SOURCE_KEYS = ("file", "sha256", "layout")
+_QUESTION_KEYS = (
+    "id",
+    "number",
+    "title",
+    "prompt",
+    "answer",
+    "sections",
+    "aliases",
+    "duplicate_of",
+    "line",
+    "ref",
+    "group",
+    "flags",
+    "grading",
+)
+_SECTION_KEYS = ("label", "kind", "lead", "items", "text")
+_ITEM_KEYS = ("term", "text")
+_GRADING_KEYS = ("required", "forbidden")
+
+
 class _V:
     """Validation helpers that know the path of the value they look at."""
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, text: str | None = None) -> None:
         self.where = where
+        self.text = text
 
     def fail(self, path: str, msg: str) -> BankError:
+        where = self.where
+        line = _line_of(self.text, path) if self.text is not None else None
+        if line is not None:
+            where = f"{where}:{line}"
         return BankError(
-            f"{path}: {msg}", where=self.where, hint="fix that field in the bank file, or re-create it with `quizgen parse`"
+            f"{path}: {msg}",
+            where=where,
+            hint="fix that field in the bank file, or re-create it with `quizgen parse`",
         )
 
-    def mapping(self, v: Any, path: str) -> Mapping[str, Any]:
+    def mapping(self, v: Any, path: str, keys: tuple[str, ...]) -> Mapping[str, Any]:
         if not isinstance(v, Mapping):
-            raise self.fail(path, f"expected a mapping, got {type(v).__name__}")
+            raise self.fail(path, f"expected a mapping, got {_type_name(v)}")
+        for k in v:
+            if k not in keys:
+                sub = f"{path}.{k}" if path != "(top level)" else str(k)
+                raise self.fail(sub, f"unknown field {k!r}; expected one of {', '.join(keys)}")
         return v
 
-    def str_(self, d: Mapping[str, Any], key: str, path: str, *, required: bool = False, default: str = "") -> str:
+    def sub(self, path: str, key: str) -> str:
+        return key if path == "(top level)" else f"{path}.{key}"
+
+    def str_(
+        self, d: Mapping[str, Any], key: str, path: str, *, required: bool = False, default: str = ""
+    ) -> str:
         if key not in d or d[key] is None:
             if required:
-                raise self.fail(f"{path}.{key}", "is required")
+                raise self.fail(self.sub(path, key), "is required")
             return default
         v = d[key]
         if isinstance(v, bool) or not isinstance(v, str | int | float):
-            raise self.fail(f"{path}.{key}", f"expected text, got {type(v).__name__}")
+            raise self.fail(self.sub(path, key), f"expected text, got {_type_name(v)}")
         return str(v)
 
     def opt_str(self, d: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -287,31 +360,89 @@ class _V:
             return None
         return self.str_(d, key, path)
 
-    def int_(self, d: Mapping[str, Any], key: str, path: str, *, required: bool = False, default: int = 0) -> int:
+    def int_(
+        self,
+        d: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        default: int = 0,
+        minimum: int = 0,
+    ) -> int:
         v = d.get(key)
         if v is None:
             if required:
-                raise self.fail(f"{path}.{key}", "is required")
+                raise self.fail(self.sub(path, key), "is required")
             return default
         if isinstance(v, bool) or not isinstance(v, int):
-            raise self.fail(f"{path}.{key}", f"expected an integer, got {v!r}")
+            raise self.fail(self.sub(path, key), f"expected an integer, got {v!r}")
+        if v < minimum:
+            raise self.fail(self.sub(path, key), f"expected an integer >= {minimum}, got {v}")
         return v
 
-    def list_(self, d: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    def list_(self, d: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> list[Any]:
         v = d.get(key)
         if v is None:
+            if required and key not in d:
+                raise self.fail(self.sub(path, key), "is required (use [] for none)")
             return []
         if not isinstance(v, list):
-            raise self.fail(f"{path}.{key}", f"expected a list, got {type(v).__name__}")
+            raise self.fail(self.sub(path, key), f"expected a list, got {_type_name(v)}")
         return v
 
     def str_list(self, d: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
         out = []
         for i, v in enumerate(self.list_(d, key, path)):
             if not isinstance(v, str | int | float) or isinstance(v, bool):
-                raise self.fail(f"{path}.{key}[{i}]", f"expected text, got {type(v).__name__}")
+                raise self.fail(f"{self.sub(path, key)}[{i}]", f"expected text, got {_type_name(v)}")
             out.append(str(v))
         return tuple(out)
+
+
+def _type_name(v: Any) -> str:
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, Mapping):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, bool):
+        return "true/false"
+    return type(v).__name__
+
+
+_PATH_TOKEN_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _line_of(text: str | None, path: str) -> int | None:
+    """1-based line of the YAML node at `path` (``questions[3].sections[0].kind``), or None.
+
+    Only used to point at an error, so it composes the YAML again (no objects are built)."""
+    if not text or path.startswith("("):
+        return None
+    try:
+        node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for name, index in _PATH_TOKEN_RE.findall(path):
+        if node is None:
+            break
+        if name and isinstance(node, yaml.MappingNode):
+            found = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == name:
+                    line = k.start_mark.line + 1
+                    found = v
+                    break
+            node = found
+        elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 def _alias_groups(v: _V, qd: Mapping[str, Any], p: str) -> tuple[tuple[str, ...], ...]:
@@ -320,20 +451,50 @@ def _alias_groups(v: _V, qd: Mapping[str, Any], p: str) -> tuple[tuple[str, ...]
         if isinstance(g, str):
             # hand-written "卷积神经网络 = CNN" is accepted too
             names = tuple(x.strip() for x in g.replace("|", "=").split("=") if x.strip())
-        elif isinstance(g, list) and all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in g):
+        elif isinstance(g, list) and all(
+            isinstance(x, str | int | float) and not isinstance(x, bool) for x in g
+        ):
             names = tuple(str(x) for x in g)
         else:
             raise v.fail(f"{p}.aliases[{i}]", "expected a list of names such as [卷积神经网络, CNN]")
         if len(names) < 2:
-            raise v.fail(f"{p}.aliases[{i}]", "an alias group needs at least two names, e.g. [卷积神经网络, CNN]")
+            raise v.fail(
+                f"{p}.aliases[{i}]", "an alias group needs at least two names, e.g. [卷积神经网络, CNN]"
+            )
         groups.append(names)
     return tuple(groups)
 
 
-def bank_from_dict(data: Any, where: str = "<bank>") -> Bank:
-    v = _V(where)
-    root = v.mapping(data, "(top level)")
-    version = v.int_(root, "schema_version", "(top level)", default=SCHEMA_VERSION)
+def _section_from_dict(v: _V, raw: Any, sp: str) -> Section:
+    sd = v.mapping(raw, sp, _SECTION_KEYS)
+    kind_raw = v.str_(sd, "kind", sp, default="other")
+    try:
+        kind = SectionKind(kind_raw)
+    except ValueError:
+        raise v.fail(
+            f"{sp}.kind",
+            f"unknown kind {kind_raw!r}; expected one of {', '.join(k.value for k in SectionKind)}",
+        ) from None
+    items = []
+    for ii, ri in enumerate(v.list_(sd, "items", sp)):
+        ip = f"{sp}.items[{ii}]"
+        idd = v.mapping(ri, ip, _ITEM_KEYS)
+        items.append(ListItem(term=v.opt_str(idd, "term", ip), text=v.str_(idd, "text", ip)))
+    return Section(
+        label=v.str_(sd, "label", sp, required=True),
+        kind=kind,
+        lead=v.str_(sd, "lead", sp),
+        items=tuple(items),
+        text=v.str_(sd, "text", sp),
+    )
+
+
+def bank_from_dict(data: Any, where: str = "<bank>", *, text: str | None = None) -> Bank:
+    """Build a bank from its dict form, checking every field; errors name the field's path
+    (and, given the YAML `text`, its line)."""
+    v = _V(where, text)
+    root = v.mapping(data, "(top level)", _TOP_KEYS)
+    version = v.int_(root, "schema_version", "(top level)", default=SCHEMA_VERSION, minimum=1)
     if version > SCHEMA_VERSION:
         raise BankError(
             f"schema_version {version} is newer than this quizgen understands ({SCHEMA_VERSION})",
@@ -342,70 +503,63 @@ def bank_from_dict(data: Any, where: str = "<bank>") -> Bank:
         )
     source = None
     if root.get("source") is not None:
-        s = v.mapping(root["source"], "source")
+        s = v.mapping(root["source"], "source", _SOURCE_KEYS)
         source = Source(
-            file=v.str_(s, "file", "source"), sha256=v.str_(s, "sha256", "source"), layout=v.str_(s, "layout", "source")
+            file=v.str_(s, "file", "source"),
+            sha256=v.str_(s, "sha256", "source"),
+            layout=v.str_(s, "layout", "source"),
         )
     questions: list[Question] = []
     seen_ids: dict[str, str] = {}
-    for qi, raw in enumerate(v.list_(root, "questions", "(top level)")):
+    seen_numbers: dict[int, str] = {}
+    for qi, raw in enumerate(v.list_(root, "questions", "(top level)", required=True)):
         p = f"questions[{qi}]"
-        qd = v.mapping(raw, p)
-        sections = []
-        for si, rs in enumerate(v.list_(qd, "sections", p)):
-            sp = f"{p}.sections[{si}]"
-            sd = v.mapping(rs, sp)
-            kind_raw = v.str_(sd, "kind", sp, default="other")
-            try:
-                kind = SectionKind(kind_raw)
-            except ValueError:
-                raise v.fail(
-                    f"{sp}.kind", f"unknown kind {kind_raw!r}; expected one of {', '.join(k.value for k in SectionKind)}"
-                ) from None
-            items = []
-            for ii, ri in enumerate(v.list_(sd, "items", sp)):
-                ip = f"{sp}.items[{ii}]"
-                idd = v.mapping(ri, ip)
-                items.append(ListItem(term=v.opt_str(idd, "term", ip), text=v.str_(idd, "text", ip)))
-            sections.append(
-                Section(
-                    label=v.str_(sd, "label", sp, required=True),
-                    kind=kind,
-                    lead=v.str_(sd, "lead", sp),
-                    items=tuple(items),
-                    text=v.str_(sd, "text", sp),
-                )
-            )
+        qd = v.mapping(raw, p, _QUESTION_KEYS)
+        sections = tuple(
+            _section_from_dict(v, rs, f"{p}.sections[{si}]")
+            for si, rs in enumerate(v.list_(qd, "sections", p))
+        )
         grading = None
         if qd.get("grading") is not None:
-            gd = v.mapping(qd["grading"], f"{p}.grading")
+            gd = v.mapping(qd["grading"], f"{p}.grading", _GRADING_KEYS)
             grading = Grading(
                 required=v.str_list(gd, "required", f"{p}.grading"),
                 forbidden=v.str_list(gd, "forbidden", f"{p}.grading"),
             )
         title = v.str_(qd, "title", p, required=True)
+        if not title.strip():
+            raise v.fail(f"{p}.title", "is empty")
         qid = v.str_(qd, "id", p) or question_id(title)
         if qid in seen_ids:
             raise v.fail(f"{p}.id", f"duplicate id {qid!r} (also at {seen_ids[qid]})")
         seen_ids[qid] = p
+        number = v.int_(qd, "number", p, default=qi + 1, minimum=1)
+        if number in seen_numbers:
+            raise v.fail(f"{p}.number", f"duplicate number {number} (also at {seen_numbers[number]})")
+        seen_numbers[number] = p
         questions.append(
             Question(
                 id=qid,
-                number=v.int_(qd, "number", p, default=qi + 1),
+                number=number,
                 title=title,
                 prompt=v.str_(qd, "prompt", p),
                 answer=v.str_(qd, "answer", p),
-                sections=tuple(sections),
+                sections=sections,
                 aliases=_alias_groups(v, qd, p),
                 duplicate_of=v.opt_str(qd, "duplicate_of", p),
                 line=v.int_(qd, "line", p),
                 group=v.opt_str(qd, "group", p),
                 flags=v.str_list(qd, "flags", p),
                 grading=grading,
+                ref=v.opt_str(qd, "ref", p),
             )
         )
     for qi, q in enumerate(questions):
-        if q.duplicate_of is not None and q.duplicate_of not in seen_ids:
+        if q.duplicate_of is None:
+            continue
+        if q.duplicate_of == q.id:
+            raise v.fail(f"questions[{qi}].duplicate_of", "a question cannot be a duplicate of itself")
+        if q.duplicate_of not in seen_ids:
             raise v.fail(f"questions[{qi}].duplicate_of", f"refers to unknown id {q.duplicate_of!r}")
     return Bank(
         title=v.str_(root, "title", "(top level)"),
@@ -418,11 +572,14 @@ def bank_from_dict(data: Any, where: str = "<bank>") -> Bank:
 # ---------------------------------------------------------------------------- YAML / JSON
 
 
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
 
-class _Flow(list):  # type: ignore[type-arg]
+class _Flow(list[Any]):
     """A short list written inline: ``[卷积神经网络, CNN]``."""
 
 
@@ -433,8 +590,16 @@ def _flow_representer(dumper: yaml.SafeDumper, data: _Flow) -> yaml.SequenceNode
 _Dumper.add_representer(_Flow, _flow_representer)
 
 
+# Characters a YAML reader turns into something else (line breaks it normalises, a BOM,
+# controls it refuses): text holding them is written double-quoted, where they are escaped.
+_YAML_UNSAFE_RE = re.compile("[\r\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _str_representer(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
+    if _YAML_UNSAFE_RE.search(s):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", s, style='"')
     # Block scalars keep multi-line text (lists, code fences) readable and editable.
+    # (PyYAML falls back to a quoted style by itself where a block scalar cannot hold the text.)
     if "\n" in s:
         return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", s)
@@ -451,19 +616,40 @@ def dumps(bank: Bank, fmt: str = "yaml") -> str:
     d = bank_to_dict(bank)
     if fmt == "json":
         return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "yaml":
+        raise ValueError(f"unknown bank format {fmt!r} (yaml or json)")
     return dumps_yaml(d)
 
 
 def loads(text: str, where: str = "<bank>") -> Bank:
+    """A bank from YAML or JSON. YAML is read with the safe loader only (`yaml.safe_load`,
+    or libyaml's CSafeLoader: the same safe constructors): no tag runs code."""
+    if not text.strip():
+        raise BankError(
+            "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
+        )
+    if text.lstrip().startswith("{"):
+        # JSON (`--format json`) is read as JSON: the YAML reader refuses some characters
+        # that JSON carries unescaped (U+007F-U+009F).
+        try:
+            return bank_from_dict(json.loads(text), where)
+        except json.JSONDecodeError as e:
+            raise BankError(
+                f"not valid JSON: {e.msg}", where=f"{where}:{e.lineno}", hint="fix the JSON syntax"
+            ) from None
     try:
-        data = yaml.safe_load(text)
+        # = yaml.safe_load, with libyaml's parser when installed (10x faster on big banks)
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         loc = f"{where}:{mark.line + 1}" if mark is not None else where
-        raise BankError(f"not valid YAML: {getattr(e, 'problem', e)}", where=loc, hint="fix the YAML syntax") from None
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise BankError(f"not valid YAML: {problem}", where=loc, hint="fix the YAML syntax") from None
     if data is None:
-        raise BankError("the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`")
-    return bank_from_dict(data, where)
+        raise BankError(
+            "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
+        )
+    return bank_from_dict(data, where, text=text)
 
 
 def read_text_file(path: Path) -> str:
@@ -478,8 +664,11 @@ def read_text_file(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
         raise InputError(
-            f"not UTF-8 (undecodable byte at offset {e.start})", where=str(path), hint="save the file as UTF-8"
+            f"not UTF-8 (undecodable byte 0x{raw[e.start]:02x} at byte offset {e.start}, line {line})",
+            where=str(path),
+            hint="save the file as UTF-8",
         ) from None
 
 
@@ -488,32 +677,29 @@ def load(path: str | Path) -> Bank:
     return loads(read_text_file(p), str(p))
 
 
-def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Write via a temp file in the same folder and rename, so a crash never leaves half a file."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+def _new_file_mode(p: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 & ~umask
+    (mkstemp alone would leave 0600)."""
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        return stat.S_IMODE(p.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and rename, so a crash never leaves half a file."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
+    mode = _new_file_mode(p)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):
@@ -521,7 +707,21 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
+    """`atomic_write_bytes` for text (``\\n`` line ends as given)."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
 def save(bank: Bank, path: str | Path, fmt: str | None = None) -> None:
+    """Write the bank atomically; YAML unless `fmt` is json or the file name ends in .json."""
     p = Path(path)
     fmt = fmt or ("json" if p.suffix.lower() == ".json" else "yaml")
-    atomic_write_text(p, dumps(bank, fmt))
+    text = dumps(bank, fmt)
+    try:
+        atomic_write_text(p, text)
+    except OSError as e:
+        raise BankError(
+            f"cannot write: {e.strerror or e}",
+            where=str(p),
+            hint="check that the folder exists and is writable",
+        ) from None

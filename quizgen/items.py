@@ -119,7 +119,9 @@ def item_from_dict(d: Any, where: str = "<items>", path: str = "item") -> Item:
         typ = ItemType(d["type"])
     except ValueError:
         raise _fail(
-            where, f"{path}.type", f"unknown type {d['type']!r}; expected one of {', '.join(t.value for t in ItemType)}"
+            where,
+            f"{path}.type",
+            f"unknown type {d['type']!r}; expected one of {', '.join(t.value for t in ItemType)}",
         ) from None
     src = None
     if d.get("source") is not None:
@@ -148,7 +150,11 @@ def item_from_dict(d: Any, where: str = "<items>", path: str = "item") -> Item:
     if typ in (ItemType.CHOICE, ItemType.MULTI, ItemType.ORDER, ItemType.MATCH):
         for a in item.answer:
             if len(a) != 1 or a not in LETTERS[: len(item.options)]:
-                raise _fail(where, f"{path}.answer", f"{a!r} is not the letter of one of the {len(item.options)} options")
+                raise _fail(
+                    where,
+                    f"{path}.answer",
+                    f"{a!r} is not the letter of one of the {len(item.options)} options",
+                )
     return item
 
 
@@ -168,10 +174,7 @@ def loads_items(text: str, where: str = "<items>") -> list[Item]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         raise ItemsError(f"not valid YAML/JSON: {e}", where=where) from None
-    if isinstance(data, Mapping):
-        raw = data.get("items")
-    else:
-        raw = data
+    raw = data.get("items") if isinstance(data, Mapping) else data
     if not isinstance(raw, list):
         raise _fail(where, "items", "expected a list of items")
     return [item_from_dict(x, where, f"items[{i}]") for i, x in enumerate(raw)]

@@ -15,3 +15,19 @@ $QG bank stats "$OUT/deep_learning.yaml"
 echo
 echo "== quizgen bank show (question 1)"
 $QG bank show "$OUT/deep_learning.yaml" 1
+echo
+echo "== quizgen quiz (answers piped in, one per line; progress kept in \$OUT/home)"
+rm -f "$OUT"/home/progress.sqlite3*
+printf 'A\n神经网络\nh\n对\nRNN\n' |
+  QUIZGEN_HOME="$OUT/home" $QG quiz "$OUT/deep_learning.yaml" -n 4 --types choice,tf,fill --seed 7 --embedder none
+echo
+echo "== quizgen stats"
+QUIZGEN_HOME="$OUT/home" $QG stats "$OUT/deep_learning.yaml" --top 3
+echo
+echo "== quizgen export (an HTML paper with its answer key, and a Moodle XML file)"
+$QG export "$OUT/deep_learning.yaml" -o "$OUT/paper.html" --answer-key -n 20 --seed 7
+$QG export "$OUT/deep_learning.yaml" -o "$OUT/quiz.moodle.xml" -f moodle -n 20 --seed 7
+echo
+echo "== quizgen generate (20 items, seed 7, with the report)"
+$QG generate "$OUT/deep_learning.yaml" -n 20 --seed 7 -o "$OUT/items.yaml" --report
+head -n 24 "$OUT/items.yaml"

@@ -1,26 +1,39 @@
-"""`quizgen parse` and `quizgen bank ...`: notes -> bank, and looking at a bank."""
+"""`quizgen parse` and `quizgen bank ...`: notes -> bank, and looking at a bank.
+
+rich's table module and the parser are imported inside the commands so that
+`quizgen --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from quizgen.errors import UsageError
 from quizgen.ui.console import command_group, info, out, warn, write_data
 
+if TYPE_CHECKING:
+    from quizgen.bank import Bank
+
 bank_app = command_group(help="Look at a question bank: statistics and questions.")
+
+FORMATS = ("yaml", "json")
 
 
 def parse_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Notes file (Markdown Q&A, UTF-8/UTF-16/GB18030).", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Notes file (Markdown Q&A; UTF-8, UTF-16 or GB18030).", show_default=False
+        ),
+    ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the bank here (atomic) instead of stdout.")
+        Path | None,
+        typer.Option("-o", "--output", help="Write the bank to this file (atomically) instead of stdout."),
     ] = None,
     dedup: Annotated[bool, typer.Option("--dedup", help="Leave near-duplicate questions out.")] = False,
     encoding: Annotated[
@@ -28,15 +41,23 @@ def parse_cmd(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="Output format: yaml or json.")] = "yaml",
     layout: Annotated[
-        str, typer.Option("--layout", help="Notes layout; 'auto' detects it. See README for the layouts.")
+        str,
+        typer.Option(
+            "--layout",
+            help="Notes layout: auto, choice, faq, labelled, qa or heading-paragraph (see README).",
+        ),
     ] = "auto",
     title: Annotated[str | None, typer.Option("--title", help="Bank title (default: the file name).")] = None,
 ) -> None:
-    """Parse Chinese Q&A notes into a question bank (YAML or JSON)."""
+    """Parse Chinese Q&A notes into a question bank (YAML or JSON).
+
+    Problems that do not stop the parse (a question without an answer, a removed control
+    character) are printed as `Warning: FILE:LINE: ...` on stderr.
+    """
     from quizgen import bank as bank_mod
     from quizgen.parse import parse_file
 
-    if fmt not in ("yaml", "json"):
+    if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
     result = parse_file(file, encoding=encoding, layout=layout, title=title, dedup=dedup)
     for w in result.warnings:
@@ -47,14 +68,21 @@ def parse_cmd(
     else:
         bank_mod.save(b, output, fmt)
     dups = sum(1 for q in b.questions if q.duplicate_of)
-    info(
-        f"Parsed {len(b.questions)} questions ({dups} near-duplicates"
-        f"{', left out' if dedup else ''}) from {file} [layout: {result.layout}]"
-        + (f" -> {output}" if output else "")
-    )
+    missing = sum(1 for q in b.questions if not q.has_answer)
+    summary = f"Parsed {len(b.questions)} questions"
+    details = [] if dedup else [f"{dups} near-duplicates"]
+    if missing:
+        details.append(f"{missing} without answer")
+    if details:
+        summary += f" ({', '.join(details)})"
+    summary += f" from {file} [layout: {result.layout}]"
+    if output is not None:
+        summary += f" -> {output}"
+    info(summary)
 
 
-def bank_stats(bank) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def bank_stats(bank: Bank) -> dict[str, Any]:
+    """The numbers `quizgen bank stats` shows (also its --json output)."""
     kinds: Counter[str] = Counter()
     items = 0
     for q in bank.questions:
@@ -76,17 +104,23 @@ def bank_stats(bank) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 @bank_app.command("stats")
 def stats_cmd(
-    bank_path: Annotated[Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)],
+    bank_path: Annotated[
+        Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Counts: questions, duplicates, questions without answer, sections by kind, list items."""
+    from rich.table import Table
+    from rich.text import Text
+
     from quizgen.bank import load
 
     st = bank_stats(load(bank_path))
     if as_json:
         write_data(json.dumps(st, ensure_ascii=False, indent=2) + "\n")
         return
-    t = Table(title=Text(f"Bank: {st['title']}"), show_header=False, box=None, pad_edge=False)
+    out().print(Text(f"Bank: {st['title']}", style="bold"))
+    t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold")
     t.add_column(justify="right")
     for label, key in [
@@ -106,9 +140,16 @@ def stats_cmd(
 
 @bank_app.command("show")
 def show_cmd(
-    bank_path: Annotated[Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)],
+    bank_path: Annotated[
+        Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON).", show_default=False)
+    ],
     ref: Annotated[
-        str | None, typer.Argument(metavar="[ID|NUMBER]", help="One question; omit to list them all.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ID|NUMBER]",
+            help="One question: its number, id (or a 4+ character id prefix) or written number (Q1.1.1).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Show the bank's questions, or one question in full."""

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from quizgen.errors import EXIT_INTERRUPTED, QuizgenError
 

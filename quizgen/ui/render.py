@@ -1,4 +1,5 @@
-"""Rich renderings of bank records. All bank text goes in as `Text`, never as markup."""
+"""Rich renderings of bank records. All bank text goes in as `Text`, never as markup,
+so ``[b]`` in a question prints as typed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizgen.bank import Bank, Question
+from quizgen.bank import Bank, Question, Section, SectionKind
+
+
+def _note(q: Question, bank: Bank) -> Text:
+    if q.duplicate_of:
+        orig = bank.get(q.duplicate_of)
+        return Text(f"duplicate of #{orig.number}" if orig else "duplicate", style="yellow")
+    if not q.has_answer:
+        return Text("no answer", style="yellow")
+    if "answer_unmarked" in q.flags:
+        return Text("answer unmarked", style="yellow")
+    return Text("")
 
 
 def render_question_list(bank: Bank) -> RenderableType:
@@ -18,43 +30,53 @@ def render_question_list(bank: Bank) -> RenderableType:
     t.add_column("sections", justify="right", no_wrap=True)
     t.add_column("note", no_wrap=True)
     for q in bank.questions:
-        note = ""
-        if q.duplicate_of:
-            orig = bank.get(q.duplicate_of)
-            note = f"duplicate of #{orig.number}" if orig else "duplicate"
-        elif not q.has_answer:
-            note = "no answer"
-        t.add_row(str(q.number), q.id, Text(q.title), str(len(q.sections)), Text(note, style="yellow"))
+        t.add_row(str(q.number), Text(q.id), Text(q.title), str(len(q.sections)), _note(q, bank))
     return t
+
+
+def _list_table(section: Section) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    options = section.kind is SectionKind.OPTIONS
+    for i, it in enumerate(section.items, 1):
+        if options:
+            grid.add_row(Text(f"{it.term}." if it.term else f"{i}."), Text(it.text))
+        else:
+            body = Text.assemble((f"{it.term}：", "bold"), it.text) if it.term else Text(it.text)
+            grid.add_row(f"{i}.", body)
+    return grid
 
 
 def render_question(q: Question, bank: Bank | None = None) -> RenderableType:
     parts: list[RenderableType] = []
     meta = Text(f"id {q.id} · line {q.line}", style="dim")
+    if q.ref:
+        meta.append(f" · written as {q.ref}", style="dim")
     if q.group:
-        meta.append(Text(f" · {q.group}", style="dim"))
+        meta.append(f" · {q.group}", style="dim")
     if q.duplicate_of:
         orig = bank.get(q.duplicate_of) if bank else None
-        meta.append(Text(f" · duplicate of #{orig.number if orig else q.duplicate_of}", style="yellow"))
+        meta.append(f" · duplicate of #{orig.number if orig else q.duplicate_of}", style="yellow")
+    if q.flags:
+        meta.append(f" · {', '.join(q.flags)}", style="yellow")
     parts.append(meta)
     if q.prompt:
         parts.append(Text.assemble(("题目：", "bold cyan"), q.prompt))
+    options = q.section(SectionKind.OPTIONS)
+    if options is not None:
+        parts.append(Text("选项：", style="bold magenta"))
+        parts.append(_list_table(options))
     if q.answer:
         parts.append(Text.assemble(("答案：", "bold green"), q.answer))
     else:
         parts.append(Text("（无答案）", style="bold yellow"))
     for s in q.sections:
-        if s.kind.value == "answer":
+        if s.kind in (SectionKind.ANSWER, SectionKind.OPTIONS):
             continue
         parts.append(Text.assemble((f"{s.label}：", "bold magenta"), s.lead))
         if s.items:
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(justify="right", no_wrap=True)
-            grid.add_column(overflow="fold")
-            for i, it in enumerate(s.items, 1):
-                body = Text.assemble((f"{it.term}：", "bold"), it.text) if it.term else Text(it.text)
-                grid.add_row(f"{i}.", body)
-            parts.append(grid)
+            parts.append(_list_table(s))
         if s.text:
             parts.append(Text(s.text))
     if q.aliases:

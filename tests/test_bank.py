@@ -1,0 +1,363 @@
+"""Bank records, YAML/JSON form, validation with field paths, atomic saving."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizgen import bank as bank_mod
+from quizgen.bank import (
+    Bank,
+    Grading,
+    ListItem,
+    Question,
+    Section,
+    SectionKind,
+    Source,
+    dumps,
+    load,
+    loads,
+    question_id,
+    save,
+)
+from quizgen.errors import BankError, InputError
+
+
+def _bank(**kw: Any) -> Bank:
+    q = Question(id="a1", number=1, title="什么是卷积？", answer="一种运算。", **kw)
+    return Bank(title="t", questions=(q,), source=Source(file="n.md", sha256="0" * 64, layout="labelled"))
+
+
+def _yaml(bank: Bank) -> dict[str, Any]:
+    return yaml.safe_load(dumps(bank))
+
+
+# ---------------------------------------------------------------------------- round trips
+
+
+def test_seed_round_trips(seed_bank: Bank, tmp_path: Path) -> None:
+    for name in ("b.yaml", "b.json"):
+        save(seed_bank, tmp_path / name)
+        assert load(tmp_path / name) == seed_bank
+    assert loads(dumps(seed_bank, "json")) == seed_bank
+    assert json.loads(dumps(seed_bank, "json"))["questions"][0]["number"] == 1
+
+
+_text = st.text(max_size=40)
+_items = st.builds(ListItem, term=st.none() | _text, text=_text)
+_sections = st.builds(
+    Section,
+    label=_text,
+    kind=st.sampled_from(list(SectionKind)),
+    lead=_text,
+    items=st.lists(_items, max_size=3).map(tuple),
+    text=_text,
+)
+_names = st.lists(_text, min_size=2, max_size=3).map(tuple)
+
+
+@st.composite
+def _banks(draw: st.DrawFn) -> Bank:
+    n = draw(st.integers(0, 4))
+    questions: list[Question] = []
+    for i in range(n):
+        earlier = [q.id for q in questions]
+        title = draw(_text.filter(lambda t: t.strip() != ""))
+        questions.append(
+            Question(
+                id=f"q{i}",
+                number=i + 1,
+                title=title,
+                prompt=draw(_text),
+                answer=draw(_text),
+                sections=tuple(draw(st.lists(_sections, max_size=3))),
+                aliases=tuple(draw(st.lists(_names, max_size=2))),
+                duplicate_of=draw(st.sampled_from([None, *earlier])),
+                line=draw(st.integers(0, 10**6)),
+                group=draw(st.none() | _text),
+                flags=tuple(draw(st.lists(st.sampled_from(["no_answer", "answer_unmarked"]), max_size=2))),
+                grading=draw(
+                    st.none()
+                    | st.builds(
+                        Grading, required=st.lists(_text).map(tuple), forbidden=st.lists(_text).map(tuple)
+                    )
+                ),
+                ref=draw(st.none() | _text),
+            )
+        )
+    source = draw(st.none() | st.builds(Source, file=_text, sha256=_text, layout=_text))
+    return Bank(title=draw(_text), questions=tuple(questions), source=source)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_banks())
+def test_any_bank_round_trips(bank: Bank) -> None:
+    assert loads(dumps(bank)) == bank
+    assert loads(dumps(bank, "json")) == bank
+
+
+def test_load_of_save_on_disk(tmp_path: Path) -> None:
+    b = _bank(
+        prompt="多行\n文本\n\n```py\nx = 1\n```",
+        aliases=(("卷积", "convolution"),),
+        grading=Grading(("运算",), ()),
+    )
+    save(b, tmp_path / "x.yaml")
+    assert load(tmp_path / "x.yaml") == b
+
+
+# ---------------------------------------------------------------------------- readability
+
+
+def test_yaml_is_pleasant_to_read(seed_bank: Bank) -> None:
+    text = dumps(seed_bank)
+    assert text.startswith("schema_version: 1\ntitle: ")
+    assert "\\u" not in text and "卷积神经网络" in text  # unicode as is
+    assert "  - [卷积神经网络, CNN]\n" in text  # alias groups inline
+    assert (
+        "      text: |-\n        在损失函数中添加 L1 范数惩罚项" in text
+    )  # block scalars for multi-line text
+    assert "!!" not in text and "&id" not in text  # no tags, no anchors
+
+
+def test_optional_fields_only_when_set() -> None:
+    d = _yaml(_bank())["questions"][0]
+    assert list(d) == [
+        "id",
+        "number",
+        "title",
+        "prompt",
+        "answer",
+        "sections",
+        "aliases",
+        "duplicate_of",
+        "line",
+    ]
+    d = _yaml(_bank(group="基础", flags=("no_answer",), ref="Q1.1", grading=Grading(("a",), ("b",))))[
+        "questions"
+    ][0]
+    assert (d["group"], d["flags"], d["ref"], d["grading"]) == (
+        "基础",
+        ["no_answer"],
+        "Q1.1",
+        {"required": ["a"], "forbidden": ["b"]},
+    )
+
+
+# ---------------------------------------------------------------------------- validation
+
+GOOD = """\
+schema_version: 1
+title: t
+source: null
+questions:
+- id: a1
+  number: 1
+  title: 题一
+  answer: 答
+  sections:
+  - label: 解析
+    kind: explanation
+    items:
+    - term: null
+      text: x
+- id: b2
+  number: 2
+  title: 题二
+  duplicate_of: a1
+"""
+
+
+def _err(text: str) -> str:
+    with pytest.raises(BankError) as e:
+        loads(text, "b.yaml")
+    return e.value.render()
+
+
+def test_good_bank_loads() -> None:
+    b = loads(GOOD)
+    assert [q.id for q in b.questions] == ["a1", "b2"]
+    assert b.questions[1].duplicate_of == "a1"
+    assert b.questions[0].sections[0].items == (ListItem(None, "x"),)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "kind: explanation",
+            "kind: explanatoin",
+            "b.yaml:11: questions[0].sections[0].kind: unknown kind 'explanatoin'; "
+            "expected one of answer, example,",
+        ),
+        ("  title: 题一\n", "", "b.yaml:5: questions[0].title: is required"),
+        ("id: b2", "id: a1", "b.yaml:15: questions[1].id: duplicate id 'a1' (also at questions[0])"),
+        (
+            "number: 2",
+            "number: 1",
+            "b.yaml:16: questions[1].number: duplicate number 1 (also at questions[0])",
+        ),
+        ("number: 2", "number: two", "b.yaml:16: questions[1].number: expected an integer, got 'two'"),
+        (
+            "duplicate_of: a1",
+            "duplicate_of: zz",
+            "b.yaml:18: questions[1].duplicate_of: refers to unknown id 'zz'",
+        ),
+        (
+            "  answer: 答",
+            "  answr: 答",
+            "b.yaml:8: questions[0].answr: unknown field 'answr'; expected one of id,",
+        ),
+        (
+            "    - term: null",
+            "    - term: [1, 2]",
+            "b.yaml:13: questions[0].sections[0].items[0].term: expected text, got a list",
+        ),
+        (
+            "  sections:\n  - label: 解析\n    kind: explanation\n"
+            "    items:\n    - term: null\n      text: x\n",
+            "  sections: 3\n",
+            "b.yaml:9: questions[0].sections: expected a list, got int",
+        ),
+        (
+            "schema_version: 1",
+            "schema_version: 9",
+            "b.yaml: schema_version 9 is newer than this quizgen understands (1)",
+        ),
+        (
+            "title: t\n",
+            "titel: t\n",
+            "b.yaml:2: titel: unknown field 'titel'; expected one of schema_version, title",
+        ),
+    ],
+)
+def test_validation_names_the_field(old: str, new: str, message: str) -> None:
+    assert old in GOOD
+    assert _err(GOOD.replace(old, new, 1)).startswith(message)
+
+
+def test_validation_hint() -> None:
+    assert _err(GOOD.replace("kind: explanation", "kind: x")).endswith(
+        "\n  Hint: fix that field in the bank file, or re-create it with `quizgen parse`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "b.yaml: the file is empty"),
+        ("# only a comment\n", "b.yaml: the file is empty"),
+        ("- 1\n- 2\n", "b.yaml: (top level): expected a mapping, got a list"),
+        ("title: t\n", "b.yaml: questions: is required (use [] for none)"),
+        ("title: [unclosed\n", "b.yaml:2: not valid YAML:"),
+        ("questions:\n- 3\n", "b.yaml:2: questions[0]: expected a mapping, got int"),
+        ("questions:\n- id: x\n  title: '  '\n", "b.yaml:3: questions[0].title: is empty"),
+        (
+            "questions:\n- title: t\n  aliases: [[only]]\n",
+            "b.yaml:3: questions[0].aliases[0]: an alias group needs at least two names",
+        ),
+    ],
+)
+def test_invalid_documents(text: str, message: str) -> None:
+    assert _err(text).startswith(message)
+
+
+def test_safe_load_only() -> None:
+    evil = "!!python/object/apply:os.system ['echo pwned']\n"
+    assert "not valid YAML" in _err(evil)
+
+
+def test_hand_written_alias_strings_are_accepted() -> None:
+    b = loads("questions:\n- title: t\n  aliases: ['卷积神经网络 = CNN']\n")
+    assert b.questions[0].aliases == (("卷积神经网络", "CNN"),)
+    assert b.questions[0].id == question_id("t")  # a missing id is the title's hash
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load(tmp_path / "missing.yaml")
+    (tmp_path / "latin1.yaml").write_bytes(b"title: caf\xe9\n")
+    with pytest.raises(InputError, match=r"not UTF-8 \(undecodable byte 0xe9 at byte offset 10, line 1\)"):
+        load(tmp_path / "latin1.yaml")
+
+
+# ---------------------------------------------------------------------------- records
+
+
+def test_get_by_id_number_prefix_and_written_number() -> None:
+    qs = (
+        Question(id="abcdef1234", number=1, title="a"),
+        Question(id="abcdff0000", number=2, title="b", ref="Q1.1"),
+    )
+    b = Bank(title="t", questions=qs)
+    assert b.get("abcdef1234") is qs[0]
+    assert b.get(2) is qs[1] and b.get("2") is qs[1]
+    assert b.get("abcde") is qs[0]
+    assert b.get("abcd") is None  # ambiguous prefix
+    assert b.get("q1.1") is qs[1]
+    assert b.get("nope") is None and b.get(9) is None
+
+
+def test_choice_helpers() -> None:
+    opts = Section(label="选项", kind=SectionKind.OPTIONS, items=(ListItem("A", "甲"), ListItem("B", "乙")))
+    q = Question(id="x", number=1, title="选？", answer="B", sections=(opts,))
+    assert q.options == opts.items and q.correct_options == ("B",)
+    assert opts.full_text() == "A. 甲\nB. 乙"
+    assert Question(id="y", number=2, title="t", answer="B").correct_options == ()
+    assert SectionKind.OPTIONS == "options" and str(SectionKind.OPTIONS) == "options"
+
+
+def test_reference_text_and_stem(seed_bank: Bank) -> None:
+    q = seed_bank.get(11)
+    assert q is not None
+    assert q.stem == q.prompt
+    ref = q.reference_text()
+    assert ref.startswith(q.answer) and "1. 概率丢弃：" in ref and "3. 反向传播更新：" in ref
+
+
+# ---------------------------------------------------------------------------- atomic saving
+
+
+def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "bank.yaml"
+    target.write_text("old content\n", encoding="utf-8")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(BankError, match="cannot write: No space left on device"):
+        save(_bank(), target)
+    assert target.read_text(encoding="utf-8") == "old content\n"  # untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["bank.yaml"]  # no temp file left behind
+
+
+def test_save_keeps_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "bank.yaml"
+    save(_bank(), target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+    target.chmod(0o640)
+    save(_bank(), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_save_into_a_missing_folder_and_onto_a_folder(tmp_path: Path) -> None:
+    save(_bank(), tmp_path / "new" / "b.yaml")
+    assert load(tmp_path / "new" / "b.yaml") == _bank()
+    with pytest.raises(BankError, match="cannot write"):
+        save(_bank(), tmp_path / "new")
+
+
+def test_dumps_rejects_unknown_format() -> None:
+    with pytest.raises(ValueError, match="unknown bank format"):
+        bank_mod.dumps(_bank(), "toml")

@@ -1,0 +1,222 @@
+"""`quizgen parse` and `quizgen bank stats|show` through typer's CliRunner: exact messages
+and exit codes (0 ok, 1 data error, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizgen.bank import Bank, Question, dumps, load, loads, save
+from quizgen.cli import app
+from quizgen.parse import parse_file
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_parse_to_stdout(runner: CliRunner, seed_notes: Path) -> None:
+    r = runner.invoke(app, ["parse", str(seed_notes)])
+    assert r.exit_code == 0, r.stderr
+    assert loads(r.stdout) == parse_file(seed_notes).bank
+    assert r.stderr == f"Parsed 30 questions (11 near-duplicates) from {seed_notes} [layout: labelled]\n"
+
+
+def test_parse_to_file_is_the_bundled_bank(runner: CliRunner, seed_notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b.yaml"
+    r = runner.invoke(app, ["parse", str(seed_notes), "--title", "深度学习基础", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.endswith(f"[layout: labelled] -> {out}\n")
+    assert out.read_text(encoding="utf-8") == seed_notes.with_suffix(".yaml").read_text(encoding="utf-8")
+
+
+def test_parse_json_and_dedup(runner: CliRunner, seed_notes: Path) -> None:
+    r = runner.invoke(app, ["parse", str(seed_notes), "--format", "json", "--dedup"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert len(data["questions"]) == 19
+    assert r.stderr == f"Parsed 19 questions from {seed_notes} [layout: labelled]\n"
+
+
+def test_parse_warnings_name_file_and_line(runner: CliRunner) -> None:
+    path = DATA / "faq.md"
+    r = runner.invoke(app, ["parse", str(path)])
+    assert r.exit_code == 0
+    assert r.stderr.splitlines() == [
+        f"Warning: {path}:20: question '为什么启动很慢？' has no answer marker; "
+        "its text (line 22) was taken as the answer and flagged answer_unmarked",
+        f"Warning: {path}:24: question '怎样卸载？' has no answer; kept and flagged no_answer",
+        f"Parsed 6 questions (1 near-duplicates, 1 without answer) from {path} [layout: faq]",
+    ]
+
+
+def test_parse_encodings(runner: CliRunner, tmp_path: Path) -> None:
+    text = (DATA / "heading_answer.md").read_text(encoding="utf-8")
+    gbk = tmp_path / "gbk.md"
+    gbk.write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    auto = runner.invoke(app, ["parse", str(gbk)])
+    forced = runner.invoke(app, ["parse", str(gbk), "--encoding", "gbk"])
+    assert auto.exit_code == forced.exit_code == 0
+    assert loads(auto.stdout).questions == loads(forced.stdout).questions
+    assert loads(auto.stdout).questions[0].title == "什么是缓存击穿？"
+    u16 = tmp_path / "u16.md"
+    u16.write_bytes(text.encode("utf-16"))
+    assert loads(runner.invoke(app, ["parse", str(u16)]).stdout).questions == loads(auto.stdout).questions
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (
+            ["parse", "{tmp}/missing.md"],
+            1,
+            "Error: {tmp}/missing.md: no such file\n  Hint: check the path\n",
+        ),
+        (
+            ["parse", "{data}/qa.md", "--encoding", "klingon"],
+            2,
+            "Error: unknown encoding 'klingon'\n  Hint: use e.g. utf-8, utf-16, gb18030, gbk, big5\n",
+        ),
+        (
+            ["parse", "{data}/qa.md", "--format", "xml"],
+            2,
+            "Error: unknown --format 'xml'\n  Hint: use yaml or json\n",
+        ),
+        (
+            ["parse", "{data}/qa.md", "--layout", "poem"],
+            2,
+            "Error: unknown layout 'poem'\n"
+            "  Hint: use auto or one of: choice, faq, labelled, qa, heading-paragraph\n",
+        ),
+        (
+            ["parse", "{data}/qa.md", "--encoding", "ascii"],
+            1,
+            "Error: {data}/qa.md: cannot decode as ascii: invalid byte 0xe6 at byte offset 0, line 1\n"
+            "  Hint: check the file's encoding; --encoding forces it\n",
+        ),
+    ],
+)
+def test_parse_errors(runner: CliRunner, tmp_path: Path, args: list[str], code: int, stderr: str) -> None:
+    fill = {"tmp": str(tmp_path), "data": str(DATA)}
+    r = runner.invoke(app, [a.format(**fill) for a in args])
+    assert (r.exit_code, r.stderr, r.stdout) == (code, stderr.format(**fill), "")
+
+
+def test_parse_error_for_an_unrecognised_file(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["parse", str(DATA / "no_layout.md")])
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {DATA / 'no_layout.md'}: no question layout recognised\n"
+        "  Hint: quizgen reads these layouts (force one with --layout NAME):\n"
+        "    choice: `###### 1. 题目` headings, options `- A: …`, answer `答案：D` (also inside <details>)\n"
+        "    faq: `#### Q1.1.1：问题` headings, answers `**A**：…` or `A: …`\n"
+        "    labelled: `### 1. 标题` (or the question as the heading) with "
+        "`**题目：**`/`**答案：**`/`**解析：**` blocks\n"
+        "    qa: `Q: …` / `A: …` (or `问：` / `答：`) lines, no question headings\n"
+        "    heading-paragraph: `### 1、问题？` headings, each followed by its answer paragraph\n"
+    )
+
+
+def test_parse_undecodable_file_names_the_offset(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"### 1. ok\n\xff\xfe\x00")
+    r = runner.invoke(app, ["parse", str(bad)])
+    assert (r.exit_code, r.stderr.splitlines()[0]) == (
+        1,
+        f"Error: {bad}: NUL byte at byte offset 12: a binary file, or UTF-16 without a byte-order mark",
+    )
+
+
+def test_parse_usage_error_without_file(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["parse"])
+    assert r.exit_code == 2
+    assert "Missing argument 'FILE'" in r.stderr
+
+
+# ---------------------------------------------------------------------------- bank stats / show
+
+
+@pytest.fixture(scope="module")
+def bank_file(tmp_path_factory: pytest.TempPathFactory, seed_notes: Path) -> Path:
+    p = tmp_path_factory.mktemp("bank") / "b.yaml"
+    save(parse_file(seed_notes, title="深度学习基础").bank, p)
+    return p
+
+
+def test_bank_stats_json(runner: CliRunner, bank_file: Path) -> None:
+    r = runner.invoke(app, ["bank", "stats", str(bank_file), "--json"])
+    assert r.exit_code == 0
+    st = json.loads(r.stdout)
+    assert {k: st[k] for k in ("questions", "unique", "duplicates", "without_answer")} == {
+        "questions": 30,
+        "unique": 19,
+        "duplicates": 11,
+        "without_answer": 0,
+    }
+    assert st["sections_by_kind"]["explanation"] == 11
+    assert st["list_items"] == sum(len(s.items) for q in load(bank_file).questions for s in q.sections)
+
+
+def test_bank_stats_table(runner: CliRunner, bank_file: Path) -> None:
+    r = runner.invoke(app, ["bank", "stats", str(bank_file)])
+    assert r.exit_code == 0
+    lines = [" ".join(line.split()) for line in r.stdout.splitlines()]
+    assert "Bank: 深度学习基础" in lines
+    assert {"questions 30", "unique 19", "near-duplicates 11", "without answer 0"} <= set(lines)
+
+
+def test_bank_show_question(runner: CliRunner, bank_file: Path) -> None:
+    r = runner.invoke(app, ["bank", "show", str(bank_file), "7"])
+    assert r.exit_code == 0
+    assert "7. 什么是激活函数？其在神经网络中的作用" in r.stdout
+    assert "sigmoid 函数：" in r.stdout
+    listing = runner.invoke(app, ["bank", "show", str(bank_file)])
+    assert listing.exit_code == 0 and "duplicate of #15" in listing.stdout
+
+
+def test_bank_show_unknown_question(runner: CliRunner, bank_file: Path) -> None:
+    r = runner.invoke(app, ["bank", "show", str(bank_file), "99"])
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: no question '99' in {bank_file}\n"
+        f"  Hint: give a number 1-30 or an id; `quizgen bank show {bank_file}` lists them\n"
+    )
+
+
+def test_bank_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
+    q = Question(id="[i]id", number=1, title="[red]标题[/red]", answer="记作 [b]lr[/b]。", group="[bold]组")
+    p = tmp_path / "m.yaml"
+    p.write_text(dumps(Bank(title="[b]题库[/b]", questions=(q,))), encoding="utf-8")
+    shown = runner.invoke(app, ["bank", "show", str(p), "1"])
+    assert shown.exit_code == 0
+    assert (
+        "[red]标题[/red]" in shown.stdout
+        and "记作 [b]lr[/b]。" in shown.stdout
+        and "[bold]组" in shown.stdout
+    )
+    listing = runner.invoke(app, ["bank", "show", str(p)])
+    assert "[b]题库[/b]" in listing.stdout and "[i]id" in listing.stdout
+    stats = runner.invoke(app, ["bank", "stats", str(p)])
+    assert "Bank: [b]题库[/b]" in stats.stdout
+
+
+def test_bank_errors(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: t\nquestions:\n- title: x\n  kind: 1\n", encoding="utf-8")
+    r = runner.invoke(app, ["bank", "stats", str(bad)])
+    assert r.exit_code == 1
+    assert r.stderr.startswith(
+        f"Error: {bad}:4: questions[0].kind: unknown field 'kind'; expected one of id,"
+    )
+    r = runner.invoke(app, ["bank", "show", str(tmp_path / "none.yaml")])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {tmp_path / 'none.yaml'}: no such file\n  Hint: check the path\n",
+    )

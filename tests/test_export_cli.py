@@ -1,0 +1,180 @@
+"""`quizgen export`: bank or items file in, papers and LMS files out (CliRunner transcripts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lh
+from typer.testing import CliRunner
+
+from quizgen.cli import app
+from quizgen.items import save_items
+from tests.conftest import SEED_BANK
+from tests.test_export_data import hostile_items
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def items_file(tmp_path: Path) -> Path:
+    p = tmp_path / "items.yaml"
+    save_items(hostile_items(), p, title="危险 <题库>")
+    return p
+
+
+def test_bank_to_html_papers_with_keys_and_variants(tmp_path: Path) -> None:
+    out = tmp_path / "paper.html"
+    r = run(
+        "export", str(SEED_BANK), "-o", str(out), "--answer-key", "--variants", "2", "--seed", "3", "-n", "12"
+    )
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["paper-A-key.html", "paper-A.html", "paper-B-key.html", "paper-B.html"]
+    assert "12 items generated from" in r.stderr and "seed 3" in r.stderr
+    assert re.search(r"answer key B -> .*paper-B-key\.html", r.stderr)
+    a = lh.document_fromstring((tmp_path / "paper-A.html").read_text(encoding="utf-8"))
+    b = lh.document_fromstring((tmp_path / "paper-B.html").read_text(encoding="utf-8"))
+    assert a.xpath("//h1")[0].text_content() == "深度学习基础（A卷）"
+    assert len(a.xpath("//div[@class='item']")) == len(b.xpath("//div[@class='item']")) == 12
+    stems_a = sorted(re.sub(r"^\d+\.", "", s.text_content()) for s in a.xpath("//p[@class='stem']"))
+    stems_b = sorted(re.sub(r"^\d+\.", "", s.text_content()) for s in b.xpath("//p[@class='stem']"))
+    assert stems_a == stems_b
+    # same seed -> same files
+    out2 = tmp_path / "again" / "paper.html"
+    args = (
+        "export",
+        str(SEED_BANK),
+        "-o",
+        str(out2),
+        "--answer-key",
+        "--variants",
+        "2",
+        "--seed",
+        "3",
+        "-n",
+        "12",
+    )
+    assert run(*args).exit_code == 0
+    assert (tmp_path / "again" / "paper-B-key.html").read_bytes() == (
+        tmp_path / "paper-B-key.html"
+    ).read_bytes()
+
+
+def test_items_file_to_moodle_on_stdout(items_file: Path) -> None:
+    r = run("export", str(items_file), "-f", "moodle")
+    assert r.exit_code == 0, r.output
+    quiz = etree.fromstring(r.stdout.encode("utf-8"))
+    assert len(quiz.findall("question")) == 8
+    assert quiz.findtext("question/category/text") == "$course$/top/危险 <题库>"
+    assert "7 items from" in r.stderr
+
+
+def test_format_from_extension_title_and_points(items_file: Path, tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "卷.docx"
+    r = run(
+        "export", str(items_file), "-o", str(out), "--title", "期末 & 补考", "--points", "short=20,choice=4"
+    )
+    assert r.exit_code == 0, r.output
+    d = docx.Document(str(out))
+    assert d.paragraphs[0].text == "期末 & 补考" and d.paragraphs[0].style.name == "Heading 1"
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "七、简答题（共1题，每题20分，共20分）" in text and "一、单选题（共1题，每题4分，共4分）" in text
+    assert d.tables[0].rows[1].cells[-1].text == str(24 - 10 + 20 - 2 + 4)
+
+
+def test_types_filter_and_csv_to_stdout(items_file: Path) -> None:
+    r = run("export", str(items_file), "-f", "csv", "--types", "choice,tf")
+    assert r.exit_code == 0, r.output
+    assert not r.stdout.startswith("\ufeff")  # the BOM is for files Excel opens, not for a terminal
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert [row[0] for row in rows] == ["题型", "单选题", "判断题"]
+
+
+def test_pdf_and_apkg_files(items_file: Path, tmp_path: Path) -> None:
+    from quizgen.errors import ExportError
+    from quizgen.export.pdf import find_font
+
+    r = run("export", str(items_file), "-o", str(tmp_path / "deck.apkg"))
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "deck.apkg").read_bytes()[:2] == b"PK"
+    try:
+        find_font()
+    except ExportError:
+        pytest.skip("no CJK font here")
+    r = run("export", str(items_file), "-o", str(tmp_path / "p.pdf"), "--answer-key")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "p.pdf").read_bytes()[:4] == b"%PDF" and (tmp_path / "p-key.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (
+            ["-f", "pdf"],
+            "Error: pdf is a binary format and cannot go to the terminal\n  Hint: give a file: -o paper.pdf",
+            2,
+        ),
+        (["-f", "word"], "Error: unknown --format 'word'", 2),
+        ([], "Error: which format?\n  Hint: give --format", 2),
+        (
+            ["-f", "gift", "--variants", "2"],
+            "Error: --variants applies to papers (md, html, docx, pdf), not to gift",
+            2,
+        ),
+        (["-f", "md", "--variants", "11"], "Error: --variants must be between 1 and 10, got 11", 2),
+        (["-f", "md", "--points", "short=lots"], "Error: bad --points entry 'short=lots'", 2),
+        (["-f", "md", "--types", "essay"], "Error: unknown item type 'essay'", 2),
+        (["-f", "md", "-n", "0"], "Error: -n must be at least 1, got 0", 2),
+    ],
+)
+def test_usage_errors(items_file: Path, args: list[str], message: str, code: int) -> None:
+    r = run("export", str(items_file), *args)
+    assert r.exit_code == code, r.output
+    assert message in r.stderr
+
+
+def test_no_items_of_that_type(tmp_path: Path) -> None:
+    p = tmp_path / "few.yaml"
+    save_items([hostile_items()[0]], p)
+    r = run("export", str(p), "-f", "md", "--types", "short")
+    assert r.exit_code == 2
+    assert f"Error: no items to export from {p} of type short" in r.stderr
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    r = run("export", str(tmp_path / "nope.yaml"), "-f", "md")
+    assert r.exit_code == 1
+    assert f"Error: {tmp_path / 'nope.yaml'}: no such file" in r.stderr
+
+
+def test_missing_pdf_font_is_a_clear_error(items_file: Path, tmp_path: Path) -> None:
+    r = run("export", str(items_file), "-o", str(tmp_path / "p.pdf"), "--font", "No Such Family Sans")
+    assert r.exit_code == 1
+    assert "Error: font family 'No Such Family Sans' is not installed" in r.stderr
+    assert "apt-get install fonts-noto-cjk" in r.stderr
+
+
+def test_bank_export_matches_generate_then_export(tmp_path: Path) -> None:
+    items = tmp_path / "items.yaml"
+    r = run(
+        "generate", str(SEED_BANK), "-n", "8", "--seed", "5", "--types", "choice,fill,short", "-o", str(items)
+    )
+    assert r.exit_code == 0, r.output
+    via_items = run("export", str(items), "-f", "md")
+    direct = run(
+        "export", str(SEED_BANK), "-f", "md", "-n", "8", "--seed", "5", "--types", "choice,fill,short"
+    )
+    assert via_items.exit_code == direct.exit_code == 0
+    assert via_items.stdout == direct.stdout
+    assert via_items.stdout.startswith("# 深度学习基础\n")

@@ -1,0 +1,630 @@
+"""LMS and flashcard exports read back by something other than the writer.
+
+- Moodle XML: parsed with lxml and checked against what Moodle's importer requires (grade
+  fractions from Moodle's list, answers per type, the ordering/essay fields).
+- GIFT: parsed by `moodle_gift_read` below, a line-by-line port of Moodle's own importer
+  (question/format/gift/format.php readquestion + qtype_ordering import_from_gift), and by
+  the npm parser gift-pegjs when it is installed (QUIZGEN_GIFT_PEGJS=/dir/with/node_modules).
+- QTI 2.1: no package we can install ships the IMS QTI 2.1 / CP XSDs (the ones on PyPI and
+  npm download them at run time), so the package gets a strict structural check with lxml:
+  namespaces, the assessmentItem content model order, required attributes and enumerations,
+  every responseIdentifier declared, correct responses naming real choices, manifest hrefs,
+  dependencies and test item references resolving inside the zip.
+- apkg: imported into a fresh collection with the `anki` library; notes counted and read.
+- CSV: read with the csv module (BOM, columns, formula neutralisation).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from quizgen.export import apkg as apkg_fmt
+from quizgen.export import csv as csv_fmt
+from quizgen.export import export
+from quizgen.export import gift as gift_fmt
+from quizgen.export import moodle as moodle_fmt
+from quizgen.export import qti as qti_fmt
+from quizgen.items import LETTERS, Item, ItemType
+from tests.test_export_data import HOSTILE, NEEDLES, hostile_items
+
+TITLE = "深度学习/期中 {测验} & <x>"
+
+
+def _by_type() -> dict[ItemType, Item]:
+    return {it.type: it for it in hostile_items()}
+
+
+def _plain(html_text: str) -> str:
+    """What a browser shows for an HTML field: line breaks kept, tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", "\n", html_text)))
+
+
+# ---------------------------------------------------------------------------- Moodle XML
+
+MOODLE_FRACTIONS = {
+    "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30",
+    "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0",
+}  # fmt: skip
+
+
+def _moodle() -> etree._Element:
+    data = moodle_fmt.render(hostile_items(), title=TITLE).encode("utf-8")
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def test_moodle_xml_types_and_structure() -> None:
+    quiz = _moodle()
+    assert quiz.tag == "quiz"
+    qs = quiz.findall("question")
+    assert [q.get("type") for q in qs] == [
+        "category", "multichoice", "multichoice", "truefalse", "shortanswer", "ordering", "matching", "essay",
+    ]  # fmt: skip
+    assert qs[0].findtext("category/text") == "$course$/top/深度学习//期中 {测验} & <x>"
+    for q in qs[1:]:
+        assert q.findtext("name/text").strip()
+        assert q.find("questiontext").get("format") == "html"
+        assert q.find("questiontext/text") is not None
+        assert float(q.findtext("defaultgrade")) > 0
+        for a in q.findall("answer"):
+            frac = a.get("fraction").lstrip("-")
+            if q.get("type") != "ordering":
+                assert frac in MOODLE_FRACTIONS, (q.get("type"), frac)
+
+
+def test_moodle_answers_per_type() -> None:
+    q = {
+        q.get("type") + ("1" if q.findtext("single") == "true" else ""): q
+        for q in _moodle().findall("question")
+    }
+    single = q["multichoice1"]
+    assert [a.get("fraction") for a in single.findall("answer")] == ["0", "100", "0", "0"]
+    multi = q["multichoice"]
+    assert multi.findtext("single") == "false"
+    fr = [float(a.get("fraction")) for a in multi.findall("answer")]
+    assert abs(sum(f for f in fr if f > 0) - 100) < 0.01 and min(fr) == -100
+    tf = q["truefalse"]
+    assert [(a.findtext("text"), a.get("fraction")) for a in tf.findall("answer")] == [
+        ("true", "100"),
+        ("false", "0"),
+    ]
+    sa = q["shortanswer"]
+    assert [a.findtext("text") for a in sa.findall("answer")] == ["卷积神经网络", "CNN", "Conv\\*Net"]
+    assert {a.get("fraction") for a in sa.findall("answer")} == {"100"}
+    order = q["ordering"]
+    assert order.findtext("selecttype") == "ALL" and order.findtext("gradingtype") == "ABSOLUTE_POSITION"
+    steps = [_plain(a.findtext("text")) for a in order.findall("answer")]
+    assert steps == ["数据预处理 <b>", "特征提取 ~ #", "特征融合", "分类 =A1"]
+    assert [a.get("fraction") for a in order.findall("answer")] == [f"{i}.0000000" for i in range(1, 5)]
+    match = q["matching"]
+    pairs = [(_plain(s.findtext("text")), s.findtext("answer/text")) for s in match.findall("subquestion")]
+    assert pairs[1] == ("共享权重 & {}", "卷积核的权重在整幅图像上共享 <i>")
+    essay = q["essay"]
+    info = _plain(essay.findtext("graderinfo/text"))
+    assert "参考答案：深度学习是机器学习的一个分支" in info and "多层神经网络 {提取特征}（3分）" in info
+    assert essay.findtext("responseformat") == "editor"
+
+
+def test_moodle_bank_text_is_escaped_html() -> None:
+    qs = _moodle().findall("question")
+    stem = qs[1].findtext("questiontext/text")
+    assert "<script>" not in stem and "&lt;script&gt;" in stem
+    assert _plain(stem) == hostile_items()[0].stem
+    assert _plain(qs[7].findtext("questiontext/text")) == hostile_items()[6].stem
+
+
+def test_moodle_several_blanks_become_cloze() -> None:
+    it = Item(
+        id="f2", type=ItemType.FILL, question_id="q", stem="___ 和 ___ 都是 {网络}", answer=("CNN", "R}NN")
+    )
+    q = etree.fromstring(moodle_fmt.render([it], title="t").encode()).findall("question")[1]
+    assert q.get("type") == "multianswer"
+    assert q.findtext("questiontext/text") == "{1:SHORTANSWER:=CNN} 和 {1:SHORTANSWER:=R\\}NN} 都是 {网络}"
+
+
+# ---------------------------------------------------------------------------- GIFT
+
+
+_ESCAPED = ["\\:", "\\#", "\\=", "\\{", "\\}", "\\~", "\\n"]
+_HOLDERS = ["&&058;", "&&035;", "&&061;", "&&123;", "&&125;", "&&126;", "&&010"]
+_CHARS = [":", "#", "=", "{", "}", "~", "\n"]
+
+
+def _pre(s: str) -> str:
+    s = s.replace("\\\\", "&&092;")
+    for a, b in zip(_ESCAPED, _HOLDERS, strict=True):
+        s = s.replace(a, b)
+    return s.replace("&&092;", "\\")
+
+
+def _post(s: str) -> str:
+    for a, b in zip(_HOLDERS, _CHARS, strict=True):
+        s = s.replace(a, b)
+    return s
+
+
+def _fmt(text: str, default: str = "moodle") -> tuple[str, str]:
+    fmt = default
+    if text.startswith("["):
+        end = text.find("]")
+        name = text[1:end]
+        if name in ("moodle", "html", "plain", "markdown"):
+            fmt, text = name, text[end + 1 :]
+    return fmt, _post(text).strip()
+
+
+_ORDERING = re.compile(
+    r"^([^{]*)\s*\{>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
+    r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*((?:ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|"
+    r"RELATIVE_NEXT_INCLUDE_LAST|RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT|RELATIVE_TO_CORRECT|RELATIVE|REL|"
+    r"LONGEST_ORDERED_SUBSET|LONGEST_CONTIGUOUS_SUBSET)?)\s*((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)\s*(.*?)\s*\}\s*$",
+    re.S,
+)
+
+
+def moodle_gift_read(block: str) -> dict[str, Any]:
+    """One GIFT question as Moodle's importer reads it (a port of qformat_gift::readquestion)."""
+    lines = ["" if ln.strip().startswith("//") else ln for ln in block.split("\n")]
+    raw_lines = list(lines)
+    text = _pre("\n".join(lines).strip())
+    q: dict[str, Any] = {}
+    if text.startswith("$CATEGORY:"):
+        return {"qtype": "category", "category": text[10:].strip()}
+    if text.startswith("::"):
+        text = text[2:]
+        end = text.find("::")
+        q["name"] = _post(text[:end])
+        text = text[end + 2 :].strip()
+    start, finish = text.find("{"), text.find("}")
+    assert start >= 0 and finish > start, "brace error"
+    answertext = text[start + 1 : finish].strip()
+    qtext = (
+        text[:start] + text[finish + 1 :]
+        if text.endswith("}")
+        else text[:start] + "_____" + text[finish + 1 :]
+    )
+    gf = answertext.rfind("####")
+    q["generalfeedback"] = ""
+    if gf >= 0:
+        q["generalfeedback"] = _fmt(answertext[gf + 4 :])[1]
+        answertext = answertext[:gf].strip()
+    q["format"], q["questiontext"] = _fmt(qtext)
+    # plugins first: qtype_ordering reads the raw lines
+    m = _ORDERING.match("\n".join(raw_lines).strip()) if answertext else None
+    if m:
+        q["qtype"] = "ordering"
+        q["items"] = [ln.strip() for ln in m.group(7).split("\n") if ln.strip()]
+        q["grading"] = m.group(5)
+        return q
+    if answertext == "":
+        q["qtype"] = "essay"
+    elif "~" in answertext:
+        q["qtype"] = "multichoice"
+        q["single"] = "=" in answertext
+        answers = answertext.replace("=", "~=").split("~")
+        answers = [a for i, a in enumerate(answers) if i or a.strip()]
+        q["answers"] = []
+        for a in answers:
+            a = a.strip()
+            if a.startswith("="):
+                w, a = 1.0, a[1:]
+            elif (wm := re.match(r"^%(-?[0-9.]+)%", a)) is not None:
+                w, a = float(wm.group(1)) / 100, a[wm.end() :]
+            else:
+                w = 0.0
+            q["answers"].append((_fmt(a.split("#", 1)[0].strip(), q["format"])[1], w))
+    elif "=" in answertext and "->" in answertext:
+        q["qtype"] = "match"
+        q["pairs"] = []
+        for a in [a for a in answertext.split("=") if a.strip()]:
+            k = a.find("->")
+            q["pairs"].append((_fmt(a[:k].strip(), q["format"])[1], _post(a[k + 2 :]).strip()))
+    elif answertext.split("#")[0].strip() in ("T", "TRUE", "F", "FALSE"):
+        q["qtype"] = "truefalse"
+        q["correct"] = answertext.split("#")[0].strip() in ("T", "TRUE")
+    else:
+        q["qtype"] = "shortanswer"
+        q["answers"] = [_fmt(a.strip().split("#", 1)[0])[1] for a in answertext.split("=") if a.strip()]
+    return q
+
+
+def _gift_blocks(text: str) -> list[str]:
+    return [
+        b
+        for b in re.split(r"\n\s*\n", text)
+        if b.strip() and not all(ln.startswith("//") for ln in b.strip().split("\n"))
+    ]
+
+
+def test_gift_read_back_by_moodles_parser() -> None:
+    text = gift_fmt.render(hostile_items(), title=TITLE)
+    qs = [moodle_gift_read(b) for b in _gift_blocks(text)]
+    assert [q["qtype"] for q in qs] == [
+        "category", "multichoice", "multichoice", "truefalse", "shortanswer", "ordering", "match", "essay",
+    ]  # fmt: skip
+    assert qs[0]["category"] == "$course$/top/深度学习//期中 {测验} & <x>"
+    items = hostile_items()
+    for q, it in zip(qs[1:], items, strict=True):
+        assert q["format"] == "html"
+        assert _plain(q["questiontext"]) == it.stem, it.id
+    mc = qs[1]
+    assert mc["single"] and [a for a, w in mc["answers"] if w == 1.0] == ["提取图像的局部特征 {{c1::x}}"]
+    assert [_plain(a) for a, _ in mc["answers"]] == list(items[0].options)
+    multi = qs[2]
+    assert not multi["single"]
+    assert [round(w, 4) for _, w in multi["answers"]] == [0.3333, -1.0, 0.3333, 0.3333]
+    assert [_plain(a) for a, _ in multi["answers"]] == list(items[1].options)
+    assert qs[3]["correct"] is True
+    assert qs[4]["answers"] == ["卷积神经网络", "CNN", "Conv\\*Net"]
+    assert [_plain(s) for s in qs[5]["items"]] == ["数据预处理 <b>", "特征提取 ~ #", "特征融合", "分类 =A1"]
+    assert qs[5]["grading"] == "ABSOLUTE_POSITION"
+    assert [(_plain(a), b) for a, b in qs[6]["pairs"]] == [
+        ("局部感知", "卷积层提取局部特征 -> 边缘"),
+        ("共享权重 & {}", "卷积核的权重在整幅图像上共享 <i>"),
+        ("平移不变性", "平移后识别结果不变"),
+    ]
+    fb = _plain(qs[7]["generalfeedback"])
+    assert "参考答案：深度学习是机器学习的一个分支" in fb and "图像识别：CNN =cmd（3分）" in fb
+    assert _plain(qs[1]["generalfeedback"]) == items[0].explanation
+
+
+def test_gift_escapes_every_special_character() -> None:
+    assert gift_fmt.esc("a~b=c#d{e}f:g\\h\ni") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h\\ni"
+    assert gift_fmt.h("<b>&") == "&lt;b&gt;&amp;"
+
+
+def _gift_pegjs() -> Path | None:
+    base = os.environ.get("QUIZGEN_GIFT_PEGJS")
+    node = shutil.which("node")
+    if not base or not node:
+        return None
+    mod = Path(base) / "node_modules" / "gift-pegjs"
+    return mod if mod.is_dir() else None
+
+
+def test_gift_parsed_by_gift_pegjs(tmp_path: Path) -> None:
+    mod = _gift_pegjs()
+    if mod is None:
+        pytest.skip("set QUIZGEN_GIFT_PEGJS to a folder where `npm install gift-pegjs` ran")
+    # gift-pegjs does not know the ordering plugin's syntax: leave order items out
+    items = [it for it in hostile_items() if it.type is not ItemType.ORDER]
+    src = tmp_path / "q.gift.txt"
+    src.write_text(gift_fmt.render(items, title=TITLE), encoding="utf-8")
+    script = (
+        f"const {{parse}} = require({json.dumps(str(mod))}); const fs = require('fs');"
+        f"console.log(JSON.stringify(parse(fs.readFileSync({json.dumps(str(src))}, 'utf8'))));"
+    )
+    out = subprocess.run(
+        ["node", "-e", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    qs = json.loads(out)
+    assert [q["type"] for q in qs] == ["Category", "MC", "MC", "TF", "Short", "Matching", "Essay"]
+    for q, it in zip(qs[1:], items, strict=True):
+        assert _plain(q["stem"]["text"]) == it.stem
+
+
+# ---------------------------------------------------------------------------- QTI 2.1
+
+QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+ITEM_ORDER = ["responseDeclaration", "outcomeDeclaration", "templateDeclaration", "templateProcessing",
+              "stylesheet", "itemBody", "responseProcessing", "modalFeedback"]  # fmt: skip
+SINGLE_CHILD = {"templateProcessing", "itemBody", "responseProcessing"}
+BODY_TAGS = {"p", "br", "ol", "ul", "li", "div", "span", "rubricBlock", "choiceInteraction", "simpleChoice",
+             "orderInteraction", "matchInteraction", "simpleMatchSet", "simpleAssociableChoice",
+             "textEntryInteraction", "extendedTextInteraction", "prompt"}  # fmt: skip
+TEMPLATES = {qti_fmt.TEMPLATES + t for t in ("match_correct", "map_response", "map_response_point")}
+
+
+def _check_item(root: etree._Element) -> dict[str, Any]:
+    assert root.tag == QTI + "assessmentItem"
+    for attr in ("identifier", "title", "adaptive", "timeDependent"):
+        assert root.get(attr), attr
+    assert NCNAME.match(root.get("identifier"))
+    assert root.get("adaptive") in ("true", "false") and root.get("timeDependent") in ("true", "false")
+    names = [c.tag.removeprefix(QTI) for c in root]
+    assert all(n in ITEM_ORDER for n in names), names
+    assert names == sorted(names, key=ITEM_ORDER.index), names  # the content model's sequence
+    for n in SINGLE_CHILD:
+        assert names.count(n) <= 1
+    decl: dict[str, etree._Element] = {}
+    for rd in root.findall(QTI + "responseDeclaration"):
+        assert rd.get("cardinality") in ("single", "multiple", "ordered", "record")
+        assert rd.get("baseType") in (
+            "identifier",
+            "string",
+            "directedPair",
+            "pair",
+            "float",
+            "integer",
+            "boolean",
+        )
+        assert rd.get("identifier") not in decl
+        decl[rd.get("identifier")] = rd
+        for me in rd.iter(QTI + "mapEntry"):
+            assert me.get("mapKey") is not None and float(me.get("mappedValue")) >= 0
+            assert me.get("caseSensitive") in ("true", "false")
+    outcomes = {od.get("identifier") for od in root.findall(QTI + "outcomeDeclaration")}
+    assert "SCORE" in outcomes
+    body = root.find(QTI + "itemBody")
+    for el in body.iterdescendants():
+        assert el.tag.startswith(QTI) and el.tag.removeprefix(QTI) in BODY_TAGS, el.tag
+    interactions = [el for el in body.iter() if el.tag.endswith("Interaction")]
+    assert interactions
+    for inter in interactions:
+        rid = inter.get("responseIdentifier")
+        assert rid in decl, rid
+        rd = decl[rid]
+        correct = [v.text for v in rd.findall(f"{QTI}correctResponse/{QTI}value")]
+        kind = inter.tag.removeprefix(QTI)
+        if kind in ("choiceInteraction", "orderInteraction"):
+            choices = [c.get("identifier") for c in inter.findall(QTI + "simpleChoice")]
+            assert len(set(choices)) == len(choices) and all(NCNAME.match(c) for c in choices)
+            assert correct and set(correct) <= set(choices)
+            if kind == "choiceInteraction":
+                maxc = int(inter.get("maxChoices"))
+                assert (rd.get("cardinality") == "single") == (maxc == 1)
+            else:
+                assert rd.get("cardinality") == "ordered" and sorted(correct) == sorted(choices)
+        elif kind == "matchInteraction":
+            left, right = (
+                [c.get("identifier") for c in s.findall(QTI + "simpleAssociableChoice")]
+                for s in inter.findall(QTI + "simpleMatchSet")
+            )
+            assert rd.get("baseType") == "directedPair" and rd.get("cardinality") == "multiple"
+            for v in correct:
+                a, b = v.split(" ")
+                assert a in left and b in right
+        elif kind == "textEntryInteraction":
+            assert rd.get("baseType") == "string" and rd.get("cardinality") == "single"
+            assert rd.find(f"{QTI}mapping/{QTI}mapEntry") is not None
+        elif kind == "extendedTextInteraction":
+            assert rd.get("baseType") == "string"
+    rp = root.find(QTI + "responseProcessing")
+    if rp is not None and rp.get("template"):
+        assert rp.get("template") in TEMPLATES
+    return {"decl": decl, "body": body, "interactions": interactions}
+
+
+def _qti_zip(items: list[Item]) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(qti_fmt.render(items, title=TITLE)))
+
+
+def test_qti_package_structure() -> None:
+    z = _qti_zip(hostile_items())
+    names = z.namelist()
+    assert names[0] == "imsmanifest.xml" and len(names) == len(set(names))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    man = etree.fromstring(z.read("imsmanifest.xml"), parser)
+    assert man.tag == CP + "manifest"
+    assert man.findtext(f"{CP}metadata/{CP}schema") == "QTIv2.1 Package"
+    resources = man.findall(f"{CP}resources/{CP}resource")
+    ids = [r.get("identifier") for r in resources]
+    assert len(set(ids)) == len(ids) and all(NCNAME.match(i) for i in ids)
+    tests = [r for r in resources if r.get("type") == "imsqti_test_xmlv2p1"]
+    item_res = [r for r in resources if r.get("type") == "imsqti_item_xmlv2p1"]
+    assert len(tests) == 1 and len(item_res) == 7 and len(resources) == 8
+    for r in resources:
+        assert r.get("href") in names
+        assert [f.get("href") for f in r.findall(CP + "file")] == [r.get("href")]
+        for dep in r.findall(CP + "dependency"):
+            assert dep.get("identifierref") in ids
+    for r in item_res:
+        item = etree.fromstring(z.read(r.get("href")), parser)
+        _check_item(item)
+        assert item.get("identifier") == r.get("identifier")
+    test = etree.fromstring(z.read(tests[0].get("href")), parser)
+    assert test.tag == QTI + "assessmentTest" and test.get("identifier") == tests[0].get("identifier")
+    refs = test.findall(f".//{QTI}assessmentItemRef")
+    assert [r.get("href") for r in refs] == [r.get("href") for r in item_res]
+    assert [float(r.find(QTI + "weight").get("value")) for r in refs] == [2, 3, 1, 2, 3, 3, 10]
+    sections = [s.get("title") for s in test.iter(QTI + "assessmentSection")]
+    assert sections == [
+        "一、单选题",
+        "二、多选题",
+        "三、判断题",
+        "四、填空题",
+        "五、排序题",
+        "六、匹配题",
+        "七、简答题",
+    ]
+    assert test.find(f".//{QTI}testVariables").get("weightIdentifier") == "points"
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+
+
+def test_qti_answers_and_text() -> None:
+    z = _qti_zip(hostile_items())
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    docs = {
+        n.split("-", 1)[1].removesuffix(".xml"): etree.fromstring(z.read(n), parser)
+        for n in z.namelist()
+        if n.startswith("item")
+    }
+
+    def correct(d: etree._Element) -> list[str]:
+        return [v.text for v in d.iter(QTI + "value") if v.getparent().tag == QTI + "correctResponse"]
+
+    assert (
+        correct(docs["c1"]) == ["B"]
+        and correct(docs["m1"]) == ["A", "C", "D"]
+        and correct(docs["t1"]) == ["T"]
+    )
+    assert correct(docs["o1"]) == ["B", "D", "A", "C"] and correct(docs["x1"]) == ["L1 B", "L2 C", "L3 A"]
+    assert [e.get("mapKey") for e in docs["f1"].iter(QTI + "mapEntry")] == ["卷积神经网络", "CNN", "Conv*Net"]
+    stem = "".join(docs["c1"].find(f"{QTI}itemBody/{QTI}p").itertext())
+    assert stem == hostile_items()[0].stem
+    fill_p = docs["f1"].find(f"{QTI}itemBody/{QTI}p")
+    assert fill_p.text.endswith("模型是") and fill_p[0].tag == QTI + "textEntryInteraction"
+    rubric = "".join(docs["s1"].find(f".//{QTI}rubricBlock").itertext())
+    assert "参考答案：深度学习" in rubric and "多层神经网络 {提取特征}（3分）" in rubric
+    assert docs["s1"].find(f".//{QTI}rubricBlock").get("view") == "scorer"
+
+
+def test_qti_several_blanks() -> None:
+    it = Item(id="f2", type=ItemType.FILL, question_id="q", stem="___ 和 ___ 都是网络", answer=("CNN", "RNN"))
+    z = _qti_zip([it])
+    root = etree.fromstring(z.read(next(n for n in z.namelist() if n.startswith("item"))))
+    info = _check_item(root)
+    assert sorted(info["decl"]) == ["RESPONSE_1", "RESPONSE_2"]
+    assert root.find(f"{QTI}responseProcessing/{QTI}setOutcomeValue") is not None
+
+
+# ---------------------------------------------------------------------------- apkg (Anki)
+
+
+def _anki_notes(data: bytes, tmp_path: Path) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    pkg = tmp_path / "deck.apkg"
+    pkg.write_bytes(data)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(pkg), options=ImportAnkiPackageOptions())
+        )
+        notes = []
+        for nid in col.find_notes(""):
+            n = col.get_note(nid)
+            notes.append(
+                {"type": n.note_type()["name"], "fields": dict(n.items()), "guid": n.guid, "tags": n.tags}
+            )
+        decks = [d.name for d in col.decks.all_names_and_ids()]
+        questions = [col.get_card(cid).question() for cid in col.find_cards("")]
+    finally:
+        col.close()
+    return notes, decks, questions
+
+
+def test_apkg_opens_in_anki_with_every_note(tmp_path: Path) -> None:
+    data = apkg_fmt.render(hostile_items(), title="深度学习::期中")
+    notes, decks, questions = _anki_notes(data, tmp_path)
+    assert len(notes) == 7
+    assert "深度学习：期中" in decks
+    by_id = {html.unescape(n["fields"]["ID"]): n for n in notes}
+    assert by_id["f1"]["type"] == "quizgen 填空"
+    assert sum(1 for n in notes if n["type"] == "quizgen 题目") == 6
+    cloze = by_id["f1"]["fields"]["Text"]
+    assert cloze.count("{{c") == 1 and "{{c1::卷积神经网络}}" in cloze
+    assert "CNN" in by_id["f1"]["fields"]["Extra"]
+    choice = by_id["c1"]["fields"]
+    assert _plain(choice["Question"]) == hostile_items()[0].stem
+    assert [_plain(x) for x in re.findall(r"<li>(.*?)</li>", choice["Options"])] == [
+        f"{LETTERS[i]}. {o}" for i, o in enumerate(hostile_items()[0].options)
+    ]
+    assert choice["Answer"].startswith("B")
+    # the cloze card blanks only the real blank; the bank's literal {{c1::CNN}} stays text
+    fill_q = next(q for q in questions if "data-cloze" in q)
+    assert fill_q.count("data-cloze") == 1 and "{{c1::CNN}}" in _plain(fill_q)
+    for q in questions:
+        assert "<script>" not in q
+
+
+def test_apkg_ids_are_stable(tmp_path: Path) -> None:
+    a = apkg_fmt.render(hostile_items(), title="t")
+    b = apkg_fmt.render(hostile_items(), title="t")
+    assert a == b
+    basic, cloze = apkg_fmt._models()
+    assert basic.model_id == apkg_fmt.stable_id("quizgen", "model", "item", "1")
+    assert cloze.model_id == apkg_fmt.stable_id("quizgen", "model", "cloze", "1")
+    assert 1 << 30 <= basic.model_id < 1 << 31
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    notes1, _, _ = _anki_notes(a, tmp_path / "a")
+    notes2, _, _ = _anki_notes(apkg_fmt.render(list(reversed(hostile_items())), title="t"), tmp_path / "b")
+    assert {n["guid"] for n in notes1} == {n["guid"] for n in notes2}
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_layout_bom_and_answers() -> None:
+    rows = _csv_rows(csv_fmt.render(hostile_items()))
+    assert rows[0] == [
+        "题型",
+        "题干",
+        "选项A",
+        "选项B",
+        "选项C",
+        "选项D",
+        "选项E",
+        "选项F",
+        "答案",
+        "解析",
+        "分值",
+    ]
+    body = {r[0]: r for r in rows[1:]}
+    assert list(body) == ["单选题", "多选题", "判断题", "填空题", "排序题", "匹配题", "简答题"]
+    assert body["单选题"][8] == "B" and body["多选题"][8] == "ACD" and body["判断题"][8] == "正确"
+    assert body["填空题"][8] == "卷积神经网络|CNN|Conv*Net" and body["排序题"][8] == "BDAC"
+    assert body["匹配题"][8] == "1-B；2-C；3-A" and "1. 局部感知" in body["匹配题"][1]
+    assert body["简答题"][8].startswith("深度学习是机器学习的一个分支") and "评分要点" in body["简答题"][9]
+    assert [r[10] for r in rows[1:]] == ["2", "3", "1", "2", "3", "3", "10"]
+    assert body["单选题"][1] == hostile_items()[0].stem  # "<script>", "&", "{}" kept as typed
+
+
+def test_csv_neutralises_formulas() -> None:
+    rows = _csv_rows(csv_fmt.render(hostile_items()))
+    cells = [c for r in rows[1:] for c in r[:-1]]
+    for c in cells:
+        assert not c.startswith(("=", "+", "-", "@", "\t", "\r", "＝")), c
+    choice = rows[1]
+    assert choice[4] == "'=SUM(A1:A2)" and choice[5] == "'-1 + @cmd $x$ *粗*"
+    assert rows[5][5] == "特征提取 ~ #"  # text in the middle of a cell is left alone
+    assert csv_fmt.neutralise("＝1+1") == "'＝1+1" and csv_fmt.neutralise("a=1") == "a=1"
+
+
+def test_csv_widens_for_many_options() -> None:
+    it = Item(
+        id="o9",
+        type=ItemType.ORDER,
+        question_id="q",
+        stem="s",
+        options=tuple("一二三四五六七八"),
+        answer=tuple("HGFEDCBA"),
+    )
+    rows = _csv_rows(csv_fmt.render([it]))
+    assert rows[0][2:10] == [f"选项{c}" for c in "ABCDEFGH"] and rows[1][10] == "HGFEDCBA"
+
+
+# ---------------------------------------------------------------------------- all formats
+
+
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "qti", "apkg", "csv"])
+def test_every_lms_format_keeps_hostile_text(fmt: str) -> None:
+    outs = export(hostile_items(), fmt, title=TITLE)
+    assert len(outs) == 1 and outs[0].data
+    data = outs[0].data
+    if fmt == "qti":
+        z = zipfile.ZipFile(io.BytesIO(data))
+        text = "".join("".join(etree.fromstring(z.read(n)).itertext()) for n in z.namelist())
+    elif fmt == "apkg":
+        assert zipfile.is_zipfile(io.BytesIO(data))
+        return  # read back through anki above
+    elif fmt == "moodle":
+        text = "".join(_plain(t or "") for t in etree.fromstring(data).itertext())
+    elif fmt == "gift":
+        blocks = _gift_blocks(data.decode("utf-8"))
+        text = "".join(_plain(moodle_gift_read(b).get("questiontext", "")) for b in blocks)
+    else:
+        text = data.decode("utf-8-sig")
+    for needle in NEEDLES:
+        assert needle in text, (fmt, needle)
+    assert HOSTILE in text

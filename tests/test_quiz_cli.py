@@ -1,0 +1,327 @@
+"""Transcript tests of `quizgen quiz / review / resume / history / stats` (answers piped in)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner, Result
+
+from quizgen.cli import app
+from quizgen.items import Item, ItemSource, ItemType, save_items
+from quizgen.session import store_path
+
+runner = CliRunner()
+
+ITEMS = [
+    Item(
+        id="c1",
+        type=ItemType.CHOICE,
+        question_id="q1",
+        stem="[red]x[/red] 卷积神经网络的主要特点不包括？",
+        options=("局部感知", "平移不变性", "[b]全连接[/b]", "共享权重"),
+        answer=("C",),
+        explanation="CNN 使用局部连接，[i]不是[/i]全连接。",
+        source=ItemSource(1, "解析"),
+    ),
+    Item(
+        id="m1",
+        type=ItemType.MULTI,
+        question_id="q1",
+        stem="以下哪些是 CNN 的层？",
+        options=("卷积层", "池化层", "注意力层", "全连接层"),
+        answer=("A", "B", "D"),
+        source=ItemSource(1),
+    ),
+    Item(
+        id="o1",
+        type=ItemType.ORDER,
+        question_id="q2",
+        stem="排列图像识别的步骤",
+        options=("特征提取", "数据预处理", "分类", "特征融合"),
+        answer=("B", "A", "D", "C"),
+        source=ItemSource(2),
+    ),
+    Item(
+        id="x1",
+        type=ItemType.MATCH,
+        question_id="q2",
+        stem="将术语与描述配对",
+        left=("卷积层", "池化层", "全连接层"),
+        options=("分类", "降维", "提取局部特征"),
+        answer=("C", "B", "A"),
+        source=ItemSource(2),
+    ),
+    Item(
+        id="t1",
+        type=ItemType.TF,
+        question_id="q3",
+        stem="池化层会增加特征维度。",
+        answer=("错",),
+        explanation="池化降低特征维度。",
+        source=ItemSource(3, "解析"),
+    ),
+    Item(
+        id="f1",
+        type=ItemType.FILL,
+        question_id="q3",
+        stem="____ 是一种专门处理网格结构数据的深度学习模型。",
+        answer=("卷积神经网络",),
+        accept=("卷积神经网络", "CNN"),
+        source=ItemSource(3),
+    ),
+]
+
+
+@pytest.fixture
+def items_file(tmp_path: Path) -> Path:
+    p = tmp_path / "cnn.items.yaml"
+    save_items(ITEMS, p)
+    return p
+
+
+def quiz(*args: str, input: str = "", env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(app, list(args), input=input, env=env)
+
+
+def answers_in_store() -> list[tuple[str, str, int]]:
+    db = sqlite3.connect(store_path())
+    return db.execute("SELECT item_id, outcome, correct FROM answers ORDER BY id").fetchall()
+
+
+def test_full_transcript_feedback_partial_credit_and_summary(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), "--embedder", "none", input="c\nA B\n2 1 4 3\n1C 2B 3A\nf\nCNN\n")
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "Quiz: 6 items from cnn.items · session 1" in out
+    assert "1/6 · 单选 choice" in out and "6/6 · 填空 fill" in out
+    # bank text is never markup
+    assert "[red]x[/red] 卷积神经网络的主要特点不包括？" in out
+    assert "C. [b]全连接[/b]" in out
+    assert "解析：CNN 使用局部连接，[i]不是[/i]全连接。" in out
+    # multi: two of three right is partial credit, and the right answer is shown
+    assert "Your answer: A B" in out
+    assert "◐ Partly right: 0.67/1 (67%)" in out
+    assert "Answer: A B D\nA. 卷积层\nB. 池化层\nD. 全连接层\n" in out
+    assert "✓ Right" in out
+    assert "Answer: 卷积神经网络  (also: CNN)" in out
+    assert "Summary · session 1" in out
+    assert re.search(r"Total\s+│\s+6 │\s+5 │\s+0 │", out), out
+    assert "6 answered, 0 skipped" in out
+    assert len(answers_in_store()) == 6
+
+
+def test_unreadable_input_is_asked_again_not_counted(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), "-n", "1", input="zz\nE\n\nC\n")
+    assert r.exit_code == 0, r.output
+    assert "Cannot read that: 'z' is not one of the options A-D. Example: B" in r.output
+    assert "Cannot read that: 'E' is not one of the options A-D. Example: B" in r.output
+    assert "Cannot read that: empty answer (type s to skip, ? for help). Example: B" in r.output
+    assert answers_in_store() == [("c1", "answered", 1)]
+
+
+def test_help_hint_skip_and_quit(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), input="?\nh\nC\ns\nq\n")
+    assert r.exit_code == 0, r.output
+    assert (
+        "Answer with one letter A-D (a and Ａ work too).\nCommands: ? help, h hint, s skip, q quit"
+        in r.output
+    )
+    assert "Hint: It is not D." in r.output
+    assert "✓ Right (hint used)" in r.output
+    assert "→ Skipped" in r.output
+    assert "1 answered, 1 skipped, 4 not reached" in r.output
+    assert "Continue later with `quizgen resume 1`." in r.output
+    assert answers_in_store() == [("c1", "answered", 1), ("m1", "skipped", 0)]
+    db = sqlite3.connect(store_path())
+    assert db.execute("SELECT hinted FROM answers WHERE item_id='c1'").fetchone() == (1,)
+    assert db.execute("SELECT status FROM sessions").fetchone() == ("quit",)
+
+
+def test_end_of_input_quits_with_the_summary(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), input="C\n")
+    assert r.exit_code == 0, r.output
+    assert "Summary · session 1" in r.output and "5 not reached" in r.output
+
+
+def test_ctrl_c_keeps_answers_prints_summary_exits_130(
+    items_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizgen.ui import quiz_cmd
+
+    lines = iter(["C\n", "A B D\n"])
+
+    def read(self: object, deadline: float | None) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(quiz_cmd._Input, "read", read)
+    r = quiz("quiz", str(items_file))
+    assert r.exit_code == 130, r.output
+    assert "Summary · session 1" in r.output
+    assert "2 answered, 0 skipped, 4 not reached" in r.output
+    assert "Interrupted: answers are saved. Continue with `quizgen resume 1`." in r.output
+    assert len(answers_in_store()) == 2
+    db = sqlite3.connect(store_path())
+    assert db.execute("SELECT status FROM sessions").fetchone() == ("interrupted",)
+
+
+def test_resume_continues_where_it_stopped(items_file: Path) -> None:
+    quiz("quiz", str(items_file), input="C\nq\n")
+    r = quiz("resume", input="A B D\nq\n")
+    assert r.exit_code == 0, r.output
+    assert "Resuming: 5 items from cnn.items · session 1 · 1 done" in r.output
+    assert "2/6 · 多选 multi" in r.output and "1/6" not in r.output
+    r = quiz("resume", "1", input="BADC\nCBA\n错\n卷积神经网络\n")
+    assert r.exit_code == 0, r.output
+    assert "6 answered, 0 skipped" in r.output
+    assert len(answers_in_store()) == 6
+    r = quiz("resume")
+    assert r.exit_code == 2
+    assert "Error: no unfinished session to resume" in r.output
+
+
+def test_resume_skips_items_of_questions_deleted_from_the_bank(items_file: Path) -> None:
+    quiz("quiz", str(items_file), input="C\nq\n")
+    save_items([i for i in ITEMS if i.question_id != "q2"], items_file)
+    r = quiz("resume", input="s\ns\ns\n")
+    assert r.exit_code == 0, r.output
+    assert "排列图像识别的步骤" not in r.output and "将术语与描述配对" not in r.output
+    assert "1 answered, 3 skipped" in r.output
+
+
+def test_types_and_count(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), "--types", "tf,fill", "-n", "1", input="错\n")
+    assert r.exit_code == 0, r.output
+    assert "Quiz: 1 item from cnn.items" in r.output and "1/1 · 判断 tf" in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--types", "essay"], "Error: unknown item type 'essay'"),
+        (["-n", "0"], "Error: -n must be at least 1, got 0"),
+        (["--time-limit", "-1"], "Error: --time-limit must be a positive number of minutes, got -1"),
+        (["--types", "short"], "Error: no items to ask from"),
+    ],
+)
+def test_bad_options(items_file: Path, args: list[str], message: str) -> None:
+    r = quiz("quiz", str(items_file), *args)
+    assert r.exit_code == 2
+    assert message in r.output
+
+
+def test_narrow_terminal_fits_and_keeps_every_character(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), "-n", "1", input="C\n", env={"COLUMNS": "40", "NO_COLOR": "1"})
+    assert r.exit_code == 0, r.output
+    # The start line is soft-wrapped by the terminal itself (so commands in it copy whole).
+    assert max(cell_len(line) for line in r.output.splitlines() if not line.startswith("Quiz:")) <= 40
+    flat = re.sub(r"[\s│╭╮╰╯─]", "", r.output)
+    assert "[red]x[/red]卷积神经网络的主要特点不包括？" in flat
+    assert "\x1b[" not in r.output
+
+
+def test_review_wrong_first_then_nothing_due(items_file: Path) -> None:
+    r = quiz("review", str(items_file))
+    assert r.exit_code == 0
+    assert f"Nothing to review yet: take a quiz first (`quizgen quiz {items_file}`)." in r.output
+    quiz("quiz", str(items_file), input="C\nA\nBADC\nCBA\n对\nCNN\n")  # multi and tf wrong
+    r = quiz("review", str(items_file), "--embedder", "none", input="A B D\n错\n")
+    assert r.exit_code == 0, r.output
+    assert "Review: 2 items from cnn.items · session 2 · 2 from the wrong-answer book" in r.output
+    assert r.output.index("以下哪些是 CNN 的层？") < r.output.index("池化层会增加特征维度。")
+    r = quiz("review", str(items_file), "--wrong")
+    assert "No wrong answers to practise: the wrong-answer book is empty." in r.output
+    r = quiz("review", str(items_file))
+    assert "Nothing due today. Next review:" in r.output
+
+
+def test_history_and_stats_json(items_file: Path) -> None:
+    r = quiz("history")
+    assert "No sessions yet" in r.output
+    quiz("quiz", str(items_file), "--seed", "5", input="C\nA B D\ns\n")
+    r = quiz("history", "--json")
+    assert r.exit_code == 0
+    (s,) = json.loads(r.output)
+    assert (s["id"], s["kind"], s["title"], s["status"], s["seed"]) == (1, "quiz", "cnn.items", "quit", 5)
+    assert (s["items"], s["answered"], s["skipped"], s["correct"]) == (6, 2, 1, 2)
+    r = quiz("history")
+    assert "cnn.items" in r.output and "3/6" in r.output and "quit" in r.output
+    r = quiz("stats", str(items_file), "--json")
+    st = json.loads(r.output)
+    assert (st["answers"], st["skipped"], st["correct"], st["accuracy"]) == (2, 1, 2, 1.0)
+    assert st["by_type"]["choice"]["correct"] == 1
+    assert st["wrong_book"] == 1 and st["streak"]["days_current"] == 1
+    weakest = st["questions"][0]
+    assert weakest["question_id"] == "q2" and weakest["number"] == 2
+    r = quiz("stats", str(items_file))
+    assert r.exit_code == 0
+    assert "Progress: cnn.items" in r.output and "Questions, weakest first" in r.output
+    # a question removed from the bank drops out of its statistics
+    save_items([i for i in ITEMS if i.question_id != "q1"], items_file)
+    st = json.loads(quiz("stats", str(items_file), "--json").output)
+    assert (st["answers"], st["skipped"]) == (0, 1)
+
+
+def test_quiz_from_a_bank_uses_the_generator(tmp_path: Path) -> None:
+    try:
+        from quizgen.generate import generate  # noqa: F401
+    except ImportError:
+        pytest.skip("quizgen.generate is not available yet")
+
+    bank = Path(__file__).resolve().parent.parent / "bank" / "deep_learning.yaml"
+    r = quiz("quiz", str(bank), "-n", "3", "--types", "choice,tf", "--seed", "3", input="A\n对\nB\n")
+    assert r.exit_code == 0, r.output
+    assert "Quiz: 3 items from 深度学习基础" in r.output and "seed 3" in r.output
+    assert "3 answered, 0 skipped" in r.output
+    again = quiz("quiz", str(bank), "-n", "3", "--types", "choice,tf", "--seed", "3", input="q\n")
+    first_item = r.output.split("╰")[0]
+    assert first_item.split("\n", 1)[1] == again.output.split("╰")[0].split("\n", 1)[1]
+
+
+def test_missing_bank_is_a_clear_error(tmp_path: Path) -> None:
+    r = quiz("quiz", str(tmp_path / "nope.yaml"))
+    assert r.exit_code == 1
+    assert f"Error: {tmp_path / 'nope.yaml'}: no such file" in r.output
+
+
+SHORT = Item(
+    id="s1",
+    type=ItemType.SHORT,
+    question_id="q4",
+    stem="简述 CNN 的特点。",
+    answer=("卷积神经网络具有局部感知、平移不变性和共享权重等特点。",),
+    key_points=("局部感知", "平移不变性", "共享权重"),
+    points=5,
+    source=ItemSource(4),
+)
+
+
+def test_short_answer_graded_by_key_points(tmp_path: Path) -> None:
+    p = tmp_path / "short.yaml"
+    save_items([SHORT], p)
+    r = quiz("quiz", str(p), "--embedder", "none", input="CNN 有局部感知和共享权重的特点\n")
+    assert r.exit_code == 0, r.output
+    assert "1/1 · 简答 short · 5 points" in r.output
+    assert "Reference answer: 卷积神经网络具有局部感知、平移不变性和共享权重等特点。" in r.output
+    assert "Key points found: 局部感知；共享权重" in r.output
+    assert "Key points missed: 平移不变性" in r.output
+    assert "Loading the grading model" not in r.output
+    (score,) = sqlite3.connect(store_path()).execute("SELECT score FROM answers").fetchone()
+    assert 0 < score < 5
+
+
+def test_a_model_that_cannot_load_falls_back_to_key_points(tmp_path: Path) -> None:
+    p = tmp_path / "short.yaml"
+    save_items([SHORT], p)
+    r = quiz("quiz", str(p), "--embedder", f"st:{tmp_path / 'no-model'}", input="局部感知\n")
+    assert r.exit_code == 0, r.output
+    assert f"Warning: cannot load the st:{tmp_path / 'no-model'} embedder" in r.output
+    assert "grading short answers by key points" in r.output
+    assert "Key points found: 局部感知" in r.output

@@ -1,0 +1,266 @@
+"""Progress store, spaced repetition and the quiz state machine (quizgen.session)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from quizgen.answers import Response
+from quizgen.errors import SessionError
+from quizgen.items import Item, ItemSource, ItemType
+from quizgen.session import (
+    GraderSlot,
+    Judgement,
+    Outcome,
+    QuizRun,
+    Status,
+    Store,
+    hint_for,
+    make_scorer,
+    rating_for,
+    store_path,
+)
+
+
+def _items() -> list[Item]:
+    return [
+        Item(
+            id="c1",
+            type=ItemType.CHOICE,
+            question_id="q1",
+            stem="选哪个？",
+            options=("甲", "乙", "丙", "丁"),
+            answer=("B",),
+            source=ItemSource(1),
+        ),
+        Item(
+            id="t1", type=ItemType.TF, question_id="q2", stem="对吗？", answer=("错",), source=ItemSource(2)
+        ),
+        Item(
+            id="f1",
+            type=ItemType.FILL,
+            question_id="q3",
+            stem="____ 网络",
+            answer=("卷积神经网络",),
+            accept=("卷积神经网络", "CNN"),
+            source=ItemSource(3, "解析"),
+        ),
+        Item(
+            id="m1",
+            type=ItemType.MULTI,
+            question_id="q3",
+            stem="哪些？",
+            options=("甲", "乙", "丙"),
+            answer=("A", "C"),
+            points=2.0,
+            source=ItemSource(3),
+        ),
+    ]
+
+
+def exact(item: Item, response: Response) -> Judgement:
+    """A stand-in scorer: right when the response is the answer, half credit for a multi subset."""
+    want: Response = item.answer[0] if item.type in (ItemType.TF, ItemType.FILL) else tuple(item.answer)
+    if response == want:
+        return Judgement(1.0, True, str(want))
+    if item.type is ItemType.MULTI and isinstance(response, tuple) and set(response) < set(item.answer):
+        return Judgement(0.5, False, str(want))
+    return Judgement(0.0, False, str(want))
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with Store() as s:
+        yield s
+
+
+def test_store_lives_under_quizgen_home_in_wal_mode(store: Store, tmp_path: Path) -> None:
+    import os
+
+    assert store.path == Path(os.environ["QUIZGEN_HOME"]) / "progress.sqlite3" == store_path()
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+
+
+def test_every_answer_is_committed_at_once(store: Store) -> None:
+    items = _items()
+    sid = store.create_session(items, bank_path="b.yaml", bank_title="测试", seed=7, options={"count": 4})
+    run = QuizRun(store, sid, exact)
+    rec = run.answer(0, ("B",), raw="b", elapsed_ms=1200)
+    assert rec.correct and rec.fraction == 1.0 and rec.score == 1.0
+    # A second connection (another process) sees it without any close/flush.
+    other = sqlite3.connect(store.path)
+    row = other.execute("SELECT item_id, response, raw, correct, elapsed_ms FROM answers").fetchone()
+    assert row == ("c1", '["B"]', "b", 1, 1200)
+    assert other.execute("SELECT status FROM sessions").fetchone()[0] == "active"
+
+
+def test_session_items_round_trip_and_resume(store: Store) -> None:
+    items = _items()
+    sid = store.create_session(items, bank_title="测试")
+    assert store.session_items(sid) == items
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",))
+    run.skip(1)
+    run.finish(Status.INTERRUPTED)
+    info = store.latest_resumable()
+    assert info is not None and info.id == sid and info.answered == 1 and info.skipped == 1
+    again = QuizRun(Store(), sid, exact)
+    assert again.pending() == [2, 3]
+    again.answer(2, "CNN")
+    again.answer(3, ("A", "C"))
+    again.finish(Status.FINISHED)
+    assert store.latest_resumable() is None
+
+
+def test_answering_twice_is_an_error(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",))
+    with pytest.raises(SessionError, match="item 1 of session 1 is already answered"):
+        run.answer(0, ("A",))
+
+
+def test_summary_per_type_partial_credit_and_weakest(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",), elapsed_ms=1000)
+    run.answer(1, "对", elapsed_ms=2000)
+    run.skip(2, elapsed_ms=500)
+    run.answer(3, ("A",), elapsed_ms=3000)
+    s = run.summary(Status.FINISHED)
+    assert (s.total, s.answered, s.skipped, s.correct) == (4, 3, 1, 1)
+    assert (s.score, s.max_score, s.seconds) == (2.0, 5.0, 6.5)
+    assert [t.type.value for t in s.by_type] == ["choice", "multi", "fill", "tf"]
+    multi = s.by_type[1]
+    assert (multi.score, multi.max_score) == (1.0, 2.0)
+    # each question once, worst first: q3's skip (0) beats its half-right multi
+    assert [(w.question_id, w.fraction) for w in s.weakest] == [("q2", 0.0), ("q3", 0.0)]
+
+
+def test_spaced_repetition_wrong_first_due_today(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",))  # right -> due in days
+    run.answer(1, "对")  # wrong -> due in 10 minutes
+    run.skip(2)  # skipped -> like wrong
+    due = store.due()
+    assert [c.item.id for c in due] == ["t1", "f1"]
+    assert all(c.last_correct is False for c in due)
+    cards = {c.item.id: c for c in store.cards()}
+    now = datetime.now(UTC)
+    assert cards["c1"].due - now > timedelta(days=1)
+    assert cards["t1"].due - now < timedelta(minutes=11)
+    # two days later the right one is due too, after the wrong ones
+    later = store.due(now=now + timedelta(days=3))
+    assert [c.item.id for c in later] == ["t1", "f1", "c1"]
+    assert [c.item.id for c in store.due(wrong_only=True)] == ["t1", "f1"]
+
+
+def test_items_of_deleted_questions_are_ignored(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(1, "对")
+    run.answer(2, "x")
+    alive = {"q1", "q3"}  # q2 was deleted from the bank
+    assert [c.item.id for c in store.due(alive)] == ["f1"]
+    st = store.stats(alive)
+    assert st["answers"] == 1 and set(st["by_type"]) == {"fill"}
+    resumed = QuizRun(store, sid, exact, alive_questions=alive)
+    assert resumed.total == 3 and resumed.pending() == [0, 3]
+    assert resumed.number_of(3) == 3
+
+
+def test_stats_accuracy_and_streaks(store: Store) -> None:
+    items = _items()
+    day = 86400.0
+    base = datetime(2024, 5, 10, 12).timestamp()
+    for k, (offset, right) in enumerate([(-3, True), (-1, True), (0, False), (0, True)]):
+        sid = store.create_session(items[:1])
+        ans = ("B",) if right else ("A",)
+        when = base + offset * day
+        QuizRun(store, sid, exact, clock=lambda: when).answer(0, ans, elapsed_ms=k)  # noqa: B023
+    st = store.stats(today=date(2024, 5, 10))
+    assert (st["sessions"], st["answers"], st["correct"], st["accuracy"]) == (4, 4, 3, 0.75)
+    assert st["streak"] == {"days_current": 2, "days_best": 2, "correct_current": 1, "correct_best": 2}
+    assert st["questions"][0]["question_id"] == "q1" and st["questions"][0]["answers"] == 4
+    assert st["by_type"]["choice"]["accuracy"] == 0.75
+
+
+def test_rating_mapping() -> None:
+    assert rating_for(Outcome.SKIPPED, 0.0, False, False) == 1
+    assert rating_for(Outcome.ANSWERED, 0.0, False, False) == 1
+    assert rating_for(Outcome.ANSWERED, 0.6, False, False) == 2
+    assert rating_for(Outcome.ANSWERED, 1.0, True, True) == 2
+    assert rating_for(Outcome.ANSWERED, 1.0, True, False) == 3
+
+
+def test_hints_do_not_give_the_answer_away() -> None:
+    c, t, f, m = _items()
+    assert hint_for(c) == "It is not D."
+    assert hint_for(m) == "2 of the 3 options are right."
+    assert hint_for(f) == "Starts with 「卷」, 6 characters."
+    assert hint_for(t) == "It comes from question 2 of the notes: check every detail against it."
+    assert hint_for(t, "什么是池化") == "It comes from 「什么是池化」: check every detail against it."
+    assert hint_for(Item(id="x", type=ItemType.TF, question_id="q", stem="s", answer=("对",))) is None
+    order = Item(
+        id="o", type=ItemType.ORDER, question_id="q", stem="s", options=("a", "b"), answer=("B", "A")
+    )
+    assert hint_for(order) == "The first one is B."
+    short = Item(
+        id="s", type=ItemType.SHORT, question_id="q", stem="s", answer=("r",), key_points=("局部感知能力",)
+    )
+    assert hint_for(short) == "Cover 1 key points; one starts with 「局部感知」…"
+
+
+def test_short_answers_go_to_the_grader_built_on_first_use() -> None:
+    built: list[str] = []
+
+    class FakeGrader:
+        def grade_item(self, item: Item, text: str, question: object = None) -> SimpleNamespace:
+            return SimpleNamespace(
+                score=2.0, max_score=3.0, matched=["a", "b"], missed=["c"], needs_review=True, reason="kw"
+            )
+
+    def factory() -> FakeGrader:
+        built.append("x")
+        return FakeGrader()
+
+    slot = GraderSlot(factory)
+    score = make_scorer(slot)
+    short = Item(
+        id="s", type=ItemType.SHORT, question_id="q", stem="s", answer=("ref",), key_points=("a", "b", "c")
+    )
+    assert built == []
+    j = score(short, "my answer")
+    j2 = score(short, "again")
+    assert built == ["x"] and j == j2
+    assert j.correct and round(j.fraction, 3) == 0.667 and j.missed == ("c",) and j.needs_review
+    assert j.expected == "ref"
+
+
+def test_a_damaged_store_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "progress.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(SessionError, match="cannot open the progress store"):
+        Store(bad)
+
+
+def test_grader_prefetched_in_the_background_and_errors_reach_get() -> None:
+    slot = GraderSlot(lambda: "grader")
+    slot.prefetch()
+    assert slot.get() == "grader" and slot.ready and slot.get() == "grader"
+
+    def broken() -> None:
+        raise SessionError("model gone")
+
+    bad = GraderSlot(broken)
+    bad.prefetch()
+    with pytest.raises(SessionError, match="model gone"):
+        bad.get()
