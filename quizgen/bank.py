@@ -3,6 +3,11 @@
 The bank is the hand-editable middle of the pipeline (notes -> bank -> items), so the
 YAML keeps unicode as is, uses block scalars for multi-line text and validates on load
 with the path of the offending field (``questions[3].sections[0].kind``).
+
+`detect_kind` tells a bank from an items file and from notes; `loads` uses it to refuse
+notes ("looks like notes, not a bank", with the `quizgen parse` command to run) and items
+files ("is an items file (from quizgen generate), not a bank") instead of reporting YAML
+syntax or unknown fields.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -602,6 +607,10 @@ def _str_representer(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
     # (PyYAML falls back to a quoted style by itself where a block scalar cannot hold the text.)
     if "\n" in s:
         return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|")
+    # Long one-line text stays on one line (`dumps_yaml` sets no width): a folded scalar
+    # (`>`) can only break at spaces, and Chinese text has none, so folding would leave the
+    # long lines as they are and add a style to the few with spaces; a literal one (`|`)
+    # would add a line break the text does not have.
     return dumper.represent_scalar("tag:yaml.org,2002:str", s)
 
 
@@ -621,30 +630,166 @@ def dumps(bank: Bank, fmt: str = "yaml") -> str:
     return dumps_yaml(d)
 
 
+# ---------------------------------------------------------------------------- what kind of file
+
+FileKind = Literal["bank", "items", "notes", "unknown"]
+
+# File names that are notes (`quizgen parse` input), never a bank or an items file.
+NOTES_SUFFIXES = (".md", ".markdown", ".txt")
+
+# A top-level key as our dumper (and most hand-written YAML) writes it: at column 0.
+_TOP_KEY_RE = re.compile(r"^(questions|items)[ \t]*:(?=[ \t]|$)", re.M)
+# The first line that is not blank, a comment or a document marker.
+_FIRST_LINE_RE = re.compile(r"^(?![ \t]*$|#|---|%).+$", re.M)
+_YAML_KEY_LINE_RE = re.compile(r"""^(?:[A-Za-z_][\w-]*|"[^"\n]*"|'[^'\n]*')[ \t]*:(?:[ \t]|$)""")
+# What notes have and a bank never has at the start of a line: `## 标题` or `### 1. 标题`
+# headings, `Q:` / `答：` markers, `**题目：**` / `**答案**：` labels. (A lone `# text` line is
+# also a YAML comment, so level-1 headings count only when numbered.)
+_NOTES_LINE_RE = re.compile(
+    r"^ {0,3}(?:#{2,6}[ \t]*\S|#[ \t]*(?:第\s*)?\d"
+    r"|(?:\*\*[ \t]*)?(?:[QＱ][ \t]*\d{0,4}|[AＡ]|问题?|题目|答案?|参考答案|解析)[ \t]*(?:\*\*)?[ \t]*[:：])",
+    re.M,
+)
+# Top-level keys that only a bank (questions), or only an items file, has.
+_BANK_ONLY_KEYS = frozenset({"title", "source", "questions"})
+_ITEMS_ONLY_KEYS = frozenset({"generator", "items"})
+
+
+def _has_notes_suffix(name: str | Path | None) -> bool:
+    return name is not None and Path(str(name)).suffix.lower() in NOTES_SUFFIXES
+
+
+def _parse_document(text: str) -> tuple[Any, Exception | None]:
+    """The YAML or JSON data of a text, or the error that stopped reading it. YAML is read
+    with the safe loader only (`yaml.safe_load`, or libyaml's CSafeLoader: the same safe
+    constructors): no tag runs code."""
+    try:
+        if text.lstrip().startswith("{"):
+            # JSON (`--format json`) is read as JSON: the YAML reader refuses some characters
+            # that JSON carries unescaped (U+007F-U+009F).
+            return json.loads(text), None
+        # = yaml.safe_load, with libyaml's parser when installed (10x faster on big banks)
+        return yaml.load(text, Loader=_SafeLoader), None
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        return None, e
+    except RecursionError:
+        return None, ValueError("nested too deeply to read")
+
+
+def _kind_of(text: str, name: str | Path | None, data: Any, error: Exception | None) -> FileKind:
+    if isinstance(data, Mapping):
+        if "questions" in data:
+            return "bank"
+        if "items" in data:
+            return "items"
+    elif error is not None:
+        # a damaged bank or items file still names its list at the top level
+        keys = {m.group(1) for m in _TOP_KEY_RE.finditer(text)}
+        if keys:
+            return "bank" if "questions" in keys else "items"
+    if _has_notes_suffix(name):
+        return "notes"
+    if isinstance(data, Mapping):
+        keys = {str(k) for k in data}
+        if keys & _BANK_ONLY_KEYS:
+            return "bank"  # a bank with a mistake (say, no questions): its own error says which
+        if keys & _ITEMS_ONLY_KEYS:
+            return "items"
+    if _NOTES_LINE_RE.search(text):
+        return "notes"
+    return "unknown"
+
+
+def _sniff(text: str) -> FileKind | None:
+    """bank/items from the top-level keys alone, for YAML written the usual way (keys at
+    column 0, starting with a key line); None when that is not enough to tell."""
+    keys = {m.group(1) for m in _TOP_KEY_RE.finditer(text)}
+    if not keys:
+        return None
+    first = _FIRST_LINE_RE.search(text)
+    if first is None or not _YAML_KEY_LINE_RE.match(first.group()):
+        return None
+    return "bank" if "questions" in keys else "items"
+
+
+def detect_kind(text: str, *, name: str | Path | None = None, quick: bool = False) -> FileKind:
+    """What a file holds, from its text (and its `name`, for the suffix):
+
+    - ``"bank"``: a YAML/JSON mapping with ``questions`` (valid or not);
+    - ``"items"``: a YAML/JSON mapping with ``items`` and no ``questions`` (``quizgen generate``);
+    - ``"notes"``: a name ending in .md/.markdown/.txt that is not one of those, or text with
+      Markdown headings / Q&A markers / ``**答案：**`` labels rather than a bank's fields;
+    - ``"unknown"``: anything else (empty text, a list, YAML with neither).
+
+    Usual YAML is told apart by its top-level keys without being parsed, so calling this
+    before `loads` or `quizgen.items.loads_items` costs a scan, not a second parse. With
+    `quick`, only that scan is done (JSON is still read): ``"unknown"`` when it cannot tell.
+    """
+    if not text.strip():
+        return "unknown"
+    if not text.lstrip().startswith("{"):
+        sniffed = _sniff(text)
+        if sniffed is not None:
+            return sniffed
+        if quick:
+            return "notes" if _has_notes_suffix(name) else "unknown"
+    data, error = _parse_document(text)
+    return _kind_of(text, name, data, error)
+
+
+def detect_file_kind(path: str | Path) -> FileKind:
+    """`detect_kind` of a file (read as UTF-8; `InputError` when it cannot be read)."""
+    p = Path(path)
+    return detect_kind(read_text_file(p), name=p)
+
+
+_SHELL_SPECIAL_RE = re.compile(r"""[\s'"$`\\!*?;&|<>(){}\[\]#~]""")
+
+
+def _shell_arg(s: str) -> str:
+    if s and not _SHELL_SPECIAL_RE.search(s):
+        return s
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def _wrong_kind(kind: FileKind, where: str) -> BankError:
+    if kind == "items":
+        return BankError(
+            "is an items file (from quizgen generate), not a bank",
+            where=where,
+            hint="this needs a bank (from `quizgen parse`); an items file goes to `quizgen quiz` or "
+            "`quizgen export`",
+        )
+    notes = _shell_arg(where) if not where.startswith("<") else "NOTES"
+    return BankError(
+        "looks like notes, not a bank",
+        where=where,
+        hint=f"make a bank from the notes first: quizgen parse {notes} -o bank.yaml",
+    )
+
+
 def loads(text: str, where: str = "<bank>") -> Bank:
-    """A bank from YAML or JSON. YAML is read with the safe loader only (`yaml.safe_load`,
-    or libyaml's CSafeLoader: the same safe constructors): no tag runs code."""
+    """A bank from YAML or JSON (see `_parse_document`). Notes and items files are refused
+    with an error that says what they are (see `detect_kind`); `where` names the file."""
     if not text.strip():
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
         )
-    if text.lstrip().startswith("{"):
-        # JSON (`--format json`) is read as JSON: the YAML reader refuses some characters
-        # that JSON carries unescaped (U+007F-U+009F).
-        try:
-            return bank_from_dict(json.loads(text), where)
-        except json.JSONDecodeError as e:
-            raise BankError(
-                f"not valid JSON: {e.msg}", where=f"{where}:{e.lineno}", hint="fix the JSON syntax"
-            ) from None
-    try:
-        # = yaml.safe_load, with libyaml's parser when installed (10x faster on big banks)
-        data = yaml.load(text, Loader=_SafeLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
+    data, error = _parse_document(text)
+    kind = _kind_of(text, where, data, error)
+    if kind in ("notes", "items"):
+        raise _wrong_kind(kind, where)
+    if isinstance(error, json.JSONDecodeError):
+        raise BankError(
+            f"not valid JSON: {error.msg}", where=f"{where}:{error.lineno}", hint="fix the JSON syntax"
+        )
+    if isinstance(error, ValueError):
+        raise BankError(f"cannot read: {error}", where=where, hint="is this a bank file?")
+    if error is not None:
+        mark = getattr(error, "problem_mark", None)
         loc = f"{where}:{mark.line + 1}" if mark is not None else where
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise BankError(f"not valid YAML: {problem}", where=loc, hint="fix the YAML syntax") from None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BankError(f"not valid YAML: {problem}", where=loc, hint="fix the YAML syntax")
     if data is None:
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from quizgen.bank import atomic_write_text, dumps_yaml, read_text_file
+from quizgen.bank import Bank, atomic_write_text, detect_kind, dumps_yaml, loads, read_text_file
 from quizgen.errors import ItemsError
 
 ITEMS_SCHEMA_VERSION = 1
@@ -192,6 +192,17 @@ def is_items_document(text: str) -> bool:
 def load_items(path: str | Path) -> list[Item]:
     p = Path(path)
     return loads_items(read_text_file(p), str(p))
+
+
+def load_bank_or_items(path: str | Path) -> Bank | list[Item]:
+    """A bank, or the items of an items file, told apart by `quizgen.bank.detect_kind`
+    (usual YAML by its top-level keys, so it is parsed once). Anything else raises the bank
+    loader's error: notes say ``looks like notes, not a bank`` with a `quizgen parse` hint."""
+    p = Path(path)
+    text = read_text_file(p)
+    if detect_kind(text, name=p) == "items":
+        return loads_items(text, str(p))
+    return loads(text, str(p))
 
 
 def save_items(items: Iterable[Item], path: str | Path, fmt: str | None = None, **header: Any) -> None:

@@ -22,10 +22,25 @@ Layouts (detected; forced with ``layout=``):
   question headings.
 - ``heading-paragraph``: ``### 1、问题？`` headings each followed by a paragraph answer.
 
+Detection scores each layout 0-1 (`detect_layout`) and takes the best; ties go to the
+earlier layout above. Question headings that carry their own labels (``### 1. 标题`` over
+``**答案：**``, or with ``**题目：**`` right under them) count against ``qa``, so a few
+stray ``Q:``/``A:`` pairs cannot turn a labelled file into a qa one (the ``**题目：**``
+labels would become the questions). When another layout scores within `CLOSE_MARGIN` and
+would read other questions (or other questions without an answer), a warning names the
+chosen layout and ``--layout``.
+
 Every layout reports a question without an answer as a warning (``file:line``), keeps it
 and flags it ``no_answer``; an answer found without its marker is kept, flagged
 ``answer_unmarked`` and reported. A body never runs past the next question heading or
 question marker, so an answer cannot swallow the next question.
+
+Nothing is dropped silently: text that is part of no question (a preamble, an
+introduction under a group heading, an appendix) is reported once per stretch as
+``file:START-END: text before the first question is not part of any question (N lines)``
+(or ``between questions`` / ``after the last question``). Headings, layout HTML (anchors,
+``<details>``), rules and table-of-contents link lines are not counted as text. Such text
+is not kept in the bank (the schema has no place for it).
 
 Near-duplicates (`mark_duplicates`): a question is a near-duplicate of the first earlier
 non-duplicate whose normalised title+answer has ``rapidfuzz.fuzz.ratio >= 75`` (0-100), or
@@ -53,11 +68,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from quizgen.bank import Bank, ListItem, Question, Section, SectionKind, Source, kind_for_label, question_id
+from quizgen.bank import (
+    NOTES_SUFFIXES,
+    Bank,
+    ListItem,
+    Question,
+    Section,
+    SectionKind,
+    Source,
+    detect_kind,
+    kind_for_label,
+    question_id,
+)
 from quizgen.errors import InputError, ParseError, UsageError
 from quizgen.text import normalize
 
 DUPLICATE_THRESHOLD = 75.0
+# Auto-detection warns when the runner-up layout scores within this of the chosen one (0-1)
+# and would read other questions.
+CLOSE_MARGIN = 0.1
 ANSWER_DUPLICATE_THRESHOLD = 90.0
 DUPLICATE_MIN_ANSWER = 30
 # Blocking for the near-duplicate pass (see mark_duplicates): a clause found in more earlier
@@ -460,6 +489,8 @@ class Doc:
             if c in "AＡ答回解参*" and _QA_A_RE.match(t):
                 self.qa_a.append(i)
         self.candidates: list[int] | None = None  # cached by _candidates()
+        self.carriers: list[int] | None = None  # cached by _label_carriers()
+        self.heading_at = {h.at: k for k, h in enumerate(self.headings)}  # line index -> heading
 
     def segment_end(self, k: int) -> int:
         """Index where heading k's own text ends (the next heading)."""
@@ -493,6 +524,8 @@ class Found:
 
     questions: list[Question] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    # line-index ranges [start, end) the questions were cut from (`_uncovered_text`)
+    covered: list[tuple[int, int]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- sections
@@ -874,6 +907,7 @@ def _cut_at_headings(
         if cur is not None:
             cur.body.extend(doc.lines[prev_end:end])
             raws.append(cur)
+            out.covered.append((prev_end - 1, end))  # from the question's heading
         cur = None
 
     for k, h in enumerate(doc.headings):
@@ -943,11 +977,49 @@ def _labelled_question_heading(doc: Doc) -> Callable[[int], bool]:
     return is_q
 
 
+def _under_heading(doc: Doc, i: int) -> int | None:
+    """The heading index whose line is the last non-blank line before line i, if any."""
+    j = i - 1
+    lines = doc.lines
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    return doc.heading_at.get(j) if j >= 0 else None
+
+
+def _question_shaped(h: Heading) -> bool:
+    """A heading that reads as a question (``### 1. 标题``, ``## 什么是X？``), not a topic (``## 基础``)."""
+    return h.number is not None or _ends_q(h.title) or _question_like(h.title)
+
+
+def _label_carriers(doc: Doc) -> list[int]:
+    """Candidate headings that carry their question's labels (the labelled layout): an answer
+    label, or a 题目/Q marker right under them, in their own text. A topic heading
+    (``## 基础``) over several 题目/答案 pairs is not one: those pairs are the qa layout's."""
+    if doc.carriers is not None:
+        return doc.carriers
+    under = {k for i in doc.qa_q if (k := _under_heading(doc, i)) is not None}
+    out = []
+    for k in _candidates(doc):
+        h = doc.headings[k]
+        end = doc.segment_end(k)
+        if not (doc.count_in(doc.answer_labels, h.at, end) or k in under):
+            continue
+        if doc.count_in(doc.prompt_labels, h.at, end) > 1 and not _question_shaped(h):
+            continue
+        out.append(k)
+    doc.carriers = out
+    return out
+
+
 def _detect_labelled(doc: Doc) -> float:
     cands = _candidates(doc)
     if not cands:
         return 0.0
-    n = sum(1 for k in cands if doc.count_in(doc.answer_labels, doc.headings[k].at, doc.segment_end(k)))
+    n = sum(
+        1
+        for k in _label_carriers(doc)
+        if doc.count_in(doc.answer_labels, doc.headings[k].at, doc.segment_end(k))
+    )
     return n / len(cands)
 
 
@@ -965,39 +1037,86 @@ def _split_labelled(doc: Doc, where: str) -> Found:
 
     for raw in _cut_at_headings(doc, is_q, where, out, nests=nests):
         parts = [raw]
-        if raw.body and doc.count_in(doc.prompt_labels, raw.body[0].no - 1, raw.body[-1].no) > 1:
-            parts = _split_repeated_prompts(raw, where, out)
+        if raw.body:
+            start, end = raw.body[0].no - 1, raw.body[-1].no
+            prompts = doc.count_in(doc.prompt_labels, start, end)
+            if prompts > 1 or doc.count_in(doc.qa_q, start, end) > prompts:
+                parts = _split_repeated_prompts(raw, where, out)
         for part in parts:
             _from_body(part, where, out, plain_answers=False, marked=True)
     return out
 
 
 def _split_repeated_prompts(raw: RawQuestion, where: str, out: Found) -> list[RawQuestion]:
-    """A ``**题目：**`` after an answer in the same body is a question whose heading is
-    missing: split it off rather than let the first answer swallow it."""
+    """A ``**题目：**``, or a ``Q:`` line with its ``A:``, after an answer in the same body is
+    a question whose heading is missing: split it off rather than let the first answer
+    swallow it."""
     parts = [raw]
     seen_answer = False
-    for i, ln in enumerate(raw.body):
-        if ln.code or "**" not in ln.text[:6]:
+    body = raw.body
+    for i, ln in enumerate(body):
+        if ln.code:
             continue
-        m = _LABEL_RE.match(ln.text)
-        if not m:
+        t = ln.text
+        m = _LABEL_RE.match(t) if "**" in t[:6] else None
+        if m:
+            label = m.group("a").strip()
+            if label in ANSWER_LABELS:
+                seen_answer = True
+            elif label in PROMPT_LABELS and seen_answer:
+                title = m.group("rest").strip() or f"{raw.title} (2)"
+                rest = RawQuestion(title=title, line=ln.no, body=body[i:], group=raw.group)
+                raw.body = body[:i]
+                out.warnings.append(
+                    Warning_(
+                        f"{where}:{ln.no}",
+                        "a second question (题目 after 答案) without its own heading; split off",
+                    )
+                )
+                return [raw, *_split_repeated_prompts(rest, where, out)]
             continue
-        label = m.group("a").strip()
-        if label in ANSWER_LABELS:
-            seen_answer = True
-        elif label in PROMPT_LABELS and seen_answer:
-            title = m.group("rest").strip() or f"{raw.title} (2)"
-            rest = RawQuestion(title=title, line=ln.no, body=raw.body[i:], group=raw.group)
-            raw.body = raw.body[:i]
+        q = _QA_Q_RE.match(t) if seen_answer else None
+        a_at = _plain_answer_after(body, i) if q else None
+        if q and a_at is not None:
+            a = _QA_A_RE.match(body[a_at].text)
+            assert a is not None
+            qtext = q.group("rest").strip()
+            rest = RawQuestion(
+                title=qtext or f"{raw.title} (2)",
+                line=ln.no,
+                body=[
+                    *body[i + 1 : a_at],
+                    Line(body[a_at].no, "**答案：**" + a.group("rest"), False),
+                    *body[a_at + 1 :],
+                ],
+                group=raw.group,
+            )
+            raw.body = body[:i]
             out.warnings.append(
                 Warning_(
                     f"{where}:{ln.no}",
-                    "a second question (题目 after 答案) without its own heading; split off",
+                    "a second question (Q/A pair after 答案) without its own heading; split off",
                 )
             )
             return [raw, *_split_repeated_prompts(rest, where, out)]
     return parts
+
+
+def _plain_answer_after(body: Sequence[Line], i: int) -> int | None:
+    """Index of the plain ``A:`` / ``答：`` line answering the ``Q:`` line body[i], if one
+    comes before the next question marker or bold label."""
+    for j in range(i + 1, len(body)):
+        ln = body[j]
+        if ln.code:
+            continue
+        t = ln.text
+        if t.lstrip().startswith("**") and _LABEL_RE.match(t):
+            return None
+        if _QA_A_RE.match(t):
+            return j
+        if _QA_Q_RE.match(t):
+            return None
+    return None
 
 
 # ---------------------------------------------------------------------------- layout: faq
@@ -1072,26 +1191,39 @@ def _split_heading_paragraph(doc: Doc, where: str) -> Found:
 
 
 def _qa_pairs(doc: Doc) -> tuple[int, int]:
-    """(Q markers not right under a heading, those followed by an A marker before the next Q)."""
-    heads = {h.at for h in doc.headings}
-    qs = []
-    for i in doc.qa_q:
-        j = i - 1
-        while j >= 0 and not doc.lines[j].text.strip():
-            j -= 1
-        if j < 0 or j not in heads:
-            qs.append(i)
+    """(Q markers not right under a heading, those followed by an A marker before the next Q).
+
+    A ``**题目：**`` label inside a question heading that carries its labels is that
+    heading's prompt (labelled layout), not a qa marker."""
+    carriers = _label_carriers(doc)
+    starts = [doc.headings[k].at for k in carriers]
+    ends = [doc.segment_end(k) for k in carriers]
+    prompts = set(doc.prompt_labels)
+
+    def in_carrier(i: int) -> bool:
+        n = bisect.bisect_right(starts, i) - 1
+        return n >= 0 and i < ends[n]
+
+    qs = [i for i in doc.qa_q if _under_heading(doc, i) is None and not (i in prompts and in_carrier(i))]
+    # a pair ends at the next Q marker (of any kind) or heading
+    bounds = sorted({*doc.qa_q, *doc.heading_at, len(doc.lines)})
     paired = 0
-    for n, i in enumerate(qs):
-        nxt = qs[n + 1] if n + 1 < len(qs) else len(doc.lines)
+    for i in qs:
+        nxt = bounds[bisect.bisect_right(bounds, i)]
         if doc.count_in(doc.qa_a, i + 1, nxt):
             paired += 1
     return len(qs), paired
 
 
 def _detect_qa(doc: Doc) -> float:
+    """Paired Q/A markers over all the questions the file shows: question headings that carry
+    their own labels (`_label_carriers`) count against qa, so a stray ``Q:``/``A:`` pair
+    in a labelled file cannot outvote its headings (``**题目：**``/``**答案：**`` are qa
+    markers too)."""
     n, paired = _qa_pairs(doc)
-    return paired / n if n and paired else 0.0
+    if not n or not paired:
+        return 0.0
+    return paired / (n + len(_label_carriers(doc)))
 
 
 def _split_qa(doc: Doc, where: str) -> Found:
@@ -1143,6 +1275,7 @@ def _split_qa(doc: Doc, where: str) -> Found:
         title = qtext.split("\n", 1)[0].strip() or f"Q{num or ''}"
         prompt = qtext if "\n" in qtext else ""
         raw = RawQuestion(title=title, line=lines[start].no, body=[], group=group, ref=num)
+        out.covered.append((start, end))
         if a_start is not None:
             a = _QA_A_RE.match(lines[a_start].text)
             assert a is not None
@@ -1337,6 +1470,95 @@ def _detect(doc: Doc) -> tuple[Layout | None, dict[str, float]]:
     scores = {lay.name: lay.detect(doc) for lay in LAYOUTS}
     best = max(LAYOUTS, key=lambda lay: scores[lay.name])  # max() keeps the first of equals
     return (best if scores[best.name] > 0 else None), scores
+
+
+def _close_call(
+    doc: Doc, chosen: Layout, found: Found, scores: dict[str, float], where: str
+) -> list[Warning_]:
+    """A warning when another layout scored within `CLOSE_MARGIN` of the chosen one and
+    reads the file differently: other questions (line, title) or other questions without
+    an answer. Layouts that agree (faq and labelled on an FAQ with bold answers) need none."""
+    best = scores[chosen.name]
+    close = sorted(
+        (
+            lay
+            for lay in LAYOUTS
+            if lay is not chosen and scores[lay.name] > 0 and best - scores[lay.name] < CLOSE_MARGIN
+        ),
+        key=lambda lay: -scores[lay.name],
+    )
+
+    def reading(questions: list[Question]) -> list[tuple[int, str, bool]]:
+        return [(q.line, q.title, q.has_answer) for q in questions]
+
+    mine = reading(found.questions)
+    for other in close:
+        if reading(other.split(doc, where).questions) != mine:
+            return [
+                Warning_(
+                    where,
+                    f"layout {chosen.name} chosen, but {other.name} fits almost as well "
+                    f"({best:.2f} vs {scores[other.name]:.2f}) and reads the questions differently; "
+                    f"if they look wrong, force a layout with --layout (e.g. --layout {other.name})",
+                )
+            ]
+    return []
+
+
+# ---------------------------------------------------------------------------- text outside questions
+
+_LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+# What may sit around links in a table of contents line: list markers, numbers, separators.
+_TOC_FILLER_RE = re.compile(r"[\s\-*+•|·,，、/.．:：()（）\d]+")
+
+
+def _is_link_only(text: str) -> bool:
+    """A table-of-contents or image line: ``* [基础知识16题](#基础知识)``."""
+    if "](" not in text:
+        return False
+    rest = _LINK_RE.sub("", text)
+    return rest != text and not _TOC_FILLER_RE.sub("", rest)
+
+
+def _is_loose_text(doc: Doc, i: int) -> bool:
+    """Line i is text a reader would miss: not blank, a heading, layout HTML (anchors,
+    <details>), a rule or a table-of-contents link line."""
+    ln = doc.lines[i]
+    t = ln.text.strip()
+    if not t:
+        return False
+    if ln.code:
+        return True
+    if i in doc.heading_at or _RULE_RE.match(t) or _is_html_only(t):
+        return False
+    return not _is_link_only(t)
+
+
+def _uncovered_text(doc: Doc, covered: list[tuple[int, int]], where: str) -> list[Warning_]:
+    """One warning per stretch of text that no question was cut from (nothing is dropped
+    silently): before the first question, between questions, after the last one."""
+    spans = sorted(covered)
+    n = len(doc.lines)
+    gaps: list[tuple[int, int, str]] = []
+    pos = 0
+    for a, b in spans:
+        if a > pos:
+            gaps.append(
+                (pos, a, "before the first question" if not gaps and pos == 0 else "between questions")
+            )
+        pos = max(pos, b)
+    if pos < n:
+        gaps.append((pos, n, "after the last question" if spans else "outside the questions"))
+    out = []
+    for a, b, place in gaps:
+        text = [i for i in range(a, b) if _is_loose_text(doc, i)]
+        if not text:
+            continue
+        first, last = doc.lines[text[0]].no, doc.lines[text[-1]].no
+        span = f"{first}-{last}" if last > first else f"{first}"
+        count = f"{len(text)} line{'s' if len(text) > 1 else ''}"
+        out.append(Warning_(f"{where}:{span}", f"text {place} is not part of any question ({count})"))
+    return out
 
 
 # ---------------------------------------------------------------------------- ids and duplicates
@@ -1546,6 +1768,7 @@ def parse_text(
 def _parse(
     text: str, where: str, forced: Layout | None, title: str | None, dedup: bool, sha256: str | None
 ) -> ParseResult:
+    _refuse_data_file(text, where)
     lines, notes = _split_lines(text)
     warnings = [Warning_(f"{where}:{no}", msg) for no, msg in notes]
     if not any(ln.text.strip() for ln in lines):
@@ -1556,8 +1779,9 @@ def _parse(
         )
     doc = Doc(lines)
     chosen = forced
+    scores: dict[str, float] = {}
     if chosen is None:
-        chosen, _scores = _detect(doc)
+        chosen, scores = _detect(doc)
         if chosen is None:
             raise ParseError("no question layout recognised", where=where, hint=_expected_layouts())
     result = chosen.split(doc, where)
@@ -1565,6 +1789,9 @@ def _parse(
         raise ParseError(
             f"no questions found in the {chosen.name} layout", where=where, hint=_expected_layouts()
         )
+    if forced is None:
+        warnings.extend(_close_call(doc, chosen, result, scores, where))
+    warnings.extend(_uncovered_text(doc, result.covered, where))
     questions = mark_duplicates(_assign_ids(result.questions))
     warnings.extend(result.warnings)
     warnings.extend(_repeated_refs(questions, where))
@@ -1580,8 +1807,30 @@ def _parse(
     return ParseResult(bank=bank, warnings=warnings, layout=chosen.name)
 
 
+def _refuse_data_file(text: str, where: str) -> None:
+    """A bank or items file given as notes: say so (a cheap look at its top-level keys;
+    a file named .md/.markdown/.txt is always read as notes)."""
+    if Path(where).suffix.lower() in NOTES_SUFFIXES:
+        return
+    kind = detect_kind(text, name=where, quick=True)
+    if kind == "bank":
+        raise ParseError(
+            "is a bank (from quizgen parse), not notes",
+            where=where,
+            hint="it is ready to use: quizgen bank stats, generate, quiz or export take it as it is",
+        )
+    if kind == "items":
+        raise ParseError(
+            "is an items file (from quizgen generate), not notes",
+            where=where,
+            hint="quizgen quiz and quizgen export take it as it is",
+        )
+
+
 def _warning_order(w: Warning_) -> int:
-    tail = w.where.rsplit(":", 1)[-1]
+    if ":" not in w.where:
+        return 0
+    tail = w.where.rsplit(":", 1)[-1].split("-", 1)[0]  # file:12 or file:3-9
     return int(tail) if tail.isdigit() else 0
 
 

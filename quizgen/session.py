@@ -417,8 +417,15 @@ class Store:
         found = self.sessions(ids=[session_id])
         return found[0] if found else None
 
-    def sessions(self, *, limit: int | None = None, ids: Collection[int] | None = None) -> list[SessionInfo]:
-        """Newest first, with answer counts."""
+    def sessions(
+        self,
+        *,
+        limit: int | None = None,
+        ids: Collection[int] | None = None,
+        with_answers: bool | None = None,
+    ) -> list[SessionInfo]:
+        """Newest first, with answer counts. `with_answers` True: only sessions with at least
+        one answer or skip; False: only those without (left at the first item); None: all."""
         sql = (
             "SELECT s.id, s.kind, s.bank_path, s.bank_title, s.started_at, s.ended_at, s.status, s.seed,"
             " s.options, s.n_items,"
@@ -431,7 +438,10 @@ class Store:
         if ids is not None:
             sql += f" WHERE s.id IN ({','.join('?' * len(ids))})"
             args += list(ids)
-        sql += " GROUP BY s.id ORDER BY s.id DESC"
+        sql += " GROUP BY s.id"
+        if with_answers is not None:
+            sql += f" HAVING COUNT(a.session_id) {'>' if with_answers else '='} 0"
+        sql += " ORDER BY s.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
@@ -456,6 +466,17 @@ class Store:
             )
             for r in self._db.execute(sql, args).fetchall()
         ]
+
+    def count_sessions(self, *, with_answers: bool | None = None) -> int:
+        """How many sessions there are (`with_answers` as in `sessions`)."""
+        having = ""
+        if with_answers is not None:
+            having = f" HAVING COUNT(a.session_id) {'>' if with_answers else '='} 0"
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT s.id FROM sessions s LEFT JOIN answers a ON a.session_id = s.id"
+            f" GROUP BY s.id{having})"
+        ).fetchone()
+        return int(row[0])
 
     def latest_resumable(self) -> SessionInfo | None:
         """The newest session that was not finished and still has items to answer."""

@@ -31,3 +31,7 @@ echo
 echo "== quizgen generate (20 items, seed 7, with the report)"
 $QG generate "$OUT/deep_learning.yaml" -n 20 --seed 7 -o "$OUT/items.yaml" --report
 head -n 24 "$OUT/items.yaml"
+echo
+echo "== quizgen grade (bank/sample_answers.csv: use-m3 embedder, shipped default; CSV in \$OUT/grades.csv)"
+QUIZGEN_HOME="$OUT/home" COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
+QUIZGEN_HOME="$OUT/home" $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"

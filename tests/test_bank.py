@@ -22,6 +22,8 @@ from quizgen.bank import (
     Section,
     SectionKind,
     Source,
+    detect_file_kind,
+    detect_kind,
     dumps,
     load,
     loads,
@@ -279,6 +281,91 @@ def test_hand_written_alias_strings_are_accepted() -> None:
     b = loads("questions:\n- title: t\n  aliases: ['卷积神经网络 = CNN']\n")
     assert b.questions[0].aliases == (("卷积神经网络", "CNN"),)
     assert b.questions[0].id == question_id("t")  # a missing id is the title's hash
+
+
+# ---------------------------------------------------------------------------- the kind of file
+
+_ITEMS = (
+    "schema_version: 1\ngenerator: quizgen 0.1\nbank: t\nseed: 1\nitems:\n"
+    "- id: i1\n  type: tf\n  question_id: a1\n  stem: 对吗？\n  answer:\n  - 对\n"
+)
+_LABELLED_NOTES = "### 1. 什么是梯度\n\n**题目：** 解释梯度。\n\n**答案：** 梯度是增长最快的方向。\n"
+_QA_NOTES = "Q: 什么是张量？\nA: 张量是多维数组。\n"  # valid YAML: a mapping {Q: ..., A: ...}
+_HEADINGS_NOTES = "# 笔记\n\n## 一、基础\n\n### 1. 什么是梯度\n"  # YAML: only comments
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (GOOD, None, "bank"),
+        (GOOD, "b.md", "bank"),  # the content decides: a bank saved as .md is still a bank
+        (dumps(_bank(), "json"), None, "bank"),
+        ("title: t\n", None, "bank"),  # a bank with a mistake (no questions)
+        ("questions:\n- title: [x\n", None, "bank"),  # a bank with a YAML mistake
+        (_ITEMS, None, "items"),
+        (json.dumps(yaml.safe_load(_ITEMS), ensure_ascii=False), None, "items"),
+        (_LABELLED_NOTES, None, "notes"),
+        (_QA_NOTES, None, "notes"),
+        (_HEADINGS_NOTES, None, "notes"),
+        ("今天学了卷积。\n", "n.md", "notes"),
+        ("今天学了卷积。\n", "n.TXT", "notes"),
+        ("title: t\n", "n.markdown", "notes"),
+        ("", None, "unknown"),
+        ("- 1\n- 2\n", None, "unknown"),
+        ("# only a comment\n", "b.yaml", "unknown"),
+        ("titel: t\n", None, "unknown"),
+    ],
+)
+def test_detect_kind(text: str, name: str | None, kind: str) -> None:
+    assert detect_kind(text, name=name) == kind
+
+
+def test_detect_kind_quick_reads_only_the_top_level_keys() -> None:
+    assert detect_kind(dumps(_bank()), quick=True) == "bank"
+    assert detect_kind("# 题库\n---\ntitle: t\nquestions: []\n", quick=True) == "bank"
+    assert detect_kind(_ITEMS, quick=True) == "items"
+    assert detect_kind(_LABELLED_NOTES, quick=True) == "unknown"
+    assert detect_kind(_LABELLED_NOTES, name="n.md", quick=True) == "notes"
+    # a key named `questions` inside a block scalar or a nested mapping is not a top-level key
+    assert detect_kind("title: t\nnote: |\n  questions: 3\n", quick=True) == "unknown"
+
+
+def test_detect_file_kind(tmp_path: Path, seed_notes: Path) -> None:
+    (tmp_path / "items.yaml").write_text(_ITEMS, encoding="utf-8")
+    assert detect_file_kind(tmp_path / "items.yaml") == "items"
+    assert detect_file_kind(seed_notes) == "notes"
+    assert detect_file_kind(seed_notes.with_suffix(".yaml")) == "bank"
+    with pytest.raises(InputError, match="no such file"):
+        detect_file_kind(tmp_path / "missing.yaml")
+
+
+_NOTES_ERROR = (
+    "looks like notes, not a bank\n  Hint: make a bank from the notes first: quizgen parse {} -o bank.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (_LABELLED_NOTES, "n.md", "n.md: " + _NOTES_ERROR.format("n.md")),
+        (_LABELLED_NOTES, "n.yaml", "n.yaml: " + _NOTES_ERROR.format("n.yaml")),
+        (_LABELLED_NOTES, "<bank>", "<bank>: " + _NOTES_ERROR.format("NOTES")),
+        (_QA_NOTES, "qa.yaml", "qa.yaml: " + _NOTES_ERROR.format("qa.yaml")),
+        (_HEADINGS_NOTES, "h.yaml", "h.yaml: " + _NOTES_ERROR.format("h.yaml")),
+        ("今天学了卷积。\n", "my notes.txt", "my notes.txt: " + _NOTES_ERROR.format("'my notes.txt'")),
+        (
+            _ITEMS,
+            "items.yaml",
+            "items.yaml: is an items file (from quizgen generate), not a bank\n"
+            "  Hint: this needs a bank (from `quizgen parse`); an items file goes to `quizgen quiz` or "
+            "`quizgen export`",
+        ),
+    ],
+)
+def test_loads_says_what_the_file_is(text: str, where: str, message: str) -> None:
+    with pytest.raises(BankError) as e:
+        loads(text, where)
+    assert e.value.render() == message
 
 
 def test_load_errors(tmp_path: Path) -> None:

@@ -220,3 +220,105 @@ def test_bank_errors(runner: CliRunner, tmp_path: Path) -> None:
         1,
         f"Error: {tmp_path / 'none.yaml'}: no such file\n  Hint: check the path\n",
     )
+
+
+# ---------------------------------------------------------------------------- the wrong kind of file
+
+
+def _notes_error(path: Path | str, shown: str | None = None) -> str:
+    return (
+        f"Error: {path}: looks like notes, not a bank\n"
+        f"  Hint: make a bank from the notes first: quizgen parse {shown or path} -o bank.yaml\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["stats", "show"])
+def test_bank_commands_refuse_notes(runner: CliRunner, seed_notes: Path, command: str) -> None:
+    r = runner.invoke(app, ["bank", command, str(seed_notes)])
+    assert (r.exit_code, r.stdout, r.stderr) == (1, "", _notes_error(seed_notes))
+
+
+def test_bank_stats_of_qa_notes(runner: CliRunner) -> None:
+    path = DATA / "qa.md"
+    r = runner.invoke(app, ["bank", "stats", str(path)])
+    assert (r.exit_code, r.stderr) == (1, _notes_error(path))
+
+
+def test_bank_stats_of_notes_without_a_notes_name(runner: CliRunner, tmp_path: Path) -> None:
+    only_headings = tmp_path / "headings.yaml"  # every line is a YAML comment
+    only_headings.write_text("# 笔记\n\n## 一、基础\n\n### 1. 什么是梯度\n", encoding="utf-8")
+    r = runner.invoke(app, ["bank", "stats", str(only_headings)])
+    assert (r.exit_code, r.stderr) == (1, _notes_error(only_headings))
+    spaced = tmp_path / "my notes.yaml"
+    spaced.write_text("Q: 什么是张量？\nA: 张量是多维数组。\n", encoding="utf-8")  # YAML {Q: …, A: …}
+    r = runner.invoke(app, ["bank", "show", str(spaced)])
+    assert (r.exit_code, r.stderr) == (1, _notes_error(spaced, f"'{spaced}'"))
+
+
+def test_bank_show_of_an_items_file(runner: CliRunner, tmp_path: Path) -> None:
+    items = tmp_path / "items.yaml"
+    items.write_text(
+        "schema_version: 1\ngenerator: quizgen 0.1\nbank: t\nseed: 1\nitems:\n"
+        "- id: i1\n  type: tf\n  question_id: a1\n  stem: 对吗？\n  answer: [对]\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["bank", "show", str(items)])
+    assert (r.exit_code, r.stdout, r.stderr) == (
+        1,
+        "",
+        f"Error: {items}: is an items file (from quizgen generate), not a bank\n"
+        "  Hint: this needs a bank (from `quizgen parse`); an items file goes to `quizgen quiz` or "
+        "`quizgen export`\n",
+    )
+
+
+def test_parse_refuses_a_bank_and_an_items_file(runner: CliRunner, tmp_path: Path) -> None:
+    bank = tmp_path / "b.json"
+    bank.write_text(dumps(Bank(title="t", questions=(Question(id="a", number=1, title="x"),)), "json"))
+    r = runner.invoke(app, ["parse", str(bank)])
+    assert (r.exit_code, r.stdout, r.stderr) == (
+        1,
+        "",
+        f"Error: {bank}: is a bank (from quizgen parse), not notes\n"
+        "  Hint: it is ready to use: quizgen bank stats, generate, quiz or export take it as it is\n",
+    )
+    items = tmp_path / "i.yaml"
+    items.write_text("schema_version: 1\nitems: []\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(items)])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {items}: is an items file (from quizgen generate), not notes\n"
+        "  Hint: quizgen quiz and quizgen export take it as it is\n",
+    )
+
+
+def test_bank_show_leaves_out_line_0_of_a_hand_written_question(
+    runner: CliRunner, tmp_path: Path, seed_notes: Path
+) -> None:
+    p = tmp_path / "hand.yaml"
+    p.write_text("title: t\nquestions:\n- title: 手写的题\n  answer: 答。\n", encoding="utf-8")
+    r = runner.invoke(app, ["bank", "show", str(p), "1"])
+    assert r.exit_code == 0
+    assert "line" not in r.stdout and f"id {load(p).questions[0].id}" in r.stdout
+    parsed = runner.invoke(app, ["bank", "show", str(seed_notes.with_suffix(".yaml")), "1"])
+    assert "· line 3" in parsed.stdout
+
+
+# ---------------------------------------------------------------------------- nothing is dropped silently
+
+
+def test_parse_reports_text_outside_the_questions(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "n.md"
+    notes.write_text(
+        "# 笔记\n\n这是前言，介绍本笔记。\n\n第二段前言。\n\n"
+        "### 1. 什么是梯度\n\n**答案：** 增长最快的方向。\n\n"
+        "## 附录\n\n参考资料：某书。\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["parse", str(notes), "-o", str(tmp_path / "b.yaml")])
+    assert r.exit_code == 0
+    assert r.stderr.splitlines() == [
+        f"Warning: {notes}:3-5: text before the first question is not part of any question (2 lines)",
+        f"Warning: {notes}:13: text after the last question is not part of any question (1 line)",
+        f"Parsed 1 questions (0 near-duplicates) from {notes} [layout: labelled] -> {tmp_path / 'b.yaml'}",
+    ]

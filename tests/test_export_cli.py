@@ -135,7 +135,12 @@ def test_pdf_and_apkg_files(items_file: Path, tmp_path: Path) -> None:
         (["-f", "md", "--variants", "11"], "Error: --variants must be between 1 and 10, got 11", 2),
         (["-f", "md", "--points", "short=lots"], "Error: bad --points entry 'short=lots'", 2),
         (["-f", "md", "--types", "essay"], "Error: unknown item type 'essay'", 2),
-        (["-f", "md", "-n", "0"], "Error: -n must be at least 1, got 0", 2),
+        (
+            ["-f", "md", "-n", "0"],
+            "Error: Invalid value for '-n' / '--number': Input should be greater than or equal to 1",
+            2,
+        ),
+        (["-f", "md", "-t", " , "], "Error: --types is empty\n", 2),
     ],
 )
 def test_usage_errors(items_file: Path, args: list[str], message: str, code: int) -> None:
@@ -148,8 +153,80 @@ def test_no_items_of_that_type(tmp_path: Path) -> None:
     p = tmp_path / "few.yaml"
     save_items([hostile_items()[0]], p)
     r = run("export", str(p), "-f", "md", "--types", "short")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {p}: no items of type(s) short in this items file\n"
+        "  Hint: it has: choice; use --types with those, "
+        "or make more items: quizgen generate BANK --types short -o ITEMS\n"
+    )
+
+
+def test_empty_items_file(tmp_path: Path) -> None:
+    p = tmp_path / "empty.yaml"
+    save_items([], p)
+    r = run("export", str(p), "-f", "md")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {p}: the items file holds no items\n"
+        "  Hint: make items from a bank: quizgen generate BANK -o ITEMS\n"
+    )
+
+
+def test_output_over_the_input_is_refused(items_file: Path, tmp_path: Path) -> None:
+    before = items_file.read_bytes()
+    r = run("export", str(items_file), "-f", "md", "-o", str(items_file))
     assert r.exit_code == 2
-    assert f"Error: no items to export from {p} of type short" in r.stderr
+    assert r.stderr == (
+        f"Error: -o {items_file} is the input file; choose another output path\n  Hint: e.g. -o paper.md\n"
+    )
+    # a name made from -o (here the key's) must not hit the input either
+    key_named = tmp_path / "p-key.yaml"
+    key_named.write_bytes(before)
+    r = run("export", str(key_named), "-f", "md", "--answer-key", "-o", str(tmp_path / "p.yaml"))
+    assert r.exit_code == 2
+    assert r.stderr.startswith(
+        f"Error: {key_named} (named after -o {tmp_path / 'p.yaml'}) is the input file; "
+        "choose another output path\n"
+    )
+    assert not (tmp_path / "p.yaml").exists()
+    assert items_file.read_bytes() == key_named.read_bytes() == before
+
+
+def test_output_to_a_folder_writes_inside_it(items_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "papers"
+    out.mkdir()
+    r = run("export", str(items_file), "-f", "md", "--answer-key", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["paper-key.md", "paper.md"]
+    assert not (tmp_path / "papers.md").exists()
+    assert f"  paper -> {out / 'paper.md'}" in r.stderr
+    r = run("export", str(items_file), "-f", "gift", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert (out / "quiz.gift.txt").exists()
+    r = run("export", str(items_file), "-o", str(out))
+    assert r.exit_code == 2
+    assert "Error: which format?" in r.stderr
+
+
+def test_extension_and_format_that_disagree_are_warned(items_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.html"
+    r = run("export", str(items_file), "-f", "md", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert (
+        f"Warning: -o {out} has the extension of html, but the format is md: writing md into it "
+        "(name it *.md, or give --format html)\n" in r.stderr
+    )
+    assert out.read_text(encoding="utf-8").startswith("# 危险 \\<题库>\n")
+    r = run("export", str(items_file), "-f", "md", "-o", str(tmp_path / "p.markdown"))
+    assert r.exit_code == 0 and "Warning" not in r.stderr
+
+
+def test_items_file_title_comes_from_its_header(tmp_path: Path) -> None:
+    p = tmp_path / "items.yaml"
+    save_items(hostile_items()[:1], p, generator="quizgen test", bank="深度学习基础", seed=7)
+    r = run("export", str(p), "-f", "md")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("# 深度学习基础\n")
 
 
 def test_missing_input_file(tmp_path: Path) -> None:

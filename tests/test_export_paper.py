@@ -15,6 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from quizgen.errors import ExportError
 from quizgen.export import export, output_path
@@ -111,6 +113,11 @@ def test_chinese_numerals_and_point_shares() -> None:
     assert split_points(5, 7) == [1, 1, 1, 0.5, 0.5, 0.5, 0.5]
     assert split_points(2.5, 2) == [1.5, 1.0]
     assert sum(split_points(7, 4)) == 7
+    # equal key points get equal marks when halves allow it
+    assert split_points(5, 2) == [2.5, 2.5]
+    assert split_points(6, 4) == [1.5, 1.5, 1.5, 1.5]
+    assert split_points(10, 4) == [2.5, 2.5, 2.5, 2.5]
+    assert split_points(10, 5) == [2, 2, 2, 2, 2]
 
 
 def test_points_override_per_type() -> None:
@@ -132,6 +139,119 @@ def test_key_view_short_answer_points_add_up() -> None:
     short = key_view(p.sections[-1].items[0])
     assert [pts for _, pts in short.key_points] == ["4", "3", "3"]
     assert short.points == "10"
+
+
+def test_key_view_two_key_points_of_five_get_halves() -> None:
+    short = replace(hostile_items()[-1], key_points=("生成器", "判别器"), points=5)
+    kv = key_view(build_paper([short], "x").sections[0].items[0])
+    assert [pts for _, pts in kv.key_points] == ["2.5", "2.5"]
+    assert "1. 生成器（2.5分）\n2. 判别器（2.5分）" in md_fmt.render_key(build_paper([short], "x"))
+
+
+# ---------------------------------------------------------------------------- markdown escaping
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. 第一步", "1. 第一步"),  # after a prefix (**1.** / 【解析】) nothing starts a block
+        ("snake_case and a * b and ~ x", "snake_case and a * b and ~ x"),
+        ("*粗* _斜_ ~~删~~ Conv*Net", "\\*粗\\* \\_斜\\_ \\~\\~删\\~\\~ Conv\\*Net"),
+        ("<b>x</b> a < b <!-- c --> <http://x>", "\\<b>x\\</b> a < b \\<!-- c --> \\<http://x>"),
+        ("&amp; &#60; & x", "\\&amp; \\&#60; & x"),
+        ("[a](javascript:x) ![i](y) $x$ \\n", "\\[a](javascript:x) !\\[i](y) \\$x\\$ \\\\n"),
+        ("用 `np.sum(<x>)` 求和，`", "用 `np.sum(<x>)` 求和，\\`"),
+        ("# {x} = 1.5", "# {x} = 1.5"),
+    ],
+)
+def test_markdown_escapes_only_what_markdown_would_read(text: str, expected: str) -> None:
+    assert md_fmt.esc(text) == expected
+
+
+def test_markdown_line_starts_inside_a_paragraph() -> None:
+    text = "起\n# 标题\n> 引用\n- 列表\n1. 一\n2. 二\n---\n===\n```\n| --- |\n+ 加"
+    assert md_fmt.esc_block(text).split("\\\n") == [
+        "起",
+        "\\# 标题",
+        "\\> 引用",
+        "\\- 列表",
+        "1\\. 一",
+        "2. 二",  # only a list starting at 1 can interrupt a paragraph
+        "\\---",
+        "\\===",
+        "\\`\\`\\`",  # an unclosed fence is text; lone backticks could pair across lines
+        "\\| --- |",
+        "\\+ 加",
+    ]
+
+
+def test_markdown_keeps_fenced_code_as_code() -> None:
+    from markdown_it import MarkdownIt
+
+    explanation = (
+        "举例：\n1. L1 正则化：惩罚项。\n\n```python\nloss += lambda * np.sum(np.abs(w))  # <b>&amp;\n"
+        "```\n\nL1 正则化可以促进稀疏性。\n2. L2 正则化。\n  ```\n  x = a_b * c\n  ```"
+    )
+    short = replace(hostile_items()[-1], explanation=explanation, answer=("答案 ```x``` 完",))
+    key = md_fmt.render_key(build_paper([short], "x"))
+    assert "```python\nloss += lambda * np.sum(np.abs(w))  # <b>&amp;\n```" in key
+    assert "【解析】举例：\\\n1\\. L1 正则化：惩罚项。\n\n```python" in key
+    assert "```\n\nL1 正则化可以促进稀疏性。\\\n2. L2 正则化。\n\n```\nx = a_b * c\n```" in key
+    assert "【参考答案】答案 ```x``` 完（10分）" in key
+    tokens = MarkdownIt("commonmark").parse(key)
+    fences = [t for t in tokens if t.type == "fence"]
+    assert [(f.info, f.content) for f in fences] == [
+        ("python", "loss += lambda * np.sum(np.abs(w))  # <b>&amp;\n"),
+        ("", "x = a_b * c\n"),
+    ]
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+    assert not kinds & {"html_inline", "html_block", "em_open", "link_open"}
+
+
+_MD_ALPHABET = "*_~[]()<>!&#;$\\|-+=:.1a中 \n\t/?\"'{}^@%"
+_MD_NOT_OURS = {
+    "html_inline",
+    "html_block",
+    "em_open",
+    "link_open",
+    "image",
+    "s_open",
+    "code_inline",
+    "fence",
+    "code_block",
+    "heading_open",
+    "blockquote_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "hr",
+    "table_open",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MD_ALPHABET, max_size=30))
+def test_markdown_escaping_keeps_any_text_as_typed(text: str) -> None:
+    """Whatever the bank text, it renders as itself: no markup of its own, only our **N.**."""
+    from lxml import html as lh
+    from markdown_it import MarkdownIt
+
+    assume(not re.search(r"^\s*(~{3,}|`{3,})", text, re.M))  # a fenced block is code (tested above)
+    src = f"**1.** {md_fmt.esc_block(text)}（2分）\n\nB. {md_fmt.esc(text.replace(chr(10), ' '))}\n"
+    mdit = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = mdit.parse(src)
+    kinds = [t.type for t in tokens] + [c.type for t in tokens for c in (t.children or [])]
+    assert not set(kinds) & _MD_NOT_OURS, src
+    assert kinds.count("strong_open") == 1, src
+    rendered = lh.fromstring(f"<div>{mdit.render(src)}</div>").text_content()
+    assert _squash(rendered) == _squash(f"1.{text}（2分）B. {text}"), src
+
+
+def test_markdown_paper_reads_as_text() -> None:
+    """No `**1\\.**`, no `\\_\\_\\_` blanks: our own markup and blanks read as typed."""
+    paper = md_fmt.render_paper(_paper())
+    assert "**1.** 卷积神经网络的作用是什么？" in paper
+    assert "姓名：＿＿＿＿　班级：＿＿＿＿" in paper
+    assert "\\." not in paper and "\\_" not in paper and "\\{" not in paper and "\\=" not in paper
 
 
 # ---------------------------------------------------------------------------- variants

@@ -80,26 +80,140 @@ def test_unknown_type_is_a_usage_error() -> None:
     assert "Hint: valid types: choice, multi, fill, order, match, tf, short" in r.stderr
 
 
+def test_report_counts_candidates_considered_and_rejected() -> None:
+    r = runner.invoke(app, ["generate", BANK, "-n", "20", "--seed", "1", "--report"])
+    assert r.exit_code == 0
+    assert (
+        "  choice  made   3; 245 candidates considered, 148 rejected (option would give itself away 90, "
+        "too few good distractors 54, text too long or multi-line 4)\n" in r.stderr
+    )
+    assert "  short   made   3;  19 candidates considered, 0 rejected\n" in r.stderr
+    assert " of " not in r.stderr.split("\n")[1]  # no more "made 3 of 97 candidates"
+
+
+def test_report_of_a_type_with_nothing_usable(tmp_path: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    bank.write_text("title: t\nquestions:\n- title: 如何安装？\n  answer: 用 pip 安装。\n", encoding="utf-8")
+    r = runner.invoke(app, ["generate", str(bank), "--report", "-t", "choice,order,short"])
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    assert lines[:4] == [
+        "1 item (asked for 20) from 1 question; 0 near-duplicate questions skipped",
+        "  choice  made   0;   1 candidates considered, 1 rejected (no subject name found 1)",
+        "  order   made   0; no candidates",
+        "  short   made   1;   1 candidates considered, 0 rejected",
+    ]
+    assert (
+        "Warning: made 1 item, fewer than the 20 asked for (the bank has no more good candidates "
+        "of type(s) choice, order, short)" in r.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-n", "0"], "Error: -n must be at least 1, got 0"),
-        (["--per-question", "0"], "Error: --per-question must be at least 1, got 0"),
+        (
+            ["-n", "0"],
+            "Error: Invalid value for '-n' / '--number': Input should be greater than or equal to 1",
+        ),
+        (
+            ["--per-question", "0"],
+            "Error: Invalid value for '--per-question': Input should be greater than or equal to 1",
+        ),
         (["--format", "xml"], "Error: unknown --format 'xml'"),
+        (
+            ["--types", ""],
+            "Error: --types is empty\n"
+            "  Hint: give one or more of: choice, multi, fill, order, match, tf, short "
+            "(e.g. --types choice,tf)\n",
+        ),
+        (["-t", " , "], "Error: --types is empty\n"),
+        (["-t", "，"], "Error: --types is empty\n"),
     ],
 )
 def test_bad_options(args: list[str], message: str) -> None:
     r = runner.invoke(app, ["generate", BANK, *args])
     assert r.exit_code == 2
     assert message in r.stderr
+    assert r.stdout == ""
+
+
+def test_t_is_short_for_types() -> None:
+    r = runner.invoke(app, ["generate", BANK, "-n", "4", "-t", "tf", "-t", "fill"])
+    assert r.exit_code == 0, r.output
+    assert {i.type for i in loads_items(r.stdout)} <= {ItemType.TF, ItemType.FILL}
+
+
+def test_help_has_plain_metavars() -> None:
+    r = runner.invoke(app, ["generate", "--help"], prog_name="quizgen")
+    assert r.exit_code == 0
+    assert "Usage: quizgen generate [OPTIONS] BANK\n" in r.stdout
+    assert "\n  BANK  Bank file" in r.stdout
+    for opt in ("-n, --number N", "-t, --types TYPES", "--seed N", "--per-question N", "-o, --output FILE"):
+        assert opt in r.stdout, opt
+    assert "{" not in r.stdout.split("Arguments")[0] and "<path>" not in r.stdout and "<int>" not in r.stdout
 
 
 def test_notes_instead_of_bank() -> None:
     notes = str(ROOT / "bank" / "deep_learning.md")
     r = runner.invoke(app, ["generate", notes])
-    assert r.exit_code == 2
-    assert "expected a bank file (YAML/JSON), got notes" in r.stderr
+    assert r.exit_code == 1
+    assert f"Error: {notes}: looks like notes, not a bank" in r.stderr
     assert "quizgen parse" in r.stderr
+
+
+def test_items_file_instead_of_bank(tmp_path: Path) -> None:
+    items = tmp_path / "items.yaml"
+    assert runner.invoke(app, ["generate", BANK, "-n", "2", "-o", str(items)]).exit_code == 0
+    r = runner.invoke(app, ["generate", str(items)])
+    assert r.exit_code == 1
+    assert f"Error: {items}: is an items file (from quizgen generate), not a bank" in r.stderr
+
+
+def test_output_over_the_input_is_refused(tmp_path: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    original = Path(BANK).read_bytes()
+    bank.write_bytes(original)
+    (tmp_path / "link.yaml").symlink_to(bank)
+    for args in (["-o", str(bank)], ["-o", str(tmp_path / "link.yaml")], ["-o", f"{tmp_path}/./b.yaml"]):
+        r = runner.invoke(app, ["generate", str(bank), *args])
+        assert r.exit_code == 2, r.output
+        assert r.stderr == (
+            f"Error: -o {Path(args[1])} is the input file; choose another output path\n"
+            "  Hint: e.g. -o items.yaml\n"
+        )
+    assert bank.read_bytes() == original
+
+
+def test_output_to_a_folder_is_refused(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["generate", BANK, "-o", str(tmp_path)])
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: -o {tmp_path} is a folder\n  Hint: give a file name, e.g. -o {tmp_path / 'items.yaml'}\n"
+    )
+
+
+def test_parse_refuses_to_overwrite_its_notes(tmp_path: Path) -> None:
+    notes = tmp_path / "same.md"
+    text = (ROOT / "bank" / "deep_learning.md").read_text(encoding="utf-8")
+    notes.write_text(text, encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(notes), "-o", str(notes)])
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: -o {notes} is the input file; choose another output path\n  Hint: e.g. -o bank.yaml\n"
+    )
+    assert notes.read_text(encoding="utf-8") == text
+
+
+def test_short_explanations_keep_their_section_labels() -> None:
+    r = runner.invoke(app, ["generate", BANK, "-n", "40", "-t", "short"])
+    assert r.exit_code == 0, r.output
+    by_stem = {i.stem: i for i in loads_items(r.stdout)}
+    gan = next(i for s, i in by_stem.items() if "生成对抗网络" in s)
+    assert gan.explanation.startswith("原理：\n1. 生成器：")
+    assert "\n应用：\n1. 图像生成：" in gan.explanation
+    # a lone 解析 section is not labelled again (quizzes and papers print it under 解析)
+    assert not any(i.explanation.startswith("解析：解析") for i in by_stem.values())
 
 
 def test_missing_bank() -> None:
@@ -113,7 +227,11 @@ def test_no_items_of_the_asked_type(tmp_path: Path) -> None:
     bank.write_text("title: t\nquestions:\n- title: 如何安装？\n  answer: 用 pip 安装。\n", encoding="utf-8")
     r = runner.invoke(app, ["generate", str(bank), "--types", "order"])
     assert r.exit_code == 1
-    assert "Error: " in r.stderr and "no items could be generated of type(s) order" in r.stderr
+    assert r.stderr == (
+        f"Error: {bank}: no items could be generated of type(s) order\n"
+        f"  Hint: try other --types, or see why candidates were rejected: quizgen generate {bank} "
+        "--types order --report\n"
+    )
 
 
 def test_help_does_not_import_jieba() -> None:

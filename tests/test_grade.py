@@ -473,3 +473,11 @@ def test_calibrate_and_grouped_cv_improve_on_a_lenient_teacher() -> None:
     assert r["rmse"] is not None and r["rmse"] < 0.1
     with pytest.raises(GradeError, match="calibration needs at least 10"):
         calibrate(feats[:5], y[:5], base, embedder="use-m3")
+
+
+def test_key_points_match_with_swapped_word_order(kw: Grader) -> None:
+    r = kw.grade_text(
+        "参考", "模型会自动提取特征，并且共享参数", key_points=["特征提取", "参数共享", "特征融合"]
+    )
+    assert r.matched == ("特征提取", "参数共享")
+    assert r.missed == ("特征融合",)

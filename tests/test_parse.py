@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from quizgen.bank import Bank, Question, Section, SectionKind, dumps, loads
 from quizgen.errors import InputError, ParseError, QuizgenError, UsageError
 from quizgen.parse import (
+    CLOSE_MARGIN,
     DUPLICATE_THRESHOLD,
     FLAG_ANSWER_UNMARKED,
     FLAG_NO_ANSWER,
     decode,
+    detect_layout,
     extract_aliases,
     layout_names,
     mark_duplicates,
@@ -385,8 +387,9 @@ def test_qa_layout() -> None:
     assert qs[4].prompt == "下面的代码输出什么？\n```python\n# 不是标题\nprint(1 + 1)\n```"
     assert qs[4].answer == "输出 2。"
     assert [str(w) for w in r.warnings] == [
+        f"{DATA / 'qa.md'}:1: text before the first question is not part of any question (1 line)",
         f"{DATA / 'qa.md'}:17: question '什么是优化器（Optimizer）？' has no answer; "
-        "kept and flagged no_answer"
+        "kept and flagged no_answer",
     ]
 
 
@@ -454,6 +457,183 @@ def test_forced_layout() -> None:
     r = parse_text((DATA / "heading_answer.md").read_text(encoding="utf-8"), layout="heading-paragraph")
     assert r.layout == "heading-paragraph"
     assert r.bank.source is not None and r.bank.source.layout == "heading-paragraph"
+
+
+# ---------------------------------------------------------------------------- layout detection
+
+# Four labelled questions (the third without an answer) and a stray Q/A pair at the end.
+_LABELLED_WITH_STRAY_QA = """\
+# 笔记
+
+### 1. 什么是梯度
+
+**题目：** 解释梯度。
+
+**答案：** 梯度是函数增长最快的方向。
+
+### 2. 什么是学习率
+
+**题目：** 解释学习率。
+
+**答案：** 每一步更新的步长。
+
+### 3. 什么是动量
+
+**题目：** 解释动量。
+
+### 4. 什么是批大小
+
+**题目：** 解释批大小。
+
+**答案：** 一次训练使用的样本数。
+
+Q: 什么是张量？
+A: 张量是多维数组。
+"""
+_LABELLED = _LABELLED_WITH_STRAY_QA.split("\nQ: ")[0]
+
+
+def _scores(text: str) -> dict[str, float]:
+    return detect_layout(split_lines(text))[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_LABELLED, id="labelled"),
+        pytest.param(_LABELLED_WITH_STRAY_QA, id="stray-qa-pair"),
+        # text between each heading and its 题目: the 题目 lines are not right under a heading
+        pytest.param(
+            _LABELLED_WITH_STRAY_QA.replace("**题目", "题前的一句话。\n\n**题目"), id="text-before-labels"
+        ),
+        pytest.param(
+            _LABELLED_WITH_STRAY_QA.replace("Q: ", "问：").replace("A: ", "答："), id="stray-wen-da"
+        ),
+    ],
+)
+def test_question_headings_that_carry_labels_are_the_labelled_layout(text: str) -> None:
+    scores = _scores(text)
+    assert scores["labelled"] - max(v for k, v in scores.items() if k != "labelled") >= CLOSE_MARGIN
+    r = parse_text(text, source_name="n.md")
+    assert r.layout == "labelled"
+    titles = [q.title for q in r.bank.questions]
+    assert titles[:4] == ["什么是梯度", "什么是学习率", "什么是动量", "什么是批大小"]
+    assert r.bank.questions[3].answer == "一次训练使用的样本数。"  # the stray pair is not in it
+    assert r.bank.questions[2].flags in ((FLAG_NO_ANSWER,), (FLAG_ANSWER_UNMARKED,))
+    assert not any("chosen" in str(w) for w in r.warnings)
+
+
+def test_a_stray_qa_pair_after_an_answer_is_split_off() -> None:
+    r = parse_text(_LABELLED_WITH_STRAY_QA, source_name="n.md")
+    q = r.bank.questions[4]
+    assert (q.title, q.prompt, q.answer, q.line, q.flags) == ("什么是张量？", "", "张量是多维数组。", 25, ())
+    assert [str(w) for w in r.warnings] == [
+        "n.md:15: question '什么是动量' has no answer; kept and flagged no_answer",
+        "n.md:25: a second question (Q/A pair after 答案) without its own heading; split off",
+    ]
+
+
+def test_a_q_line_in_an_answer_without_its_a_line_stays_in_the_answer() -> None:
+    text = (
+        "### 1. 什么是过拟合？\n\n**答案：** 训练好、测试差。\n\n问题：数据太少\n\n"
+        "### 2. 下一题？\n\n**答案：** 好。\n"
+    )
+    r = parse_text(text)
+    assert [q.title for q in r.bank.questions] == ["什么是过拟合？", "下一题？"]
+    assert r.bank.questions[0].answer == "训练好、测试差。\n\n问题：数据太少"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "## 基础\n\n"
+            + "".join(
+                f"**问题：** 什么是 {x}？\n\n**答案：** {y}。\n\n"
+                for x, y in zip("ABC", "甲乙丙", strict=True)
+            ),
+            id="topic-heading-over-bold-pairs",
+        ),
+        pytest.param(
+            "## 1. 基础概念\n\n"
+            + "".join(f"Q: 什么是 {x}？\nA: {y}。\n\n" for x, y in zip("ABC", "甲乙丙", strict=True)),
+            id="numbered-section-over-plain-pairs",
+        ),
+    ],
+)
+def test_qa_pairs_under_a_section_heading_stay_qa(text: str) -> None:
+    r = parse_text(text)
+    assert r.layout == "qa"
+    assert [(q.title, q.answer) for q in r.bank.questions] == [
+        ("什么是 A？", "甲。"),
+        ("什么是 B？", "乙。"),
+        ("什么是 C？", "丙。"),
+    ]
+
+
+def test_a_close_call_between_layouts_is_reported() -> None:
+    # one of two choice questions has its answer: choice, labelled and heading-paragraph all score 0.5
+    text = "## 1. 选哪个？\n\n- A: 甲\n- B: 乙\n\n**答案：** A\n\n## 2. 又选哪个？\n\n- A: 丙\n- B: 丁\n"
+    r = parse_text(text, source_name="c.md")
+    assert r.layout == "choice"
+    assert [str(w) for w in r.warnings] == [
+        "c.md: layout choice chosen, but labelled fits almost as well (0.50 vs 0.50) and reads the "
+        "questions differently; if they look wrong, force a layout with --layout (e.g. --layout labelled)",
+        "c.md:8: question '又选哪个？' has no answer; kept and flagged no_answer",
+    ]
+    forced = parse_text(text, source_name="c.md", layout="choice")
+    assert not any("chosen" in str(w) for w in forced.warnings)
+
+
+def test_layouts_that_read_the_same_questions_are_no_close_call(eval_dir: Path) -> None:
+    scores = _scores((eval_dir / "layout_faq_QA.md").read_text(encoding="utf-8"))
+    assert scores["faq"] - scores["labelled"] < CLOSE_MARGIN  # close, but the same 252 questions
+    assert not any("chosen" in str(w) for w in parse_file(eval_dir / "layout_faq_QA.md").warnings)
+
+
+# ---------------------------------------------------------------------------- text outside the questions
+
+
+def test_preamble_is_reported_once() -> None:
+    text = "这是前言，介绍本笔记的来历。\n\n还有第二段。\n\n### 1. 什么是梯度\n\n**答案：** 方向。\n"
+    r = parse_text(text, source_name="n.md")
+    assert [str(w) for w in r.warnings] == [
+        "n.md:1-3: text before the first question is not part of any question (2 lines)"
+    ]
+    assert "前言" not in dumps(r.bank)
+
+
+def test_text_between_and_after_questions_is_reported() -> None:
+    text = (
+        "## 一、基础\n\n### 1. 什么是梯度\n\n**答案：** 方向。\n\n"
+        "## 二、进阶\n\n本章更难。\n\n```\n代码也算\n```\n\n"
+        "### 2. 什么是动量\n\n**答案：** 惯性。\n\n"
+        "## 附录\n\n参考资料。\n"
+    )
+    r = parse_text(text, source_name="n.md")
+    assert [q.title for q in r.bank.questions] == ["什么是梯度", "什么是动量"]
+    assert [str(w) for w in r.warnings] == [
+        "n.md:9-13: text between questions is not part of any question (4 lines)",
+        "n.md:21: text after the last question is not part of any question (1 line)",
+    ]
+
+
+def test_headings_anchors_rules_and_a_table_of_contents_are_not_lost_text() -> None:
+    text = (
+        "# 目录\n\n* [基础](#基础)\n  * [梯度 1题](#梯度)\n- [进阶](#进阶) | [附录](#附录)\n"
+        '1. [图](#图)\n\n---\n\n<a name="基础"></a>\n## 基础\n\n'
+        "### 1. 什么是梯度\n\n**答案：** 方向。\n"
+    )
+    assert parse_text(text, source_name="n.md").warnings == []
+
+
+def test_qa_layout_reports_text_between_pairs() -> None:
+    text = "## 基础\n\nQ: 什么是 A？\nA: 甲。\n\n## 进阶\n\n进阶的说明。\n\nQ: 什么是 B？\nA: 乙。\n"
+    r = parse_text(text, source_name="qa.md")
+    assert [q.group for q in r.bank.questions] == ["基础", "进阶"]
+    assert [str(w) for w in r.warnings] == [
+        "qa.md:8: text between questions is not part of any question (1 line)"
+    ]
 
 
 # ---------------------------------------------------------------------------- encodings
@@ -597,6 +777,12 @@ def test_eval_faq(eval_dir: Path) -> None:
     assert unmarked == ["Q3.1.76"]  # the one question without an answer marker
     assert all(q.has_answer for q in qs)
     assert any("removed control character U+0008" in str(w) for w in r.warnings)
+    # the two-paragraph foreword is reported once; the table of contents and anchors are not text
+    loose = [str(w) for w in r.warnings if "not part of any question" in str(w)]
+    assert loose == [
+        f"{eval_dir / 'layout_faq_QA.md'}:5-7: text before the first question is not part of any question "
+        "(2 lines)"
+    ]
     assert not any("\x08" in q.answer for q in qs)
     assert loads(dumps(r.bank)) == r.bank
 
@@ -610,7 +796,10 @@ def test_eval_choice(eval_dir: Path) -> None:
     assert all(len(q.options) >= 2 and len(q.correct_options) == 1 for q in qs)
     assert all(_sec(q, SectionKind.EXPLANATION) is not None for q in qs)
     assert len({q.id for q in qs}) == 155 and not any(q.duplicate_of for q in qs)
-    assert r.warnings == []
+    where = eval_dir / "layout_choice_details.md"
+    assert [str(w) for w in r.warnings] == [  # the introduction, said once
+        f"{where}:3-8: text before the first question is not part of any question (4 lines)"
+    ]
     assert "#### 答案" not in "".join(q.reference_text() for q in qs)
     assert loads(dumps(r.bank)) == r.bank
 

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner, Result
 
 from quizgen.cli import app
-from quizgen.items import Item, ItemSource, ItemType, save_items
+from quizgen.items import Item, ItemSource, ItemType, loads_items, save_items
 from quizgen.session import store_path
 
 runner = CliRunner()
@@ -205,16 +205,184 @@ def test_types_and_count(items_file: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--types", "essay"], "Error: unknown item type 'essay'"),
-        (["-n", "0"], "Error: -n must be at least 1, got 0"),
+        (["--types", "essay"], "Error: unknown item type 'essay' in --types"),
+        (
+            ["-n", "0"],
+            "Error: Invalid value for '-n' / '--count': Input should be greater than or equal to 1",
+        ),
         (["--time-limit", "-1"], "Error: --time-limit must be a positive number of minutes, got -1"),
-        (["--types", "short"], "Error: no items to ask from"),
+        (["--types", ""], "Error: --types is empty\n  Hint: give one or more of: choice, multi, fill,"),
+        (["-t", " , "], "Error: --types is empty\n"),
+        (
+            ["-t", "short", "--embedder", "bogus"],
+            "Error: unknown --embedder 'bogus'\n  Hint: use one of: use-m3 (default), none (grade by key "
+            "points only), st:NAME_OR_PATH (a sentence-transformers model, e.g. st:/path/to/model)\n",
+        ),
+        (["--embedder", "st:"], "Error: unknown --embedder 'st:'"),
     ],
 )
 def test_bad_options(items_file: Path, args: list[str], message: str) -> None:
-    r = quiz("quiz", str(items_file), *args)
+    r = quiz("quiz", str(items_file), *args, input="C\n")
     assert r.exit_code == 2
-    assert message in r.output
+    assert message in r.stderr
+    assert r.stdout == ""  # nothing asked, no session started
+    assert not store_path().exists() or sqlite3.connect(store_path()).execute(
+        "SELECT COUNT(*) FROM sessions"
+    ).fetchone() == (0,)
+
+
+def test_embedder_is_checked_before_the_first_item(tmp_path: Path) -> None:
+    p = tmp_path / "short.yaml"
+    save_items([SHORT], p)
+    for cmd in ("quiz", "review"):
+        r = quiz(cmd, str(p), "--embedder", "bogus", input="局部感知\n")
+        assert r.exit_code == 2, r.output
+        assert "Error: unknown --embedder 'bogus'" in r.stderr and r.stdout == ""
+    r = quiz("quiz", "--help")
+    assert "--embedder NAME" in r.stdout
+    assert (
+        "use-m3 (multilingual sentence encoder, the default), none (key points only) or st:NAME_OR_PATH"
+        in " ".join(r.stdout.split())
+    )
+
+
+def test_no_items_of_the_asked_type_is_a_data_error(items_file: Path) -> None:
+    r = quiz("quiz", str(items_file), "--types", "short")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {items_file}: no items of type(s) short in this items file\n"
+        "  Hint: it has: choice, multi, fill, order, match, tf; use --types with those, "
+        "or make more items: quizgen generate BANK --types short -o ITEMS\n"
+    )
+
+
+def test_an_empty_items_file_is_a_data_error(tmp_path: Path) -> None:
+    p = tmp_path / "empty.yaml"
+    save_items([], p, bank="深度学习基础")
+    r = quiz("quiz", str(p))
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {p}: the items file holds no items\n"
+        "  Hint: make items from a bank: quizgen generate BANK -o ITEMS\n"
+    )
+
+
+def test_no_items_from_a_bank_is_a_data_error(tmp_path: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    bank.write_text("title: t\nquestions:\n- title: 如何安装？\n  answer: 用 pip 安装。\n", encoding="utf-8")
+    r = quiz("quiz", str(bank), "-t", "order")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {bank}: no items could be generated of type(s) order\n"
+        f"  Hint: try other --types, or see why candidates were rejected: quizgen generate {bank} "
+        "--types order --report\n"
+    )
+
+
+def test_fewer_items_than_asked_are_announced(items_file: Path) -> None:
+    bank = Path(__file__).resolve().parent.parent / "bank" / "deep_learning.yaml"
+    r = quiz("quiz", str(bank), "-n", "50", "-t", "order", "--seed", "2", input="q\n")
+    assert r.exit_code == 0, r.output
+    assert (
+        "Warning: made 3 items, fewer than the 50 asked for "
+        "(the bank has no more good candidates of type(s) order)\n" in r.stderr
+    )
+    assert "Quiz: 3 items from 深度学习基础" in r.stdout
+    r = quiz("quiz", str(items_file), "-n", "9", input="q\n")
+    assert "Warning: made 6 items, fewer than the 9 asked for (the items file holds no more)" in r.stderr
+    r = quiz("quiz", str(items_file), input="q\n")  # the default count is no promise
+    assert "Warning" not in r.stderr
+
+
+def test_items_file_title_is_its_banks(tmp_path: Path) -> None:
+    p = tmp_path / "items.yaml"
+    save_items(ITEMS, p, generator="quizgen test", bank="深度学习基础", seed=7)
+    r = quiz("quiz", str(p), "-n", "1", input="C\n")
+    assert r.exit_code == 0, r.output
+    assert "Quiz: 1 item from 深度学习基础 · session 1" in r.stdout
+    st = json.loads(quiz("stats", str(p), "--json").stdout)
+    assert st["title"] == "深度学习基础"
+    assert json.loads(quiz("history", "--json").stdout)[0]["title"] == "深度学习基础"
+
+
+def test_quitting_at_the_first_item_is_not_history_but_can_resume(items_file: Path) -> None:
+    quiz("quiz", str(items_file), input="C\nq\n")
+    r = quiz("quiz", str(items_file), input="q\n")
+    assert "Continue later with `quizgen resume 2`." in r.stdout
+    r = quiz("history", env={"COLUMNS": "100"})
+    assert r.exit_code == 0
+    rows = [ln for ln in r.stdout.splitlines() if "cnn.items" in ln]
+    assert len(rows) == 1 and "1/6" in rows[0]
+    assert "1 session without answers not listed; --all shows them" in r.stdout
+    assert [s["id"] for s in json.loads(quiz("history", "--json").stdout)] == [1]
+    assert [s["id"] for s in json.loads(quiz("history", "--json", "--all").stdout)] == [2, 1]
+    r = quiz("history", "--all", env={"COLUMNS": "100"})
+    assert "0/6" in r.stdout and "not listed" not in r.stdout
+    r = quiz("resume", input="C\nq\n")
+    assert "Resuming: 6 items from cnn.items · session 2 · 0 done" in r.stdout
+    assert [s["id"] for s in json.loads(quiz("history", "--json").stdout)] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["history", "-n", "0"],
+            "Error: Invalid value for '-n' / '--limit': Input should be greater than or equal to 1",
+        ),
+        (
+            ["stats", "B", "--top", "0"],
+            "Error: Invalid value for '--top': Input should be greater than or equal to 1",
+        ),
+        (
+            ["review", "B", "-n", "0"],
+            "Error: Invalid value for '-n' / '--count': Input should be greater than",
+        ),
+    ],
+)
+def test_counts_below_one_are_usage_errors(items_file: Path, args: list[str], message: str) -> None:
+    r = quiz(*[str(items_file) if a == "B" else a for a in args])
+    assert r.exit_code == 2
+    assert message in r.stderr
+
+
+def test_hints_with_commands_are_not_broken_across_lines(tmp_path: Path) -> None:
+    long_dir = tmp_path / ("很长的目录名" * 4)
+    long_dir.mkdir()
+    p = long_dir / "cnn.items.yaml"
+    save_items(ITEMS, p)
+    r = quiz("stats", str(p), env={"COLUMNS": "40"})
+    assert f"No answers yet for cnn.items: start with `quizgen quiz {p}`.\n" in r.stdout
+
+
+def test_clipped_names_end_in_an_ellipsis_without_a_gap() -> None:
+    from rich.text import Text
+
+    from quizgen.ui.console import clip
+
+    assert [clip(Text("深度学习基础"), w).plain for w in (12, 11, 8, 7, 4, 1)] == [
+        "深度学习基础",
+        "深度学习基…",
+        "深度学…",
+        "深度学…",
+        "深…",
+        "…",
+    ]
+    assert clip(Text("a b  c"), 5).plain == "a b…"
+
+
+def test_history_in_a_narrow_terminal_keeps_bank_names_tidy(tmp_path: Path) -> None:
+    p = tmp_path / "items.yaml"
+    save_items(ITEMS, p, bank="深度学习基础")
+    quiz("quiz", str(p), "-n", "1", input="C\n")
+    for cols in ("50", "60", "70"):
+        r = quiz("history", env={"COLUMNS": cols})
+        assert r.exit_code == 0
+        lines = r.stdout.splitlines()
+        assert max(cell_len(ln) for ln in lines) <= int(cols), r.stdout
+        row = next(ln for ln in lines if ln.lstrip().startswith("1 "))
+        assert "深度学" in row and " …" not in row and "1/1" in row
+    assert "深度学习基础" in quiz("history", env={"COLUMNS": "70"}).stdout
 
 
 def test_narrow_terminal_fits_and_keeps_every_character(items_file: Path) -> None:
@@ -325,3 +493,15 @@ def test_a_model_that_cannot_load_falls_back_to_key_points(tmp_path: Path) -> No
     assert f"Warning: cannot load the st:{tmp_path / 'no-model'} embedder" in r.output
     assert "grading short answers by key points" in r.output
     assert "Key points found: 局部感知" in r.output
+
+
+def test_short_answer_explanation_keeps_its_section_labels(tmp_path: Path) -> None:
+    bank = Path(__file__).resolve().parent.parent / "bank" / "deep_learning.yaml"
+    r = runner.invoke(app, ["generate", str(bank), "-n", "40", "-t", "short"])
+    gan = next(i for i in loads_items(r.stdout) if "生成对抗网络" in i.stem)
+    p = tmp_path / "gan.yaml"
+    save_items([gan], p)
+    r = quiz("quiz", str(p), "--embedder", "none", input="生成器和判别器对抗训练\n", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "解析：原理：\n1. 生成器：" in r.stdout
+    assert "\n应用：\n1. 图像生成：" in r.stdout

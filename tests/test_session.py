@@ -119,6 +119,23 @@ def test_session_items_round_trip_and_resume(store: Store) -> None:
     assert store.latest_resumable() is None
 
 
+def test_sessions_with_and_without_answers(store: Store) -> None:
+    """`quizgen history` lists only sessions with an answer or a skip; an empty one (quit at
+    the first item) stays resumable."""
+    answered = store.create_session(_items(), bank_title="测试")
+    QuizRun(store, answered, exact).skip(0)
+    empty = store.create_session(_items(), bank_title="测试")
+    store.set_status(empty, Status.QUIT)
+    assert [s.id for s in store.sessions()] == [empty, answered]
+    assert [s.id for s in store.sessions(with_answers=True)] == [answered]
+    assert [s.id for s in store.sessions(with_answers=False)] == [empty]
+    assert [s.id for s in store.sessions(limit=1, with_answers=True)] == [answered]
+    assert store.count_sessions() == 2
+    assert store.count_sessions(with_answers=True) == store.count_sessions(with_answers=False) == 1
+    latest = store.latest_resumable()
+    assert latest is not None and latest.id == empty
+
+
 def test_answering_twice_is_an_error(store: Store) -> None:
     sid = store.create_session(_items())
     run = QuizRun(store, sid, exact)

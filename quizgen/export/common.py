@@ -70,12 +70,20 @@ def fmt_points(p: float) -> str:
 
 
 def split_points(total: float, n: int) -> list[float]:
-    """Share an item's points among its n key points: whole points where possible, else halves.
+    """Share an item's points among its n key points (equal key points, equal marks).
 
-    The shares always add up to `total`; earlier key points get the larger shares.
+    - Equal shares when they come out in whole or half points: 5 points, 2 key points ->
+      2.5 + 2.5 (not 3 + 2); 6 points, 4 key points -> 1.5 each.
+    - Otherwise whole points where the total allows (10 / 3 -> 4, 3, 3), else halves
+      (5 / 7 -> 1, 1, 1, 0.5, 0.5, 0.5, 0.5); earlier key points get the larger shares.
+    - A total that is not a multiple of half a point is shared equally (1/3 -> 0.33 each).
+
+    The shares always add up to `total`.
     """
     if n <= 0:
         return []
+    if abs(total * 2 / n - round(total * 2 / n)) < 1e-9:
+        return [total / n] * n
     unit = 1.0 if float(total).is_integer() and total >= n else 0.5
     units = round(total / unit)
     if abs(units * unit - total) > 1e-9:  # not a multiple of half a point: equal shares

@@ -92,20 +92,33 @@ class GenerationReport:
         }
 
     def lines(self) -> list[str]:
-        """A plain-text report, one line per fact."""
+        """A plain-text report, one line per fact.
+
+        Per type: the items made, then the candidates considered (usable + rejected) and the
+        rejected ones by reason, so "made 0; 8 candidates considered, 8 rejected (...)" cannot
+        read as "made 0 of 0 candidates" next to 8 rejections."""
+
+        def n_of(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
         out = [
-            f"{self.total} items (asked for {self.requested}) from {self.questions_used} questions; "
+            f"{n_of(self.total, 'item')} (asked for {self.requested}) from "
+            f"{n_of(self.questions_used, 'question')}; "
             f"{self.skipped_duplicates} near-duplicate questions skipped"
             + (f", {self.skipped_no_answer} without answer" if self.skipped_no_answer else "")
         ]
         for t in self.types:
             rej = self.rejected.get(t, {})
-            line = (
-                f"  {t.value:<7} made {self.made.get(t, 0):>3} of {self.candidates.get(t, 0):>3} candidates"
-            )
+            n_rej = sum(rej.values())
+            considered = self.candidates.get(t, 0) + n_rej
+            line = f"  {t.value:<7} made {self.made.get(t, 0):>3}; "
+            if not considered:
+                line += "no candidates"
+            else:
+                line += f"{considered:>3} candidates considered, {n_rej} rejected"
             if rej:
-                line += "; rejected: " + ", ".join(
-                    f"{r} {n}" for r, n in sorted(rej.items(), key=lambda kv: -kv[1])
+                line += (
+                    " (" + ", ".join(f"{r} {n}" for r, n in sorted(rej.items(), key=lambda kv: -kv[1])) + ")"
                 )
             out.append(line)
             drej = self.distractors_rejected.get(t, {})

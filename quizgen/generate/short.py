@@ -8,9 +8,9 @@ points a full answer names), at most 8; `explanation` is the rest of the model a
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from quizgen.bank import SectionKind
+from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
 from quizgen.items import Item, ItemType
 
@@ -31,6 +31,23 @@ def key_points(qi: QInfo) -> list[str]:
     return points[:MAX_KEY_POINTS]
 
 
+def explanation_text(sections: Sequence[Section]) -> str:
+    """The sections after the 答案 as one text, each under its own label (``原理：``, ``应用：``)
+    so two numbered lists do not run together as 1 2 3 1 2 3 4. A lone 解析 section needs no
+    label: quizzes and papers print the explanation under 解析 already."""
+    if len(sections) == 1 and sections[0].kind is SectionKind.EXPLANATION:
+        return sections[0].full_text()
+    parts = []
+    for s in sections:
+        body = s.full_text()
+        if not body:
+            continue
+        # a list starts on the line after its label; a lead sentence follows the label
+        sep = "\n" if not s.lead and s.items else ""
+        parts.append(f"{s.label}：{sep}{body}" if s.label else body)
+    return "\n".join(parts)
+
+
 def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     q = qi.q
     typ = ItemType.SHORT
@@ -41,7 +58,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         # a choice question's answer is a letter: it is asked as written (choice/multi)
         tally.reject(typ, Reason.CHOICE_QUESTION)
         return
-    rest = "\n".join(s.full_text() for s in q.sections if s.kind is not SectionKind.ANSWER)
+    rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
     points = key_points(qi)
     meta: dict[str, object] = {"form": "short_answer"}
     if q.grading and q.grading.forbidden:

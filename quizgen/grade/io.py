@@ -185,20 +185,30 @@ def read_csv(
     *,
     encoding: str | None = None,
 ) -> Iterator[InputRow]:
+    """Checks the encoding and the header at once (so errors come before any output), then
+    streams the records."""
     check_decodable(path, encoding)
-    lines = decoded_lines(path, encoding)
-    reader = csv.reader(lines, strict=False)
+    reader = csv.reader(decoded_lines(path, encoding), strict=False)
     try:
         header = next(reader, None)
         while header is not None and not any(h.strip() for h in header):
             header = next(reader, None)
-        if header is None:
-            raise InputError(
-                "the file is empty", where=str(path), hint=f"expected a header line: {', '.join(required)}"
-            )
-        cols = _map_header(header, columns, required, f"{path}:{reader.line_num}")
-        record = 0
-        line = reader.line_num + 1
+    except csv.Error as e:
+        raise InputError(
+            f"not valid CSV: {e}", where=f"{path}:{reader.line_num}", hint="check the quoting"
+        ) from None
+    if header is None:
+        raise InputError(
+            "the file is empty", where=str(path), hint=f"expected a header line: {', '.join(required)}"
+        )
+    cols = _map_header(header, columns, required, f"{path}:{reader.line_num}")
+    return _csv_records(path, reader, len(header), cols)
+
+
+def _csv_records(path: Path, reader: Any, n_header: int, cols: Mapping[str, int]) -> Iterator[InputRow]:
+    record = 0
+    line = reader.line_num + 1
+    try:
         for fields in reader:
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 line = reader.line_num + 1
@@ -206,8 +216,8 @@ def read_csv(
             record += 1
             values = {c: (fields[i] if i < len(fields) else "") for c, i in cols.items()}
             error = ""
-            if len(fields) != len(header):
-                error = f"malformed row: {len(fields)} fields, the header has {len(header)}"
+            if len(fields) != n_header:
+                error = f"malformed row: {len(fields)} fields, the header has {n_header}"
             yield InputRow(record, line, values, error)
             line = reader.line_num + 1
     except csv.Error as e:
@@ -246,6 +256,12 @@ def read_jsonl(
     encoding: str | None = None,
 ) -> Iterator[InputRow]:
     check_decodable(path, encoding)
+    return _jsonl_records(path, columns, required, encoding)
+
+
+def _jsonl_records(
+    path: Path, columns: Mapping[str, tuple[str, ...]], required: Sequence[str], encoding: str | None
+) -> Iterator[InputRow]:
     record = 0
     for lineno, text in enumerate(decoded_lines(path, encoding), 1):
         if not text.strip():
@@ -283,8 +299,7 @@ def read_yaml(
             where=str(path),
             hint=f"each entry is a mapping with {', '.join(required)}",
         )
-    for i, d in enumerate(data, 1):
-        yield _row_from_mapping(i, 0, d, columns, required)
+    return iter([_row_from_mapping(i, 0, d, columns, required) for i, d in enumerate(data, 1)])
 
 
 def read_rows(

@@ -235,11 +235,25 @@ def term_present(term: KeyPoint, answer_norm: str, answer_chars: Counter[str], a
     if n >= LONG_KEY_POINT:
         have = _clipped_overlap(Counter(term.norm), answer_chars)
         return have / n >= LONG_COVERAGE
+    if n >= FUZZY_MIN_LEN and _reordered(term.norm, answer_norm, answer_chars):
+        return True
     if n >= FUZZY_MIN_LEN and len(answer_norm) >= n - 1:
         from rapidfuzz import fuzz
 
         return fuzz.partial_ratio(term.norm, answer_norm, score_cutoff=FUZZY_CUTOFF) > 0
     return False
+
+
+def _reordered(term: str, answer_norm: str, answer_chars: Counter[str]) -> bool:
+    """The term's characters within a window of len+1 of the answer, in any order: word order
+    swaps (特征提取 / 提取特征, 参数共享 / 共享参数) are common in Chinese answers."""
+    need = Counter(term)
+    if any(answer_chars[c] < k for c, k in need.items()):
+        return False
+    w = len(term) + 1
+    return any(
+        ch in need and not (need - Counter(answer_norm[i : i + w])) for i, ch in enumerate(answer_norm)
+    )
 
 
 def lexical(ref: Reference, answer: str) -> Lexical:

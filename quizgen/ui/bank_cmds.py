@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from quizgen.errors import UsageError
-from quizgen.ui.console import command_group, info, out, warn, write_data
+from quizgen.ui.console import check_not_input, command_group, info, out, warn, write_data
 
 if TYPE_CHECKING:
     from quizgen.bank import Bank
@@ -52,13 +52,15 @@ def parse_cmd(
     """Parse Chinese Q&A notes into a question bank (YAML or JSON).
 
     Problems that do not stop the parse (a question without an answer, a removed control
-    character) are printed as `Warning: FILE:LINE: ...` on stderr.
+    character, text that belongs to no question) are printed as `Warning: FILE:LINE: ...`
+    on stderr.
     """
     from quizgen import bank as bank_mod
     from quizgen.parse import parse_file
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
+    check_not_input(output, file, suggest=f"bank.{fmt}")
     result = parse_file(file, encoding=encoding, layout=layout, title=title, dedup=dedup)
     for w in result.warnings:
         warn(str(w))

@@ -9,9 +9,18 @@ from typing import Annotated, Any
 import typer
 
 from quizgen.errors import UsageError
-from quizgen.ui.console import info, warn, write_data
+from quizgen.ui.console import (
+    check_not_input,
+    info,
+    load_source,
+    parse_types_option,
+    pick_items,
+    warn,
+    write_data,
+)
 
 FORMAT_HELP = "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards)."
+DEFAULT_COUNT = 20
 
 
 def _parse_points(spec: str | None) -> dict[Any, float]:
@@ -40,22 +49,48 @@ def _parse_points(spec: str | None) -> dict[Any, float]:
     return out
 
 
+def _format_of_name(name: str) -> str | None:
+    """The format a file name's extension stands for (``p.html`` -> html), or None."""
+    from quizgen.export import EXTENSIONS
+
+    low = name.lower()
+    for f, ext in sorted(EXTENSIONS.items(), key=lambda kv: -len(kv[1])):
+        if low.endswith(ext) and f != "moodle":
+            return f
+    if low.endswith(".xml"):
+        return "moodle"
+    return None
+
+
 def _infer_format(fmt: str | None, output: Path | None) -> str:
-    from quizgen.export import EXTENSIONS, FORMATS
+    from quizgen.export import FORMATS
 
     if fmt:
         f = fmt.strip().lower()
         if f not in FORMATS:
             raise UsageError(f"unknown --format {fmt!r}", hint=FORMAT_HELP)
         return f
-    if output is not None:
-        name = output.name.lower()
-        for f, ext in sorted(EXTENSIONS.items(), key=lambda kv: -len(kv[1])):
-            if name.endswith(ext) and f != "moodle":
-                return f
-        if name.endswith(".xml"):
-            return "moodle"
+    if output is not None and not output.is_dir():
+        found = _format_of_name(output.name)
+        if found is not None:
+            return found
     raise UsageError("which format?", hint=f"give --format: {FORMAT_HELP}")
+
+
+def _output_base(output: Path, fmt: str) -> Path:
+    """Where -o points: a file name, or an existing folder (then ``paper.md``, ``quiz.xml``...
+    inside it). Warns when the file name's extension says another format than --format."""
+    from quizgen.export import EXTENSIONS, PAPER_FORMATS
+
+    if output.is_dir():
+        return output / f"{'paper' if fmt in PAPER_FORMATS else 'quiz'}{EXTENSIONS[fmt]}"
+    named = _format_of_name(output.name)
+    if named is not None and named != fmt:
+        warn(
+            f"-o {output} has the extension of {named}, but the format is {fmt}: "
+            f"writing {fmt} into it (name it *{EXTENSIONS[fmt]}, or give --format {named})"
+        )
+    return output
 
 
 def export_cmd(
@@ -68,68 +103,81 @@ def export_cmd(
         ),
     ],
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help=FORMAT_HELP + " Default: from -o's extension.")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP + " Default: from -o's extension."),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "-o",
             "--output",
-            help="Write here; variants and keys get -A/-B/-key added to the name. Default: stdout.",
+            metavar="FILE",
+            help="Write here (a folder: paper.EXT inside it); variants and keys get -A/-B/-key added "
+            "to the name. Default: stdout.",
         ),
     ] = None,
     answer_key: Annotated[
         bool, typer.Option("--answer-key", help="Also write 答案及评分标准 (papers).")
     ] = False,
     variants: Annotated[
-        int, typer.Option("--variants", help="Papers A, B, ... with questions and options shuffled.")
+        int,
+        typer.Option("--variants", metavar="N", help="Papers A, B, ... with questions and options shuffled."),
     ] = 1,
     seed: Annotated[
         int,
         typer.Option(
-            "--seed", help="Random seed for generating and shuffling variants: same seed, same paper."
+            "--seed",
+            metavar="N",
+            help="Random seed for generating and shuffling variants: same seed, same paper.",
         ),
     ] = 7,
     title: Annotated[
-        str | None, typer.Option("--title", help="Paper/deck title (default: the bank's title).")
+        str | None,
+        typer.Option("--title", metavar="TITLE", help="Paper/deck title (default: the bank's title)."),
     ] = None,
     count: Annotated[
         int | None,
         typer.Option(
             "-n",
             "--number",
-            help="How many items to make from a bank [default: 20]; of an items file, the first N.",
+            metavar="N",
+            min=1,
+            help=f"How many items to make from a bank [default: {DEFAULT_COUNT}]; of an items file, "
+            "the first N.",
         ),
     ] = None,
     types: Annotated[
-        list[str] | None, typer.Option("--types", "-t", help="Item types, e.g. choice,fill,short.")
+        list[str] | None,
+        typer.Option("--types", "-t", metavar="TYPES", help="Item types, e.g. choice,fill,short."),
     ] = None,
     per_question: Annotated[
-        int | None, typer.Option("--per-question", help="At most K items per bank question.")
+        int | None,
+        typer.Option("--per-question", metavar="N", min=1, help="At most N items per bank question."),
     ] = None,
     points: Annotated[
-        str | None, typer.Option("--points", help="Points per item type, e.g. choice=2,short=10.")
+        str | None,
+        typer.Option("--points", metavar="TYPE=N,...", help="Points per item type, e.g. choice=2,short=10."),
     ] = None,
     font: Annotated[
         str | None,
         typer.Option(
             "--font",
+            metavar="FONT",
             help="CJK font for pdf (file or family) and docx (family). Default: found on the system.",
         ),
     ] = None,
 ) -> None:
     """Export a paper with answer key (md/html/docx/pdf) or a Moodle/GIFT/QTI/Anki/CSV file."""
-    from quizgen.bank import load, read_text_file
     from quizgen.export import (
         BINARY,
         LMS_FORMATS,
         MAX_VARIANTS,
         PAPER_FORMATS,
         export,
+        output_path,
         with_points,
         write_outputs,
     )
-    from quizgen.items import is_items_document, loads_items
 
     f = _infer_format(fmt, output)
     if not 1 <= variants <= MAX_VARIANTS:
@@ -139,106 +187,53 @@ def export_cmd(
             f"--variants applies to papers ({', '.join(PAPER_FORMATS)}), not to {f}",
             hint="an LMS shuffles questions and options itself; leave --variants out",
         )
-    if count is not None and count < 1:
-        raise UsageError(f"-n must be at least 1, got {count}")
-    if per_question is not None and per_question < 1:
-        raise UsageError(f"--per-question must be at least 1, got {per_question}")
     if output is None and f in BINARY - {"csv"}:
         raise UsageError(
             f"{f} is a binary format and cannot go to the terminal", hint=f"give a file: -o paper{_ext(f)}"
         )
+    wanted = parse_types_option(types)
+    pts = _parse_points(points)
+    base = _output_base(output, f) if output is not None else None
+    if base is not None:
+        check_not_input(output, source, suggest=f"paper{_ext(f)}")
     if answer_key and f in LMS_FORMATS:
         warn(f"--answer-key is not needed for {f}: the answers are always in the file")
-    wanted = _parse_types(types)
-    pts = _parse_points(points)
     rng = random.Random(seed)
 
-    text = read_text_file(source)
-    if is_items_document(text):
-        items = loads_items(text, str(source))
-        items = [i for i in items if wanted is None or i.type in wanted]
-        if count is not None:
-            items = items[:count]
-        default_title = _items_title(text) or source.stem
-        made = f"{len(items)} items from {source}"
-    else:
-        from quizgen.generate import generate
-
-        bank = load(source)
-        n = count or 20
-        items = list(generate(bank, n=n, types=wanted, rng=rng, per_question=per_question).items)
-        default_title = bank.title or source.stem
-        made = f"{len(items)} items generated from {source}"
-        if 0 < len(items) < n:
-            warn(
-                f"the bank gave {len(items)} of the {n} items asked for "
-                "(it has no more good candidates of those types)"
-            )
-    if not items:
-        raise UsageError(
-            f"no items to export from {source}"
-            + (f" of type {', '.join(t.value for t in wanted)}" if wanted else ""),
-            hint="try other --types, or check the bank with `quizgen bank stats`",
-        )
+    src = load_source(source)
+    items = pick_items(
+        src, count=count, default_count=DEFAULT_COUNT, types=wanted, rng=rng, per_question=per_question
+    )
+    made = f"{len(items)} items {'from' if src.items is not None else 'generated from'} {source}"
     items = with_points(items, pts)
     outs = export(
         items,
         f,
-        title=title or default_title,
+        title=title or src.title,
         rng=rng,
         answer_key=answer_key,
         variants=variants,
         font=font,
         split=output is not None,
     )
-    if output is None:
+    if base is None:
         write_data(outs[0].data.decode("utf-8").lstrip("\ufeff"))
         info(f"{made} · {f} · seed {seed}")
         return
-    paths = write_outputs(outs, output)
+    for o in outs:  # names made from -o (an extension added, -A, -key): none may be the input
+        path = output_path(base, o.format, o.suffix)
+        if path != output:
+            check_not_input(path, source, suggest=f"paper{_ext(f)}", named_after=output)
+    paths = write_outputs(outs, base)
     info(f"{made} · seed {seed}")
     for o, p in zip(outs, paths, strict=True):
         info(f"  {o.label} -> {p}")
-
-
-def _parse_types(values: list[str] | None) -> list[Any] | None:
-    if not values:
-        return None
-    from quizgen.generate import parse_types
-    from quizgen.items import ItemType
-
-    try:
-        return list(parse_types(",".join(values).replace("，", ",")))
-    except ValueError as e:
-        raise UsageError(
-            f"unknown item type {e.args[0]!r}",
-            hint=f"use one or more of: {', '.join(t.value for t in ItemType)} (e.g. --types choice,tf)",
-        ) from None
 
 
 def _ext(fmt: str) -> str:
     from quizgen.export import EXTENSIONS
 
     return EXTENSIONS[fmt]
-
-
-def _items_title(text: str) -> str | None:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    if isinstance(data, dict):
-        for key in ("title", "bank_title"):
-            if isinstance(data.get(key), str) and data[key].strip():
-                return str(data[key]).strip()
-        bank = data.get("bank")  # `quizgen generate` writes the bank's title here
-        if isinstance(bank, str) and bank.strip():
-            return bank.strip()
-        if isinstance(bank, dict) and isinstance(bank.get("title"), str):
-            return str(bank["title"])
-    return None
 
 
 def register(app: typer.Typer) -> None:

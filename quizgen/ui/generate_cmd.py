@@ -8,11 +8,19 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from quizgen.errors import ItemsError, UsageError
-from quizgen.ui.console import err, info, warn, write_data
+from quizgen.errors import UsageError
+from quizgen.ui.console import (
+    Source,
+    check_not_input,
+    err,
+    fewer_items_warning,
+    info,
+    no_items_error,
+    parse_types_option,
+    write_data,
+)
 
 TYPE_NAMES = ("choice", "multi", "fill", "order", "match", "tf", "short")
-NOTES_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 def generate_cmd(
@@ -22,23 +30,45 @@ def generate_cmd(
             metavar="BANK", help="Bank file (YAML/JSON) from `quizgen parse`.", show_default=False
         ),
     ],
-    n: Annotated[int, typer.Option("-n", "--number", help="How many items to make.")] = 20,
+    n: Annotated[
+        int, typer.Option("-n", "--number", metavar="N", min=1, help="How many items to make.")
+    ] = 20,
     types: Annotated[
-        str | None,
-        typer.Option("--types", help=f"Comma-separated item types: {','.join(TYPE_NAMES)} (default: all)."),
+        list[str] | None,
+        typer.Option(
+            "--types",
+            "-t",
+            metavar="TYPES",
+            help=f"Comma-separated item types: {','.join(TYPE_NAMES)} (default: all).",
+            show_default=False,
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same items.")] = 7,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Random seed: the same seed gives the same items.")
+    ] = 7,
     per_question: Annotated[
         int | None,
-        typer.Option("--per-question", help="At most this many items per question.", show_default=False),
+        typer.Option(
+            "--per-question",
+            metavar="N",
+            min=1,
+            help="At most this many items per question.",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the items here (atomic) instead of stdout.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="Write the items here (atomic) instead of stdout."
+        ),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", help="yaml or json (default: from the -o suffix, else yaml).", show_default=False
+            "--format",
+            metavar="FORMAT",
+            help="yaml or json (default: from the -o suffix, else yaml).",
+            show_default=False,
         ),
     ] = None,
     report: Annotated[
@@ -53,43 +83,29 @@ def generate_cmd(
 
     from quizgen import __version__
     from quizgen.bank import load
-    from quizgen.generate import generate, parse_types
+    from quizgen.generate import generate
     from quizgen.items import dumps_items, save_items
 
-    if n < 1:
-        raise UsageError(f"-n must be at least 1, got {n}")
-    if per_question is not None and per_question < 1:
-        raise UsageError(f"--per-question must be at least 1, got {per_question}")
     if fmt is None:
         fmt = "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
     if fmt not in ("yaml", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
-    try:
-        wanted = parse_types(types)
-    except ValueError as e:
+    wanted = parse_types_option(types)
+    check_not_input(output, bank_path, suggest=f"items.{fmt}")
+    if output is not None and output.is_dir():
         raise UsageError(
-            f"unknown item type {str(e)!r} in --types", hint=f"valid types: {', '.join(TYPE_NAMES)}"
-        ) from None
-    if bank_path.suffix.lower() in NOTES_SUFFIXES:
-        raise UsageError(
-            "expected a bank file (YAML/JSON), got notes",
-            where=str(bank_path),
-            hint=f"parse the notes first: quizgen parse {bank_path} -o bank.yaml",
+            f"-o {output} is a folder", hint=f"give a file name, e.g. -o {output / f'items.{fmt}'}"
         )
-    bank = load(bank_path)
+    bank = load(bank_path)  # notes or an items file: an error that says what the file is
     result = generate(bank, n=n, types=wanted, rng=random.Random(seed), per_question=per_question)
     if report:
         for line in result.report.lines():
             err().print(Text(line))
     items = result.items
     if not items:
-        raise ItemsError(
-            f"no items could be generated of type(s) {', '.join(t.value for t in wanted)}",
-            where=str(bank_path),
-            hint="try other --types, or run with --report to see why candidates were rejected",
-        )
+        raise no_items_error(bank_path, wanted)
     if len(items) < n:
-        warn(f"made {len(items)} items, fewer than the {n} asked for (the bank has no more good candidates)")
+        fewer_items_warning(len(items), n, Source(bank_path, bank.title, bank=bank), wanted)
     header = {"generator": f"quizgen {__version__}", "bank": bank.title, "seed": seed}
     if output is None:
         write_data(dumps_items(items, fmt, **header))

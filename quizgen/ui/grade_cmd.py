@@ -144,6 +144,11 @@ def _result_row(row: InputRow, res: GradeResult) -> dict[str, Any]:
     return d
 
 
+def _may_show(progress: bool | None) -> bool:
+    """Whether a progress bar may be shown (then the rows are counted first for its total)."""
+    return progress is True or (progress is None and err().is_terminal)
+
+
 def _count_rows(path: Path, pairs: bool, fmt: str | None, encoding: str | None) -> int | None:
     from quizgen.grade.io import read_rows
 
@@ -388,7 +393,7 @@ def run_cmd(
             return {"item": it, "answer": r.get("answer")}
         return {"question_id": qid, "answer": r.get("answer"), "max_score": ms or max_score}
 
-    total = _count_rows(answers, False, input_format, encoding) if progress is not False else None
+    total = _count_rows(answers, False, input_format, encoding) if _may_show(progress) else None
     _emit(
         rows,
         to_request,
@@ -456,7 +461,7 @@ def pairs_cmd(
             except ValueError:
                 d["human"] = None
 
-    total = _count_rows(file, True, input_format, encoding) if progress is not False else None
+    total = _count_rows(file, True, input_format, encoding) if _may_show(progress) else None
     _emit(
         chained(), to_request, grader, columns, extra, fmt_, output, total, progress, f"Grades: {file.name}"
     )

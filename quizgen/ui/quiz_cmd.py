@@ -11,13 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import re
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -31,7 +29,20 @@ from rich.table import Table
 from rich.text import Text
 
 from quizgen.errors import EXIT_INTERRUPTED, QuizgenError, UsageError
-from quizgen.ui.console import info, out, warn, write_data
+from quizgen.ui.console import (
+    EMBEDDER_HELP,
+    Clip,
+    Source,
+    check_embedder,
+    embedder_is_none,
+    info,
+    load_source,
+    out,
+    parse_types_option,
+    pick_items,
+    warn,
+    write_data,
+)
 
 if TYPE_CHECKING:
     from quizgen.items import Item, ItemType
@@ -53,60 +64,6 @@ class _TimeUp(Exception):
     pass
 
 
-# ---------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True)
-class _Source:
-    title: str
-    path: str
-    items: list[Item] | None  # an items file
-    question_ids: frozenset[str]
-    bank: Any = None  # quizgen.bank.Bank for a bank file
-
-
-_ITEMS_KEY = re.compile(r'^items\s*:|^\s*\{?\s*"items"\s*:', re.M)
-_BANK_KEY = re.compile(r'^questions\s*:|"questions"\s*:', re.M)
-
-
-def _load_source(path: Path) -> _Source:
-    """A bank, or an items file (told apart by its top-level keys, so the YAML is parsed once)."""
-    from quizgen.bank import loads, read_text_file
-    from quizgen.items import loads_items
-
-    text = read_text_file(path)
-    if _ITEMS_KEY.search(text) and not _BANK_KEY.search(text):
-        items = loads_items(text, str(path))
-        return _Source(path.stem, str(path), items, frozenset(i.question_id for i in items))
-    b = loads(text, str(path))
-    return _Source(b.title or path.stem, str(path), None, frozenset(q.id for q in b.questions), bank=b)
-
-
-def _parse_types(values: list[str] | None) -> list[ItemType] | None:
-    from quizgen.items import ItemType
-
-    if not values:
-        return None
-    out_types: list[ItemType] = []
-    for v in values:
-        for name in v.replace("，", ",").split(","):
-            name = name.strip().lower()
-            if not name:
-                continue
-            try:
-                t = ItemType(name)
-            except ValueError:
-                raise UsageError(
-                    f"unknown item type {name!r}",
-                    hint="use one or more of: "
-                    + ", ".join(t.value for t in ItemType)
-                    + " (e.g. --types choice,tf)",
-                ) from None
-            if t not in out_types:
-                out_types.append(t)
-    return out_types or None
-
-
 class _GraderLoader:
     """Builds the short-answer grader (in the background, see `GraderSlot.prefetch`), without
     printing: a model that cannot load falls back to key points and leaves a warning to show."""
@@ -119,7 +76,7 @@ class _GraderLoader:
     def build(self) -> Any:
         from quizgen.grade import Grader
 
-        if self.embedder.strip().lower() in ("none", "off", "keywords"):
+        if embedder_is_none(self.embedder):
             return Grader(embedder="none", bank=self.bank)
         try:
             g = Grader(embedder=self.embedder, bank=self.bank)
@@ -378,12 +335,12 @@ def render_summary(run: QuizRun, summary: Summary, width: int = 80) -> Renderabl
         parts.append(Text("Weakest:", style="bold"))
         weak = Table.grid(padding=(0, 1))
         weak.add_column(no_wrap=True, justify="right")
-        weak.add_column(no_wrap=True, overflow="ellipsis", max_width=60)
+        weak.add_column(max_width=60)  # a Clip
         weak.add_column(no_wrap=True, justify="right")
         for r in summary.weakest:
             item = run.items[r.position]
             num = f"#{item.source.number}" if item.source else f"{run.number_of(r.position)}."
-            weak.add_row(num, Text(item.stem.replace("\n", " ")), f"{r.fraction:.0%}")
+            weak.add_row(num, Clip(item.stem), f"{r.fraction:.0%}")
         parts.append(weak)
     return Group(*parts)
 
@@ -491,7 +448,7 @@ def _run_session(
     store: Store,
     session_id: int,
     *,
-    src: _Source | None,
+    src: Source | None,
     embedder: str,
     time_limit_s: float | None,
     bank_ref: str,
@@ -511,7 +468,7 @@ def _run_session(
         slot.prefetch()  # the model loads while the first items are answered
 
     def grader_ready() -> None:
-        if not slot.ready and embedder.strip().lower() not in ("none", "off", "keywords"):
+        if not slot.ready and not embedder_is_none(embedder):
             info(f"Loading the grading model ({embedder})…")
         slot.get()
         if loader.warning:
@@ -575,19 +532,23 @@ def _interrupted_before_start() -> typer.Exit:
 BankArg = Annotated[
     Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON) or an items file.", show_default=False)
 ]
-EmbedderOpt = Annotated[
-    str,
-    typer.Option(
-        "--embedder",
-        metavar="NAME",
-        help="Embedder for grading short answers; 'none' grades by key points only.",
-    ),
-]
+EmbedderOpt = Annotated[str, typer.Option("--embedder", metavar="NAME", help=EMBEDDER_HELP)]
+QUIZ_COUNT = 10
 
 
 def quiz_cmd(
     bank_path: BankArg,
-    count: Annotated[int, typer.Option("-n", "--count", metavar="N", help="Number of items.")] = 10,
+    count: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            "--count",
+            metavar="N",
+            min=1,
+            help=f"Number of items [default: {QUIZ_COUNT}]; of an items file, the first N.",
+            show_default=False,
+        ),
+    ] = None,
     types: Annotated[
         list[str] | None,
         typer.Option(
@@ -599,7 +560,7 @@ def quiz_cmd(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", metavar="S", help="Seed for a reproducible quiz (shown at the start)."),
+        typer.Option("--seed", metavar="N", help="Seed for a reproducible quiz (shown at the start)."),
     ] = None,
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", metavar="MIN", help="Stop after this many minutes.")
@@ -609,32 +570,19 @@ def quiz_cmd(
     """Quiz yourself on a bank: answers are checked at once and saved as you go."""
     from quizgen.session import Store
 
-    if count < 1:
-        raise UsageError(f"-n must be at least 1, got {count}")
     if time_limit is not None and time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of minutes, got {time_limit:g}")
-    wanted = _parse_types(types)
+    wanted = parse_types_option(types)
+    embedder = check_embedder(embedder)
     try:
-        src = _load_source(bank_path)
+        src = load_source(bank_path)
         if seed is None:
             seed = random.SystemRandom().randrange(1, 1_000_000)
-        rng = random.Random(seed)
-        if src.items is not None:
-            # An items file is asked as written (its order was set when it was generated).
-            items = [i for i in src.items if wanted is None or i.type in wanted][:count]
-        else:
-            from quizgen.generate import generate
-
-            items = list(generate(src.bank, n=count, types=wanted, rng=rng).items)
-        if not items:
-            raise UsageError(
-                f"no items to ask from {bank_path}"
-                + (f" of type {', '.join(t.value for t in wanted)}" if wanted else ""),
-                hint="try other --types, or check the bank with `quizgen bank stats`",
-            )
+        # An items file is asked as written (its order was set when it was generated).
+        items = pick_items(src, count=count, default_count=QUIZ_COUNT, types=wanted, rng=random.Random(seed))
         store = Store()
         options = {
-            "count": count,
+            "count": count or QUIZ_COUNT,
             "types": [t.value for t in wanted] if wanted else None,
             "time_limit": time_limit,
             "embedder": embedder,
@@ -659,7 +607,9 @@ def quiz_cmd(
 
 def review_cmd(
     bank_path: BankArg,
-    count: Annotated[int, typer.Option("-n", "--count", metavar="N", help="At most this many items.")] = 20,
+    count: Annotated[
+        int, typer.Option("-n", "--count", metavar="N", min=1, help="At most this many items.")
+    ] = 20,
     wrong: Annotated[
         bool, typer.Option("--wrong", help="Every item last answered wrong (错题本), due or not.")
     ] = False,
@@ -668,10 +618,9 @@ def review_cmd(
     """Review the items due today (spaced repetition), wrong answers first (错题本)."""
     from quizgen.session import Store
 
-    if count < 1:
-        raise UsageError(f"-n must be at least 1, got {count}")
+    embedder = check_embedder(embedder)
     try:
-        src = _load_source(bank_path)
+        src = load_source(bank_path)
         store = Store()
         due = store.due(src.question_ids, wrong_only=wrong)
         if not due:
@@ -706,7 +655,7 @@ def review_cmd(
 def resume_cmd(
     session: Annotated[
         int | None,
-        typer.Argument(metavar="[SESSION]", help="Session number (default: the latest unfinished)."),
+        typer.Argument(metavar="SESSION", help="Session number (default: the latest unfinished)."),
     ] = None,
 ) -> None:
     """Continue an interrupted quiz or review where it stopped."""
@@ -747,13 +696,13 @@ def resume_cmd(
         )
 
 
-def _current_source(s: SessionInfo) -> _Source | None:
+def _current_source(s: SessionInfo) -> Source | None:
     """The session's bank as it is now (None when the file is gone or broken)."""
     p = Path(s.bank_path)
     if not s.bank_path or not p.is_file():
         return None
     try:
-        src = _load_source(p)
+        src = load_source(p)
     except QuizgenError as e:
         warn(f"cannot read {p} ({e.message}); asking the session's items as stored")
         return None
@@ -762,54 +711,91 @@ def _current_source(s: SessionInfo) -> _Source | None:
 
 def history_cmd(
     limit: Annotated[
-        int, typer.Option("-n", "--limit", metavar="N", help="Show this many sessions, newest first.")
+        int, typer.Option("-n", "--limit", metavar="N", min=1, help="Show this many sessions, newest first.")
     ] = 20,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list sessions left before the first answer.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Past quiz and review sessions, newest first."""
+    """Past quiz and review sessions, newest first.
+
+    A session left at its first item (nothing answered or skipped) is not listed unless --all
+    is given; `quizgen resume` still continues it."""
     from quizgen.session import Store
 
     with Store() as store:
-        sessions = store.sessions(limit=max(limit, 1))
+        sessions = store.sessions(limit=limit, with_answers=None if show_all else True)
+        hidden = 0 if show_all else store.count_sessions(with_answers=False)
     if as_json:
         write_data(json.dumps([s.to_dict() for s in sessions], ensure_ascii=False, indent=2) + "\n")
         return
+    console = out()
     if not sessions:
-        out().print(Text("No sessions yet: start one with `quizgen quiz BANK`."))
+        if hidden:
+            console.print(Text(f"No answered sessions yet ({_sessions_not_listed(hidden)})."), soft_wrap=True)
+        else:
+            console.print(Text("No sessions yet: start one with `quizgen quiz BANK`."), soft_wrap=True)
         return
-    t = Table(title=Text("Sessions", style="bold"))
-    t.add_column("#", justify="right", no_wrap=True)
-    t.add_column("Started", no_wrap=True)
-    t.add_column("Kind", no_wrap=True)
-    t.add_column("Bank", overflow="ellipsis", max_width=24)
-    t.add_column("Done", justify="right", no_wrap=True)
-    t.add_column("Score", justify="right", no_wrap=True)
-    t.add_column("Time", justify="right", no_wrap=True)
-    t.add_column("Status", no_wrap=True)
+    # Below 80 columns: no borders and a short date; below 60 also no Kind and Time columns.
+    narrow, tiny = console.width < 80, console.width < 60
+    from rich import box
+
+    t = Table(
+        title=Text("Sessions", style="bold"),
+        box=None if narrow else box.HEAVY_HEAD,
+        pad_edge=not narrow,
+        header_style="bold",
+    )
+    cols: list[tuple[str, dict[str, Any]]] = [
+        ("#", {"justify": "right", "no_wrap": True}),
+        ("Started", {"no_wrap": True}),
+        ("Kind", {"no_wrap": True}),
+        ("Bank", {"max_width": 24, "min_width": 6}),  # a Clip: shrinks first, stays one line
+        ("Done", {"justify": "right", "no_wrap": True}),
+        ("Score", {"justify": "right", "no_wrap": True}),
+        ("Time", {"justify": "right", "no_wrap": True}),
+        ("Status", {"no_wrap": True}),
+    ]
+    shown = [c for c, _ in cols if not (tiny and c in ("Kind", "Time"))]
+    for name, kw in cols:
+        if name in shown:
+            t.add_column(name, **kw)
     for s in sessions:
         pct = f"{100 * s.score / s.max_score:.0f}%" if s.max_score else "—"
-        t.add_row(
-            str(s.id),
-            datetime.fromtimestamp(s.started_at).strftime("%Y-%m-%d %H:%M"),
-            s.kind,
-            Text(s.bank_title or s.bank_path),
-            f"{s.answered + s.skipped}/{s.n_items}",
-            pct,
-            _fmt_secs(s.seconds),
-            s.status.value,
-        )
-    out().print(t)
+        cells: dict[str, RenderableType] = {
+            "#": str(s.id),
+            "Started": datetime.fromtimestamp(s.started_at).strftime(
+                "%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M"
+            ),
+            "Kind": s.kind,
+            "Bank": Clip(s.bank_title or s.bank_path),
+            "Done": f"{s.answered + s.skipped}/{s.n_items}",
+            "Score": pct,
+            "Time": _fmt_secs(s.seconds),
+            "Status": s.status.value,
+        }
+        t.add_row(*(cells[c] for c in shown))
+    console.print(t)
+    if hidden:
+        console.print(Text(_sessions_not_listed(hidden), style="dim"), soft_wrap=True)
+
+
+def _sessions_not_listed(n: int) -> str:
+    return f"{n} session{'s' if n != 1 else ''} without answers not listed; --all shows them"
 
 
 def stats_cmd(
     bank_path: BankArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="Questions to list, weakest first.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", min=1, help="Questions to list, weakest first.")
+    ] = 10,
 ) -> None:
     """Your progress on a bank: accuracy per type and question, streaks, what is due."""
     from quizgen.session import Store
 
-    src = _load_source(bank_path)
+    src = load_source(bank_path)
     with Store() as store:
         st = store.stats(src.question_ids)
     titles: dict[str, tuple[int | None, str]] = {}
@@ -827,7 +813,8 @@ def stats_cmd(
         return
     console = out()
     if not st["answers"] and not st["skipped"]:
-        console.print(Text(f"No answers yet for {src.title}: start with `quizgen quiz {bank_path}`."))
+        msg = f"No answers yet for {src.title}: start with `quizgen quiz {bank_path}`."
+        console.print(Text(msg), soft_wrap=True)
         return
     acc = st["accuracy"]
     ov = Table(
@@ -865,14 +852,14 @@ def stats_cmd(
     console.print(tt)
     qt = Table(title=Text("Questions, weakest first", style="bold"))
     qt.add_column("#", justify="right", no_wrap=True)
-    qt.add_column("Question", overflow="ellipsis", no_wrap=True, max_width=40)
+    qt.add_column("Question", max_width=40, min_width=8)  # a Clip
     qt.add_column("Answers", justify="right", no_wrap=True)
     qt.add_column("Score", justify="right", no_wrap=True)
     qt.add_column("Last", no_wrap=True)
-    for q in st["questions"][: max(top, 0)]:
+    for q in st["questions"][:top]:
         qt.add_row(
             str(q["number"] or ""),
-            Text(q["title"]),
+            Clip(q["title"]),
             str(q["answers"] + q["skipped"]),
             f"{q['mean_score']:.0%}" if q["mean_score"] is not None else "—",
             "✓" if q["last_correct"] else "✗",

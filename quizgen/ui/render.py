@@ -50,7 +50,9 @@ def _list_table(section: Section) -> Table:
 
 def render_question(q: Question, bank: Bank | None = None) -> RenderableType:
     parts: list[RenderableType] = []
-    meta = Text(f"id {q.id} · line {q.line}", style="dim")
+    meta = Text(f"id {q.id}", style="dim")
+    if q.line:  # 0: written by hand, not parsed from notes
+        meta.append(f" · line {q.line}", style="dim")
     if q.ref:
         meta.append(f" · written as {q.ref}", style="dim")
     if q.group:
