@@ -1,37 +1,43 @@
 #!/usr/bin/env bash
-# The main job on the bundled bank: parse the notes, show the bank. Later stages
-# (generate, grade, export) append their step here.
+# The main job on the bundled bank, end to end: notes -> bank -> items -> quiz / paper / grade.
+# Uses only what the repository ships (bank/). Outputs go to $OUT (default demo-out/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QG=.venv/bin/quizgen
 OUT=${DEMO_OUT:-demo-out}
 mkdir -p "$OUT"
+export QUIZGEN_HOME="$OUT/home"   # progress and caches stay inside the demo folder
 
-echo "== quizgen parse bank/deep_learning.md"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "quizgen parse bank/deep_learning.md -o $OUT/deep_learning.yaml"
 $QG parse bank/deep_learning.md --title "深度学习基础" -o "$OUT/deep_learning.yaml"
-echo
-echo "== quizgen bank stats"
+
+step "quizgen bank stats"
 $QG bank stats "$OUT/deep_learning.yaml"
-echo
-echo "== quizgen bank show (question 1)"
+
+step "quizgen bank show (question 1)"
 $QG bank show "$OUT/deep_learning.yaml" 1
-echo
-echo "== quizgen quiz (answers piped in, one per line; progress kept in \$OUT/home)"
-rm -f "$OUT"/home/progress.sqlite3*
-printf 'A\n神经网络\nh\n对\nRNN\n' |
-  QUIZGEN_HOME="$OUT/home" $QG quiz "$OUT/deep_learning.yaml" -n 4 --types choice,tf,fill --seed 7 --embedder none
-echo
-echo "== quizgen stats"
-QUIZGEN_HOME="$OUT/home" $QG stats "$OUT/deep_learning.yaml" --top 3
-echo
-echo "== quizgen export (an HTML paper with its answer key, and a Moodle XML file)"
-$QG export "$OUT/deep_learning.yaml" -o "$OUT/paper.html" --answer-key -n 20 --seed 7
-$QG export "$OUT/deep_learning.yaml" -o "$OUT/quiz.moodle.xml" -f moodle -n 20 --seed 7
-echo
-echo "== quizgen generate (20 items, seed 7, with the report)"
+
+step "quizgen generate: 20 items, seed 7, with the report"
 $QG generate "$OUT/deep_learning.yaml" -n 20 --seed 7 -o "$OUT/items.yaml" --report
 head -n 24 "$OUT/items.yaml"
-echo
-echo "== quizgen grade (bank/sample_answers.csv: use-m3 embedder, shipped default; CSV in \$OUT/grades.csv)"
-QUIZGEN_HOME="$OUT/home" COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
-QUIZGEN_HOME="$OUT/home" $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"
+
+step "quizgen quiz: answers piped in, one per line (progress kept in $QUIZGEN_HOME)"
+rm -f "$QUIZGEN_HOME"/progress.sqlite3*
+printf 'A\n神经网络\nh\n对\nRNN\n' |
+  $QG quiz "$OUT/deep_learning.yaml" -n 4 --types choice,tf,fill --seed 7 --embedder none
+
+step "quizgen stats"
+$QG stats "$OUT/deep_learning.yaml" --top 3
+
+step "quizgen export: an HTML paper with its answer key, a Moodle XML file, an Anki deck"
+$QG export "$OUT/items.yaml" -o "$OUT/paper.html" --answer-key
+$QG export "$OUT/items.yaml" -o "$OUT/quiz.moodle.xml" -f moodle
+$QG export "$OUT/items.yaml" -o "$OUT/deck.apkg"
+
+step "quizgen grade bank/sample_answers.csv (use-m3 embedder, shipped default)"
+COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
+$QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"
+
+step "done: see $OUT/ (paper.html, paper-key.html, quiz.moodle.xml, deck.apkg, items.yaml, grades.csv)"

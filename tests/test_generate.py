@@ -382,3 +382,111 @@ def test_authored_choice_questions_are_asked_as_written() -> None:
     )
     assert by_q["b"].type is ItemType.MULTI and by_q["b"].answer == ("A", "C")
     assert not [i for i in res.items if i.type is ItemType.SHORT]
+
+
+# ---------------------------------------------------------------------------- short answers
+
+
+def _short(res: GenerationResult) -> dict[int, Item]:
+    return {i.source.number: i for i in res.items if i.type is ItemType.SHORT and i.source}
+
+
+@pytest.fixture(scope="module")
+def seed_short(seed_bank: Bank) -> dict[int, Item]:
+    return _short(generate(seed_bank, n=400, types=[ItemType.SHORT], rng=random.Random(1)))
+
+
+def test_short_reference_names_its_key_points(seed_short: dict[int, Item]) -> None:
+    q5 = seed_short[5]
+    assert q5.answer == (
+        "卷积操作是一种数学运算，用于计算两个函数或信号之间的叠加。在卷积神经网络（CNN）中，"
+        "卷积操作用于提取图像特征。\n作用：特征提取、特征融合、参数共享、平移不变性。",
+    )
+    assert q5.key_points == ("特征提取", "特征融合", "参数共享", "平移不变性")
+    # the explanation keeps the full model answer
+    assert q5.explanation.startswith("卷积操作在卷积神经网络中的作用主要体现在以下几个方面：\n1. 特征提取：")
+    assert q5.explanation.endswith("实现图像识别等任务。")
+    assert len(seed_short) >= 12
+    for it in seed_short.values():
+        ref = normalize_loose(it.answer[0])
+        assert [k for k in it.key_points if normalize_loose(k) not in ref] == [], it.source
+
+
+def test_short_reference_lines_are_labelled_per_section(seed_bank: Bank, seed_short: dict[int, Item]) -> None:
+    def lines(n: int) -> list[str]:
+        answer = seed_bank.get(str(n)).answer  # type: ignore[union-attr]
+        text = seed_short[n].answer[0]
+        assert text.startswith(answer + "\n")
+        return text[len(answer) + 1 :].split("\n")
+
+    assert lines(1) == ["步骤：数据预处理、特征提取、特征融合、分类。"]
+    assert lines(7) == [
+        "作用：引入非线性、增加模型表达能力、优化训练过程、避免梯度消失/爆炸。",
+        "常见的激活函数：sigmoid 函数、tanh 函数、ReLU 函数、Leaky ReLU 函数。",
+    ]
+    assert lines(9) == ["解决方法：数据增强、正则化、提前停止、集成学习、减小模型复杂度。"]
+    assert lines(15) == [
+        "原理：生成器、判别器、对抗训练、训练过程。",
+        "应用：图像生成、图像修复、风格迁移、数据增强。",
+    ]
+    # a question without bold terms keeps its 答案 as the reference
+    assert seed_short[13].answer == (seed_bank.get("13").answer,)  # type: ignore[union-attr]
+
+
+def test_short_item_id_follows_the_answer_block_not_the_reference(seed_short: dict[int, Item]) -> None:
+    from quizgen.generate.common import item_id
+
+    q5 = seed_short[5]
+    block = q5.answer[0].split("\n")[0]
+    assert q5.id == item_id(ItemType.SHORT, q5.question_id, q5.stem, [], [block]) == "3cd67d93086d"
+
+
+def test_short_reference_with_a_teachers_required_points() -> None:
+    from quizgen.bank import Grading
+
+    sec = Section(
+        "解析",
+        SectionKind.EXPLANATION,
+        "池化的作用主要体现在以下几个方面：",
+        (ListItem("降维", "减少计算"), ListItem("平移不变性", "小的平移不改变输出")),
+    )
+    note = Section("注意", SectionKind.NOTE, items=(ListItem("最大池化", "常用"),))
+    q = Question(
+        id="p",
+        number=1,
+        title="池化",
+        prompt="请简要解释池化的概念，并说明其作用。",
+        answer="池化是对特征图的下采样。",
+        sections=(sec, note),
+        grading=Grading(required=("平移不变性", "下采样", "减少参数")),
+    )
+    (it,) = _short(
+        generate(Bank(title="x", questions=(q,)), n=5, types=[ItemType.SHORT], rng=random.Random(1))
+    ).values()
+    assert it.key_points == ("平移不变性", "下采样", "减少参数")
+    # 平移不变性 from its list, 下采样 already in the 答案, 减少参数 on its own line
+    assert it.answer == ("池化是对特征图的下采样。\n作用：平移不变性。\n要点：减少参数。",)
+    assert it.explanation.startswith("解析：池化的作用主要体现在以下几个方面：\n1. 降维：减少计算")
+
+
+def test_grading_the_short_reference_matches_every_key_point(
+    seed_bank: Bank, seed_short: dict[int, Item]
+) -> None:
+    """Typing the reference scores full marks with no missed key point; the 答案 alone misses the
+    list's points and scores less; the key points alone score more than another question's 答案."""
+    from quizgen.grade import Grader
+
+    g = Grader(embedder="none", bank=seed_bank)
+    for n in (2, 5, 9, 15):
+        it = seed_short[n]
+        q = seed_bank.get(str(n))
+        assert q is not None
+        full = g.grade_item(it, it.answer[0], q)
+        assert (full.score, full.missed, full.matched) == (full.max_score, (), it.key_points)
+        alone = g.grade_item(it, q.answer, q)
+        points = g.grade_item(it, "、".join(it.key_points), q)
+        wrong = g.grade_item(it, seed_bank.get("11").answer, q)  # type: ignore[union-attr]
+        assert alone.missed and set(alone.missed) | set(alone.matched) == set(it.key_points)
+        assert points.missed == () and wrong.matched == ()
+        assert full.score > alone.score > wrong.score
+        assert full.score > points.score > wrong.score

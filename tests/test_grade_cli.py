@@ -169,10 +169,109 @@ def test_usage_errors() -> None:
     assert r.exit_code == 2
     assert r.stderr.startswith("Error: unknown --format 'xml'")
     r2 = run(str(SEED_BANK), str(SAMPLE), "-e", "gpt")
-    assert r2.exit_code == 1
-    assert r2.stderr.startswith("Error: unknown embedder 'gpt'")
+    assert r2.exit_code == 2
+    assert r2.stderr.startswith("Error: unknown --embedder 'gpt'")
     r3 = run(str(SEED_BANK), "nope.csv", "-e", "none")
     assert r3.exit_code == 1 and r3.stderr.startswith("Error: nope.csv: no such file")
+
+
+EMBEDDER_ERROR = (
+    "Error: unknown --embedder 'gpt'\n"
+    "  Hint: use one of: use-m3 (default), none (grade by key points only), "
+    "st:NAME_OR_PATH (a sentence-transformers model, e.g. st:/path/to/model)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("BANK", "nope.csv"),
+        ("run", "BANK", "nope.csv"),
+        ("--pairs", "nope.csv"),
+        ("calibrate", "nope.csv", "-o", "c.yaml"),
+        ("evaluate", "nope.csv"),
+    ],
+)
+def test_embedder_is_checked_before_any_file_is_read(args: tuple[str, ...]) -> None:
+    argv = [str(SEED_BANK) if a == "BANK" else a for a in args]
+    r = run(*argv, "--embedder", "gpt")
+    assert (r.exit_code, r.stderr, r.stdout) == (2, EMBEDDER_ERROR, "")
+    empty = run(*argv, "-e", "st:")
+    assert empty.exit_code == 2 and empty.stderr.startswith("Error: unknown --embedder 'st:'\n")
+
+
+def _overwrite_error(path: object, suggest: str) -> str:
+    return f"Error: -o {path} is the input file; choose another output path\n  Hint: e.g. -o {suggest}\n"
+
+
+def test_output_must_not_overwrite_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    ans = tmp_path / "answers.csv"
+    ans.write_text(ANSWERS, encoding="utf-8")
+    bank = tmp_path / "bank.yaml"
+    bank.write_bytes(SEED_BANK.read_bytes())
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        '{"question": "q", "reference_answer": "甲乙", "student_answer": "甲"}\n', encoding="utf-8"
+    )
+    human = tmp_path / "human.csv"
+    human.write_text(HUMAN, encoding="utf-8")
+    before = {p: p.read_bytes() for p in (ans, bank, pairs, human)}
+
+    cases = [
+        (("bank.yaml", "answers.csv", "-o", "answers.csv"), "answers.csv", "grades.csv"),
+        (("run", "bank.yaml", "answers.csv", "--output", "./answers.csv"), "answers.csv", "grades.csv"),
+        (("bank.yaml", "answers.csv", "-o", str(bank)), bank, "grades.yaml"),
+        (("bank.yaml", "answers.csv", "-f", "table", "-o", "answers.csv"), "answers.csv", "grades.csv"),
+        (("--pairs", "pairs.jsonl", "-o", "pairs.jsonl"), "pairs.jsonl", "grades.jsonl"),
+        (("pairs", "pairs.jsonl", "-o", "human.csv", "-c", "human.csv"), "human.csv", "grades.csv"),
+        (("calibrate", "human.csv", "-o", "human.csv"), "human.csv", "calib.yaml"),
+    ]
+    for args, shown, suggest in cases:
+        r = run(*args, "-e", "none")
+        assert (r.exit_code, r.stderr, r.stdout) == (2, _overwrite_error(shown, suggest), ""), args
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in before)
+
+
+def test_output_the_same_file_by_another_path(tmp_path: Path) -> None:
+    ans = tmp_path / "answers.csv"
+    ans.write_text(ANSWERS, encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(ans)
+    r = run(str(SEED_BANK), str(ans), "-e", "none", "-o", str(link))
+    assert (r.exit_code, r.stderr) == (2, _overwrite_error(link, "grades.csv"))
+    assert ans.read_text(encoding="utf-8") == ANSWERS
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
+    h = tmp_path / "h.csv"
+    h.write_text(HUMAN, encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    r = run("calibrate", str(h), "-o", str(folder), "-e", "none", "--cv", "0")
+    assert (r.exit_code, r.stderr) == (1, f"Error: {folder}: Is a directory\n")
+    r2 = run(str(SEED_BANK), str(SAMPLE), "-e", "none", "-f", "csv", "-o", str(folder))
+    assert r2.exit_code == 1 and r2.stderr.endswith(f"Error: {folder}: Is a directory\n")
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("cmd", ["run", "pairs", "calibrate", "evaluate"])
+def test_help_shows_plain_metavars(cmd: str) -> None:
+    r = runner.invoke(app, ["grade", cmd, "--help"], prog_name="quizgen")
+    assert r.exit_code == 0
+    assert "{" not in r.stdout and "<" not in r.stdout
+    assert "-e, --embedder NAME" in r.stdout
+    usage = r.stdout.splitlines()[0]
+    expected = {
+        "run": "Usage: quizgen grade run [OPTIONS] BANK ANSWERS",
+        "pairs": "Usage: quizgen grade pairs [OPTIONS] FILE",
+        "calibrate": "Usage: quizgen grade calibrate [OPTIONS] HUMAN",
+        "evaluate": "Usage: quizgen grade evaluate [OPTIONS] HUMAN",
+    }
+    assert usage == expected[cmd]
+    if cmd == "run":
+        assert "-o, --output FILE" in r.stdout and "--max-score NUM" in r.stdout
 
 
 def test_missing_st_model_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -355,26 +355,38 @@ def _foreign_members(an: Analysis, qid: str, si: int) -> tuple[tuple[Cand, ...],
     return tuple(ranked), tally_counts
 
 
+def _members_and_foreign(
+    an: Analysis, qi: QInfo, si: int, typ: ItemType, tally: Tally
+) -> tuple[list[str], list[Cand]] | None:
+    """The list's member terms and the safe foreign members (distractors) for set questions
+    ("which is NOT one of", "select all that apply"); None, tallied, when the list can't be used."""
+    labels = [_member_label(it) for it in qi.q.sections[si].items]
+    if any(lb is None for lb in labels):
+        tally.reject(typ, Reason.NO_TERMS)
+        return None
+    members = [lb for lb in labels if lb]
+    if not options_distinct(members):
+        tally.reject(typ, Reason.DUPLICATE_TERMS)
+        return None
+    counts: Counter[Reason] = Counter()
+    foreign = foreign_members(an, qi, si, counts)
+    tally.add_distractors(typ, counts)
+    if not foreign:
+        tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
+        return None
+    return members, foreign
+
+
 def not_one_of(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]:
     q, s = qi.q, qi.q.sections[si]
     typ = ItemType.CHOICE
     cls = an.pieces_by_key[f"{q.id}/{si}/0"].cls
     if cls not in SET_CLASSES or len(s.items) < 3:
         return
-    labels = [_member_label(it) for it in s.items]
-    if any(lb is None for lb in labels):
-        tally.reject(typ, Reason.NO_TERMS)
+    found = _members_and_foreign(an, qi, si, typ, tally)
+    if found is None:
         return
-    members = [lb for lb in labels if lb]
-    if not options_distinct(members):
-        tally.reject(typ, Reason.DUPLICATE_TERMS)
-        return
-    counts: Counter[Reason] = Counter()
-    foreign = foreign_members(an, qi, si, counts)
-    tally.add_distractors(typ, counts)
-    if not foreign:
-        tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
-        return
+    members, foreign = found
     category = category_phrase(s, qi.subject, q)
     stem = f"以下哪一项不属于{category}？"
 
@@ -411,20 +423,10 @@ def multi(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]:
     if len(s.items) < 3:
         tally.reject(typ, Reason.TOO_FEW_ITEMS)
         return
-    labels = [_member_label(it) for it in s.items]
-    if any(lb is None for lb in labels):
-        tally.reject(typ, Reason.NO_TERMS)
+    found = _members_and_foreign(an, qi, si, typ, tally)
+    if found is None:
         return
-    members = [lb for lb in labels if lb]
-    if not options_distinct(members):
-        tally.reject(typ, Reason.DUPLICATE_TERMS)
-        return
-    counts: Counter[Reason] = Counter()
-    foreign = foreign_members(an, qi, si, counts)
-    tally.add_distractors(typ, counts)
-    if not foreign:
-        tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
-        return
+    members, foreign = found
     category = category_phrase(s, qi.subject, q)
     stem = f"以下哪些属于{category}？（多选）"
 

@@ -1,8 +1,11 @@
 """Short-answer items: the 题目 with its reference answer and key points, for the grader.
 
-`answer` is the reference answer (the 答案 block); `key_points` are the teacher's required
-points when the bank has a grading override, else the bold terms of the question's lists (the
-points a full answer names), at most 8; `explanation` is the rest of the model answer.
+`key_points` are the teacher's required points when the bank has a grading override, else the
+bold terms of the question's lists (the points a full answer names), at most 8. `answer` is the
+reference answer: the 答案 block plus one line per list section that supplies key points,
+``作用：特征提取、特征融合、参数共享、平移不变性。`` — the 题目 asks for the concept and its
+role / principle / applications, so a reference that a student could copy must name the key
+points it is graded on. `explanation` is the rest of the model answer in full.
 """
 
 from __future__ import annotations
@@ -13,22 +16,7 @@ from collections.abc import Iterator, Sequence
 from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
 from quizgen.items import Item, ItemType
-
-MAX_KEY_POINTS = 8
-
-
-def key_points(qi: QInfo) -> list[str]:
-    q = qi.q
-    if q.grading and q.grading.required:
-        return list(q.grading.required)
-    points: list[str] = []
-    for s in q.sections:
-        if s.kind in (SectionKind.NOTE, SectionKind.OPTIONS):
-            continue
-        for it in s.items:
-            if it.term and it.term not in points and len(it.term) <= 16:
-                points.append(it.term)
-    return points[:MAX_KEY_POINTS]
+from quizgen.reference import key_points, reference_answer
 
 
 def explanation_text(sections: Sequence[Section]) -> str:
@@ -59,7 +47,8 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         tally.reject(typ, Reason.CHOICE_QUESTION)
         return
     rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
-    points = key_points(qi)
+    points = key_points(q)
+    reference = reference_answer(q, points)
     meta: dict[str, object] = {"form": "short_answer"}
     if q.grading and q.grading.forbidden:
         meta["forbidden"] = list(q.grading.forbidden)
@@ -69,10 +58,12 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             typ,
             q,
             q.stem,
-            [q.answer],
+            [reference],
             key_points=points,
             explanation=rest,
             section="答案",
+            # the id stays that of the question's 答案, so saved quiz progress keeps its items
+            id_key=[q.answer],
             meta=meta,
         )
 

@@ -29,6 +29,8 @@ from quizgen.grade.keywords import (
     prepare_reference,
 )
 from quizgen.items import Item, ItemType
+from quizgen.reference import key_points as ref_key_points
+from quizgen.reference import reference_answer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -190,16 +192,17 @@ class Grader:
 
     @staticmethod
     def _reference_of(q: Question) -> str:
-        # The 答案 block is what a student is expected to write; the other blocks (examples,
-        # explanations) would make recall unreachable. Without an 答案, use everything.
-        return q.answer if q.has_answer else q.reference_text()
+        # The 答案 block plus its key-point lines (quizgen.reference), exactly what a short-answer
+        # item holds, so grading a bank row and a quiz item agree. The full explanations would
+        # make recall unreachable. Without an 答案, use everything.
+        return reference_answer(q) if q.has_answer else q.reference_text()
 
     def request_for_question(self, q: Question, answer: str, max_score: float = 1.0) -> GradeRequest:
         return GradeRequest(
             answer=answer,
             reference=self._reference_of(q),
             question=q.stem,
-            key_points=bank_key_points(q),
+            key_points=tuple(ref_key_points(q)),
             aliases=q.aliases,
             grading=q.grading,
             max_score=max_score,

@@ -25,7 +25,18 @@ from rich.table import Table
 from rich.text import Text
 
 from quizgen.errors import UsageError
-from quizgen.ui.console import QuizgenGroup, err, info, out, warn, write_data
+from quizgen.ui.console import (
+    EMBEDDER_HELP,
+    QuizgenGroup,
+    check_embedder,
+    check_not_input,
+    command_group,
+    err,
+    info,
+    out,
+    warn,
+    write_data,
+)
 
 if TYPE_CHECKING:
     from quizgen.grade import Grader, GradeResult
@@ -53,25 +64,18 @@ class GradeGroup(QuizgenGroup):
         return super().parse_args(ctx, args)
 
 
-grade_app = typer.Typer(
-    cls=GradeGroup,
-    no_args_is_help=True,
-    rich_markup_mode=None,
+grade_app = command_group(
     help=(
         "Grade free-text answers (keywords + semantic similarity); calibrate and evaluate on human "
         "scores. Shorthands: `quizgen grade BANK ANSWERS` = `grade run`, "
         "`quizgen grade --pairs FILE` = `grade pairs`."
     ),
 )
+# command_group() makes a QuizgenGroup; the grade group is the subclass that adds the shorthands
+# (same error boundary, same QuizgenCommand subcommands).
+grade_app.info.cls = GradeGroup
 
-EmbedderOpt = Annotated[
-    str,
-    typer.Option(
-        "--embedder",
-        "-e",
-        help="use-m3 (default, offline), st:NAME_OR_PATH (sentence-transformers, local only) or none.",
-    ),
-]
+EmbedderOpt = Annotated[str, typer.Option("--embedder", "-e", metavar="NAME", help=EMBEDDER_HELP)]
 CalibrationOpt = Annotated[
     Path | None,
     typer.Option(
@@ -91,7 +95,8 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Input encoding (default UTF-8, BOM detected), e.g. gb18030.")
 ]
 InputFormatOpt = Annotated[
-    str | None, typer.Option("--input-format", help="csv, jsonl or yaml (default: by file suffix).")
+    str | None,
+    typer.Option("--input-format", metavar="FORMAT", help="csv, jsonl or yaml (default: by file suffix)."),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
 ProgressOpt = Annotated[
@@ -134,6 +139,11 @@ def _out_format(fmt: str | None, output: Path | None) -> str:
     if output is not None:
         return "jsonl" if output.suffix.lower() in (".jsonl", ".json", ".ndjson") else "csv"
     return "table" if sys.stdout.isatty() else "csv"
+
+
+def _suggest(output: Path | None) -> str:
+    """An output name for the "-o is the input" hint, keeping the suffix that was asked for."""
+    return f"grades{output.suffix if output is not None and output.suffix else '.csv'}"
 
 
 def _result_row(row: InputRow, res: GradeResult) -> dict[str, Any]:
@@ -366,8 +376,11 @@ def run_cmd(
     from quizgen.grade.io import read_rows
     from quizgen.items import is_items_document, loads_items
 
+    embedder = check_embedder(embedder)
     if max_score <= 0:
         raise UsageError("--max-score must be positive")
+    fmt_ = _out_format(fmt, output)
+    check_not_input(output, bank_path, answers, calibration, suggest=_suggest(output))
     text = read_text_file(bank_path)
     items: dict[str, Any] = {}
     bank = None
@@ -375,7 +388,6 @@ def run_cmd(
         items = {it.id: it for it in loads_items(text, str(bank_path))}
     else:
         bank = loads(text, str(bank_path))
-    fmt_ = _out_format(fmt, output)
     grader = _grader(embedder, calibration, bank, no_cache)
     rows = read_rows(answers, pairs=False, fmt=input_format, encoding=encoding)
 
@@ -430,7 +442,9 @@ def pairs_cmd(
     """Grade standalone answer/reference pairs, no bank needed (human scores, if present, are shown)."""
     from quizgen.grade.io import read_rows
 
+    embedder = check_embedder(embedder)
     fmt_ = _out_format(fmt, output)
+    check_not_input(output, file, calibration, suggest=_suggest(output))
     grader = _grader(embedder, calibration, None, no_cache)
     rows = read_rows(file, pairs=True, fmt=input_format, encoding=encoding)
     first = next(rows, None)
@@ -491,6 +505,8 @@ def calibrate_cmd(
     from quizgen.grade.combine import dumps_combination
     from quizgen.grade.evaluate import compute_features, cross_validate, load_human, metrics, predict
 
+    embedder = check_embedder(embedder)
+    check_not_input(output, human, suggest="calib.yaml")
     hs = load_human(human, encoding=encoding)
     _warn_skipped(hs.skipped)
     grader = _grader(embedder, None, None, no_cache)
@@ -590,6 +606,7 @@ def evaluate_cmd(
     from quizgen.grade.calibrate import calibrate
     from quizgen.grade.evaluate import compute_features, cross_validate, load_human, make_report, predict
 
+    embedder = check_embedder(embedder)
     hs = load_human(human, encoding=encoding)
     _warn_skipped(hs.skipped)
     grader = _grader(embedder, calibration, None, no_cache)
