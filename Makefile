@@ -33,8 +33,8 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check quizgen tests benchmarks
-	$(VENV)/bin/ruff format --check quizgen tests benchmarks
+	$(VENV)/bin/ruff check quizgen tests benchmarks scripts
+	$(VENV)/bin/ruff format --check quizgen tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 fmt: $(STAMP)
