@@ -490,3 +490,152 @@ def test_grading_the_short_reference_matches_every_key_point(
         assert points.missed == () and wrong.matched == ()
         assert full.score > alone.score > wrong.score
         assert full.score > points.score > wrong.score
+
+
+# ---------------------------------------------------------------------------- ambiguity (teacher review)
+
+
+def _q(bank: Bank, number: int) -> Question:
+    return next(q for q in bank.questions if q.number == number)
+
+
+def _texts(bank: Bank, number: int, *terms: str) -> dict[str, str]:
+    q = _q(bank, number)
+    return {it.term or "": it.text for s in q.sections for it in s.items if it.term in terms}
+
+
+def _all_items(bank: Bank, types: list[ItemType]) -> list[Item]:
+    """Every candidate of these types: n is far above what the bank can give."""
+    return generate(bank, n=1000, types=types, rng=random.Random(5)).items
+
+
+def test_confusable_descriptions_of_the_seed_lists(seed_bank: Bank) -> None:
+    """Known look-alikes: ResNet's 训练速度加快 also says 可以构建深层的网络结构 (增加网络深度);
+    pooling's 减少参数数量 also says 降低了计算复杂度 (提高计算效率); the fully connected layer's
+    参数数量 says 提高模型的分类性能 (优化性能), while 优化性能's own says nothing of it. Lists
+    whose descriptions are told apart by their terms stay usable."""
+    from quizgen.generate.common import analyze, confusable, list_context
+
+    an = analyze(seed_bank)
+
+    def ctx_of(number: int):  # type: ignore[no-untyped-def]
+        q = _q(seed_bank, number)
+        s = next(s for s in q.sections if s.items)
+        return list_context([it.text for it in s.items], an.all_names_for(q.id)), _texts(
+            seed_bank, number, *(it.term or "" for it in s.items)
+        )
+
+    ctx, t = ctx_of(14)
+    assert confusable("增加网络深度", t["增加网络深度"], "训练速度加快", t["训练速度加快"], ctx)
+    ctx, t = ctx_of(6)
+    assert confusable("提高计算效率", t["提高计算效率"], "减少参数数量", t["减少参数数量"], ctx)
+    ctx, t = ctx_of(8)
+    assert confusable("优化性能", t["优化性能"], "参数数量", t["参数数量"], ctx)
+    assert not confusable("参数数量", t["参数数量"], "优化性能", t["优化性能"], ctx)
+    ctx, t = ctx_of(7)
+    assert confusable("优化训练过程", t["优化训练过程"], "避免梯度消失/爆炸", t["避免梯度消失/爆炸"], ctx)
+    # told apart by their own words: 计算误差 / 计算梯度, 数据降维 / 异常检测, 编码器 / 解码器
+    ctx, t = ctx_of(4)
+    assert not confusable("计算误差", t["计算误差"], "计算梯度", t["计算梯度"], ctx)
+    ctx, t = ctx_of(16)
+    assert not confusable("编码器", t["编码器"], "解码器", t["解码器"], ctx)
+    assert not confusable("解码器", t["解码器"], "编码器", t["编码器"], ctx)
+
+
+def test_no_match_item_pairs_look_alike_descriptions(seed_bank: Bank) -> None:
+    matches = _all_items(seed_bank, [ItemType.MATCH])
+    assert matches
+    lefts = [set(it.left) for it in matches]
+    for pair in (
+        {"增加网络深度", "训练速度加快"},
+        {"减少参数数量", "提高计算效率"},
+        {"参数数量", "优化性能"},
+    ):
+        assert not any(pair <= left for left in lefts), pair
+    # lists whose descriptions are told apart are still asked
+    assert any({"计算误差", "计算梯度", "更新参数", "优化性能"} == left for left in lefts)
+    assert any({"编码器", "解码器", "训练过程"} == left for left in lefts)
+
+
+def test_term_to_description_has_no_second_defensible_option(seed_bank: Bank) -> None:
+    t7 = _texts(seed_bank, 7, "避免梯度消失/爆炸")
+    t6 = _texts(seed_bank, 6, "减少参数数量")
+    t8 = _texts(seed_bank, 8, "参数数量")
+    t14 = _texts(seed_bank, 14, "训练速度加快")
+    bad = {
+        "「优化训练过程」": t7["避免梯度消失/爆炸"],
+        "「提高计算效率」": t6["减少参数数量"],
+        "「优化性能」": t8["参数数量"],
+        "「增加网络深度」": t14["训练速度加快"],
+    }
+    items = [
+        it for it in _all_items(seed_bank, [ItemType.CHOICE]) if it.meta.get("form") == "term_to_description"
+    ]
+    assert items
+    for it in items:
+        for stem_term, text in bad.items():
+            if stem_term in it.stem:
+                assert text not in it.options, it.stem
+
+
+def test_description_to_term_has_one_fitting_term(seed_bank: Bank) -> None:
+    items = [
+        it for it in _all_items(seed_bank, [ItemType.CHOICE]) if it.meta.get("form") == "description_to_term"
+    ]
+    assert items
+    for it in items:
+        # 参数数量's description (…提高模型的分类性能) also fits 优化性能
+        if "提高模型的分类性能" in it.stem:
+            assert "优化性能" not in it.options
+        # 「…实现对输入数据的＿＿＿任务」: 特征提取 fits the gap as well as 分类和回归
+        assert f"{BLANK}任务」" not in it.stem, it.stem
+
+
+def test_fill_accepts_the_term_without_a_generic_suffix(seed_bank: Bank) -> None:
+    from quizgen.generate.fill import _cores
+
+    an = analyze(seed_bank)
+    generate(seed_bank, n=1, types=[ItemType.FILL], rng=random.Random(0))  # teaches jieba the terms
+    assert "非线性" in _cores(an, "非线性变换")
+    assert "池化" in _cores(an, "池化操作")
+    assert "sigmoid" in _cores(an, "sigmoid 函数")
+    assert "反向传播算法" in _cores(an, "反向传播")  # the one bank name that is the term + 算法
+    assert _cores(an, "激活函数") == []  # 激活 is no name for 激活函数
+    fills = _all_items(seed_bank, [ItemType.FILL])
+    nonlinear = [it for it in fills if it.answer[0] == "非线性变换"]
+    assert nonlinear and all("非线性" in it.accept for it in nonlinear)
+    # and the shorter form is never left visible in the stem (神经网络通过激活函数引入＿＿＿，
+    # 使得模型能够处理非线性问题 is no longer asked)
+    for it in nonlinear:
+        assert "非线性" not in it.stem.replace(BLANK, "")
+
+
+def test_fill_short_form_shared_by_two_names_is_not_accepted() -> None:
+    from quizgen.generate.fill import _cores
+
+    def q(k: int, subj: str, answer: str) -> Question:
+        return Question(id=f"q{k}", number=k, title=f"什么是{subj}？", prompt="", answer=answer)
+
+    bank = Bank(
+        title="t",
+        questions=(
+            q(1, "非线性变换", "非线性变换是一种对输入做弯曲映射的运算。"),
+            q(2, "非线性操作", "非线性操作是一种逐元素施加非线性的操作。"),
+        ),
+    )
+    an = analyze(bank)
+    assert "非线性" not in _cores(an, "非线性变换")
+
+
+def test_tf_never_swaps_an_umbrella_subject_into_a_definition(seed_bank: Bank) -> None:
+    an = analyze(seed_bank)
+    umbrella = [an.info[qid].subject for qid in an.umbrella]
+    names = [s.short for s in umbrella if s]
+    assert names  # 神经网络, 深度学习
+    tfs = [it for it in _all_items(seed_bank, [ItemType.TF]) if it.meta.get("form") == "swapped"]
+    assert tfs
+    for it in tfs:
+        own = an.info[it.question_id].subject
+        for n in names:
+            if own is None or n not in own.names:
+                assert not it.stem.removeprefix("判断正误：").startswith(n), it.stem

@@ -84,8 +84,9 @@ def test_report_counts_candidates_considered_and_rejected() -> None:
     r = runner.invoke(app, ["generate", BANK, "-n", "20", "--seed", "1", "--report"])
     assert r.exit_code == 0
     assert (
-        "  choice  made   3; 245 candidates considered, 148 rejected (option would give itself away 90, "
-        "too few good distractors 54, text too long or multi-line 4)\n" in r.stderr
+        "  choice  made   4; 245 candidates considered, 159 rejected (option would give itself away 90, "
+        "too few good distractors 62, text too long or multi-line 4, gap in a slot many terms fit 3)\n"
+        in r.stderr
     )
     assert "  short   made   3;  19 candidates considered, 0 rejected\n" in r.stderr
     assert " of " not in r.stderr.split("\n")[1]  # no more "made 3 of 97 candidates"

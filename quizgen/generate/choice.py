@@ -25,15 +25,18 @@ from quizgen.bank import ListItem, Question, Section, SectionKind
 from quizgen.generate.common import (
     BLANK,
     Analysis,
+    ListContext,
     Plan,
     QInfo,
     Reason,
     Subject,
     Tally,
     category_phrase,
+    confusable,
     count_mentions,
     item_line,
     lead_phrase,
+    list_context,
     list_sections,
     loose,
     make_item,
@@ -121,7 +124,11 @@ def _description_cands(an: Analysis, qi: QInfo, si: int, idx: int) -> Iterator[C
         yield Cand(text=p.text, qid=p.qid, ref=p.key, term=p.term)
 
 
-def _desc_check(an: Analysis, qi: QInfo, key: ListItem) -> Check:
+def section_context(an: Analysis, qi: QInfo, si: int) -> ListContext:
+    return list_context([it.text for it in qi.q.sections[si].items], an.all_names_for(qi.q.id))
+
+
+def _desc_check(an: Analysis, qi: QInfo, key: ListItem, ctx: ListContext) -> Check:
     q = qi.q
     key_term = key.term or ""
 
@@ -140,6 +147,10 @@ def _desc_check(an: Analysis, qi: QInfo, key: ListItem) -> Check:
         if c.term and (near_duplicate(c.term, key_term) or talks_about(c.term, key_term)):
             return Reason.SAME_TERM
         if talks_about(c.text, key_term):
+            return Reason.ALSO_CORRECT
+        # says what the key says in nearly the same words (可以构建深层的网络结构 for 增加网络深度),
+        # or names the term more than the key does (提高模型的分类性能 for 优化性能)
+        if confusable(key_term, key.text, c.term, c.text, ctx):
             return Reason.ALSO_CORRECT
         return None
 
@@ -162,7 +173,8 @@ def term_to_desc(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
             continue
         key = it.text
         counts: Counter[Reason] = Counter()
-        ranked = rank(key, _description_cands(an, qi, si, i), counts, check=_desc_check(an, qi, it))
+        check = _desc_check(an, qi, it, section_context(an, qi, si))
+        ranked = rank(key, _description_cands(an, qi, si, i), counts, check=check)
         tally.add_distractors(typ, counts)
         if len(ranked) < N_DISTRACTORS:
             tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
@@ -190,6 +202,12 @@ def term_to_desc(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
         yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=1)
 
 
+# A masked term right before a generic head noun, with no examples after it (实现对输入数据的
+# ＿＿＿任务。): any sibling fits the gap (特征提取任务). With examples (＿＿＿任务，如股票价格
+# 预测) the gap has one answer.
+_OPEN_SLOT_RE = re.compile(re.escape(BLANK) + r"(?:任务|问题|能力|功能|效果|方面|领域)(?![^。]*[如例])")
+
+
 def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]:
     """Which term does this description belong to? Options are the list's own terms only:
     another question's term could well fit the description too (数据增强 for 数据预处理)."""
@@ -197,6 +215,7 @@ def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
     typ = ItemType.CHOICE
     if not all(is_term(it.term) for it in s.items):
         return
+    ctx = section_context(an, qi, si)
     for i, it in enumerate(s.items):
         term = it.term or ""
         if not usable_text(it.text):
@@ -206,6 +225,9 @@ def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
         if desc is None or talks_about(desc, term):
             tally.reject(typ, Reason.GIVES_ITSELF_AWAY)
             continue
+        if _OPEN_SLOT_RE.search(desc):
+            tally.reject(typ, Reason.OPEN_SLOT)
+            continue
         counts: Counter[Reason] = Counter()
         others: list[str] = []
         for j, sib in enumerate(s.items):
@@ -213,8 +235,9 @@ def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
                 continue
             if near_duplicate(sib.term, term) or talks_about(sib.term, term) or talks_about(term, sib.term):
                 counts[Reason.SAME_TERM] += 1
-            elif talks_about(desc, sib.term):
-                # the description names this sibling (引入了非线性特性): it could be argued for
+            elif talks_about(desc, sib.term) or confusable(sib.term, sib.text, term, it.text, ctx):
+                # the description names this sibling (引入了非线性特性), or fits it as well as the
+                # sibling's own (提高模型的分类性能 for 优化性能): it could be argued for
                 counts[Reason.ALSO_CORRECT] += 1
             elif near_duplicate(sib.text, it.text) or similarity(sib.text, it.text) >= 0.6:
                 counts[Reason.NEAR_DUPLICATE_KEY] += 1

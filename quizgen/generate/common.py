@@ -62,6 +62,7 @@ class Reason(str, Enum):
     NO_ANSWER = "question has no answer"
     CHOICE_QUESTION = "a choice question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
+    OPEN_SLOT = "gap in a slot many terms fit"
     # distractors
     SAME_GROUP = "from the key's duplicate group"
     RELATED_SUBJECT = "about a related subject"
@@ -822,3 +823,87 @@ class Tally:
     def add_distractors(self, typ: ItemType, counts: Counter[Reason]) -> None:
         for r, n in counts.items():
             self.distractors[(typ, r)] += n
+
+
+# ---------------------------------------------------------------------------- confusable pairs
+
+# Two clauses this alike (rapidfuzz ratio, after normalising) say the same thing: 可以构建非常深的
+# 网络结构 / 可以构建深层的网络结构 (87), 降低了计算复杂度 / 降低了后续计算操作的复杂度 (76),
+# 使得神经网络在训练过程中具有… / 使得神经网络在训练过程中能够… (63).
+CLAUSE_RATIO = 60
+MIN_CLAUSE = 4
+# Verbs of a heading that tell nothing apart (提高计算效率, 减少参数数量): the nouns do.
+GENERIC_VERBS = frozenset(
+    {"提高", "减少", "增加", "增强", "降低", "避免", "优化", "实现", "使用", "进行", "缓解", "加快", "引入"}
+)
+_CLAUSE_SPLIT_RE = re.compile(r"[，,；;。、：:！!？?\x00\n]")
+
+
+@functools.lru_cache(maxsize=65536)
+def clauses(text: str) -> tuple[str, ...]:
+    """The clauses of a text (split at punctuation), loosely normalised, 4+ characters."""
+    out = (loose(c) for c in _CLAUSE_SPLIT_RE.split(text))
+    return tuple(c for c in out if len(c) >= MIN_CLAUSE)
+
+
+@functools.lru_cache(maxsize=65536)
+def shares_clause(a: str, b: str) -> bool:
+    """Do `a` and `b` have a clause that says nearly the same thing?"""
+    return any(fuzz.ratio(x, y) >= CLAUSE_RATIO for x in clauses(a) for y in clauses(b))
+
+
+def common_threshold(n: int) -> int:
+    """In how many of a list's `n` descriptions a word must occur to be part of the list's common
+    frame (训练 in three of GAN's four principles) rather than tell two apart."""
+    return max(3, n // 2 + 1)
+
+
+@dataclass(frozen=True)
+class ListContext:
+    """A list's descriptions with the subject's names masked (残差网络 in every advantage of
+    ResNet is no clue), to tell which words are common to most of them."""
+
+    names: tuple[str, ...]
+    texts: tuple[str, ...]
+
+    def masked(self, text: str) -> str:
+        return mask(text, self.names, token="\x00") if self.names else text
+
+    def common(self, word: str) -> bool:
+        w = loose(word)
+        return bool(w) and sum(1 for t in self.texts if w in loose(t)) >= common_threshold(len(self.texts))
+
+
+def list_context(texts: Sequence[str], names: Sequence[str]) -> ListContext:
+    ns = tuple(n for n in names if len(loose(n)) >= 2)
+    return ListContext(names=ns, texts=tuple(mask(t, ns, token="\x00") if ns else t for t in texts))
+
+
+def telling_words(term: str, other_term: str | None, ctx: ListContext) -> list[str]:
+    """The words of `term` that could tell its description from another's: not words of
+    `other_term`, not common to the list, not a generic verb (提高, 减少), 2+ characters."""
+    other = set(term_words(other_term)) if other_term else set()
+    return [
+        w
+        for w in term_words(term)
+        if w not in other and w not in GENERIC_VERBS and len(loose(w)) >= 2 and not ctx.common(w)
+    ]
+
+
+def confusable(term_i: str, desc_i: str, term_j: str | None, desc_j: str, ctx: ListContext) -> bool:
+    """Could `desc_j` (another item's description) be argued to describe `term_i` about as well
+    as `desc_i`, its own? Yes when `desc_j` names more of the term's telling words than `desc_i`
+    (参数数量's …从而提高模型的分类性能 for 优化性能), or when the two share a clause that says
+    nearly the same thing and `desc_i` has no telling word of the term that `desc_j` lacks
+    (训练速度加快's 可以构建深层的网络结构 beside 增加网络深度's 可以构建非常深的网络结构;
+    减少参数数量's 降低了计算复杂度 beside 提高计算效率's 降低了后续计算操作的复杂度)."""
+    di, dj = loose(ctx.masked(desc_i)), loose(ctx.masked(desc_j))
+    words = [loose(w) for w in telling_words(term_i, term_j, ctx)]
+    if words:
+        cover_i = sum(1 for w in words if w in di)
+        cover_j = sum(1 for w in words if w in dj)
+        if cover_j > cover_i:
+            return True
+    if not shares_clause(ctx.masked(desc_i), ctx.masked(desc_j)):
+        return False
+    return not any(w in di and w not in dj for w in words)

@@ -184,13 +184,54 @@ def term_size(term: str) -> int:
     return len(re.sub(r"[A-Za-z0-9]+", "a", re.sub(r"\s+", "", term)))
 
 
-def _cores(term: str) -> list[str]:
-    """Shorter spellings to accept: 池化 for 池化操作, sigmoid for sigmoid 函数."""
-    s = strip_parens(term)
-    out = [s[: -len(suf)].strip() for suf in GENERIC_SUFFIXES if s.endswith(suf) and len(s) - len(suf) >= 2]
-    if s.endswith("函数") and s[:-2].strip().isascii() and len(s[:-2].strip()) >= 2:
-        out.append(s[:-2].strip())
-    return out
+# Words after a name that a student may leave out or add (非线性 for 非线性变换, sigmoid for
+# sigmoid 函数, 反向传播算法 for 反向传播).
+FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数")
+
+
+def _stem(name: str) -> str | None:
+    """`name` without a generic suffix when 2+ characters remain (非线性变换 -> 非线性). 函数 goes
+    only after a Latin name (sigmoid 函数 -> sigmoid): 激活 is no name for 激活函数."""
+    s = strip_parens(name)
+    for suf in FORM_SUFFIXES:
+        rest = s[: -len(suf)].strip()
+        if s.endswith(suf) and len(rest) >= 2 and (suf != "函数" or rest.isascii()):
+            return rest
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _stem_owners(an: Analysis) -> dict[str, frozenset[str]]:
+    """normalised stem -> the normalised bank names (vocabulary, subject cores left out: they are
+    stems already) that reduce to it: 非线性 -> {非线性变换}."""
+    cores = {normalize(c) for qi in an.questions if qi.subject for c in qi.subject.cores}
+    out: dict[str, set[str]] = {}
+    for v in an.vocabulary:
+        nv = normalize(v)
+        if nv in cores:
+            continue
+        st = _stem(v)
+        if st:
+            out.setdefault(normalize(st), set()).add(normalize(strip_parens(v)))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _cores(an: Analysis, term: str) -> list[str]:
+    """Shorter and longer spellings to accept, only where they name nothing else in the bank:
+    the term without a generic suffix (池化 for 池化操作, 非线性 for 非线性变换, sigmoid for
+    sigmoid 函数) unless another bank name has the same stem (X变换 and X函数); and the one bank
+    name that is the term plus a suffix (反向传播算法 for 反向传播)."""
+    owners = _stem_owners(an)
+    full = normalize(strip_parens(term))
+    out: list[str] = []
+    st = _stem(term)
+    if st and owners.get(normalize(st), frozenset()) <= {full}:
+        out.append(st)
+    longer = owners.get(full, frozenset())
+    if len(longer) == 1:
+        (name,) = longer
+        out.extend(v for v in an.vocabulary if normalize(strip_parens(v)) == name)
+    return list(dict.fromkeys(out))
 
 
 def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
@@ -277,7 +318,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             if nw in generic:
                 continue
             if nw in vocab and nw in named and len(strip_parens(w)) >= 2 and len(w) <= MAX_BLANK_TERM:
-                forms = forms_of(an, vocab[nw], _cores(vocab[nw]))
+                forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
@@ -307,7 +348,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             nt = normalize(it.term)
             if nt in seen_terms or nt in generic:
                 continue
-            forms = forms_of(an, it.term, _cores(it.term))
+            forms = forms_of(an, it.term, _cores(an, it.term))
             if any(normalize(f) in seen_terms for f in forms):
                 continue
             n_in_text = count_mentions(it.text, forms)

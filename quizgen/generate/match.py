@@ -19,7 +19,9 @@ from quizgen.generate.common import (
     Reason,
     Tally,
     category_phrase,
+    confusable,
     item_line,
+    list_context,
     list_sections,
     make_item,
     near_duplicate,
@@ -84,6 +86,18 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             for j in range(len(s.items))
         )
         if crossed:
+            tally.reject(typ, Reason.SIMILAR_DESCRIPTIONS)
+            continue
+        # A description that says what another's does in nearly the same words, while its own has
+        # no word of its term the other lacks (增加网络深度 / 训练速度加快: 可以构建深层的网络结构),
+        # or that names more of another term than that term's own description does (参数数量's
+        # 提高模型的分类性能 for 优化性能), fits two terms.
+        ctx = list_context([it.text for it in s.items], an.all_names_for(q.id))
+        if any(
+            i != j and confusable(a.term or "", a.text, b.term, b.text, ctx)
+            for i, a in enumerate(s.items)
+            for j, b in enumerate(s.items)
+        ):
             tally.reject(typ, Reason.SIMILAR_DESCRIPTIONS)
             continue
         stem = f"请为以下各项选出对应的描述（{category_phrase(s, qi.subject, q)}）："

@@ -110,6 +110,10 @@ def _definition_plan(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             continue
         if other.group == qi.group or other.q.id in an.related[q.id]:
             continue
+        # An umbrella subject (神经网络) put into another's definition makes a statement that is
+        # partly true (a neural network can be made of an encoder and a decoder): not false enough.
+        if other.q.id in an.umbrella:
+            continue
         if mentions(first, other.subject.names + other.subject.cores):
             continue
         swapped = mask(first, qi.subject.names, qi.subject.prefixes, token=other.subject.display)

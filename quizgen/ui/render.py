@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizgen.bank import Bank, Question, Section, SectionKind
+from quizgen.ui.flow import Flow
 
 
 def _note(q: Question, bank: Bank) -> Text:
@@ -41,9 +42,9 @@ def _list_table(section: Section) -> Table:
     options = section.kind is SectionKind.OPTIONS
     for i, it in enumerate(section.items, 1):
         if options:
-            grid.add_row(Text(f"{it.term}." if it.term else f"{i}."), Text(it.text))
+            grid.add_row(Text(f"{it.term}." if it.term else f"{i}."), Flow(Text(it.text)))
         else:
-            body = Text.assemble((f"{it.term}：", "bold"), it.text) if it.term else Text(it.text)
+            body = Flow(Text.assemble((f"{it.term}：", "bold"), it.text) if it.term else Text(it.text))
             grid.add_row(f"{i}.", body)
     return grid
 
@@ -64,23 +65,23 @@ def render_question(q: Question, bank: Bank | None = None) -> RenderableType:
         meta.append(f" · {', '.join(q.flags)}", style="yellow")
     parts.append(meta)
     if q.prompt:
-        parts.append(Text.assemble(("题目：", "bold cyan"), q.prompt))
+        parts.append(Flow(Text.assemble(("题目：", "bold cyan"), q.prompt)))
     options = q.section(SectionKind.OPTIONS)
     if options is not None:
         parts.append(Text("选项：", style="bold magenta"))
         parts.append(_list_table(options))
     if q.answer:
-        parts.append(Text.assemble(("答案：", "bold green"), q.answer))
+        parts.append(Flow(Text.assemble(("答案：", "bold green"), q.answer)))
     else:
         parts.append(Text("（无答案）", style="bold yellow"))
     for s in q.sections:
         if s.kind in (SectionKind.ANSWER, SectionKind.OPTIONS):
             continue
-        parts.append(Text.assemble((f"{s.label}：", "bold magenta"), s.lead))
+        parts.append(Flow(Text.assemble((f"{s.label}：", "bold magenta"), s.lead)))
         if s.items:
             parts.append(_list_table(s))
         if s.text:
-            parts.append(Text(s.text))
+            parts.append(Flow(Text(s.text)))
     if q.aliases:
         parts.append(Text("别名：" + "；".join(" = ".join(g) for g in q.aliases), style="dim"))
     return Panel(Group(*parts), title=Text(f"{q.number}. {q.title}"), title_align="left", expand=True)
