@@ -482,6 +482,7 @@ def quiz_cmd(
         int | None,
         typer.Option(
             "-n",
+            "--number",
             "--count",
             metavar="N",
             min=1,
@@ -548,7 +549,7 @@ def quiz_cmd(
 def review_cmd(
     bank_path: BankArg,
     count: Annotated[
-        int, typer.Option("-n", "--count", metavar="N", min=1, help="At most this many items.")
+        int, typer.Option("-n", "--number", "--count", metavar="N", min=1, help="At most this many items.")
     ] = 20,
     wrong: Annotated[
         bool, typer.Option("--wrong", help="Every item last answered wrong (错题本), due or not.")
