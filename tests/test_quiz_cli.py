@@ -208,7 +208,8 @@ def test_types_and_count(items_file: Path) -> None:
         (["--types", "essay"], "Error: unknown item type 'essay' in --types"),
         (
             ["-n", "0"],
-            "Error: Invalid value for '-n' / '--number' / '--count': Input should be greater than or equal to 1",
+            "Error: Invalid value for '-n' / '--number' / '--count': "
+            "Input should be greater than or equal to 1",
         ),
         (["--time-limit", "-1"], "Error: --time-limit must be a positive number of minutes, got -1"),
         (["--types", ""], "Error: --types is empty\n  Hint: give one or more of: choice, multi, fill,"),
