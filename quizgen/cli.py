@@ -13,9 +13,14 @@ import typer
 
 from quizgen import __version__
 from quizgen.ui.bank_cmds import bank_app, parse_cmd
-from quizgen.ui.console import command_group
+from quizgen.ui.console import QuizgenTyper
+from quizgen.ui.registry import LazyRootGroup
 
-app = command_group(
+# The root group loads generate, quiz, export, grade... only when they run (quizgen.ui.registry).
+app = QuizgenTyper(
+    cls=LazyRootGroup,
+    no_args_is_help=True,
+    rich_markup_mode=None,
     help="quizgen: Chinese Q&A notes -> question bank -> quiz items, terminal quizzes, exam papers, grading.",
     add_completion=False,
 )
@@ -38,11 +43,6 @@ def _root(
 
 app.command("parse")(parse_cmd)
 app.add_typer(bank_app, name="bank")
-
-# Command groups added by later modules register here, one line each.
-from quizgen.ui import registry  # noqa: E402
-
-registry.register_all(app)
 
 
 def main() -> None:

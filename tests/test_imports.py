@@ -48,6 +48,13 @@ def test_help_imports_nothing_heavy() -> None:
     assert heavy == [], f"`quizgen --help` imported {heavy}"
     # the parser itself is only imported by the commands that parse
     assert "quizgen.parse" not in data["modules"]
+    # generate, quiz, export and grade commands load only when they run (quizgen.ui.registry)
+    loaded = sorted(
+        m
+        for m in data["modules"]
+        if m.startswith("quizgen.") and m.endswith("_cmd") and m != "quizgen.ui.bank_cmds"
+    )
+    assert loaded == [], f"`quizgen --help` imported {loaded}"
 
 
 @pytest.mark.slow
