@@ -19,7 +19,7 @@ import functools
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from quizgen.bank import ListItem, Question, Section, SectionKind
 from quizgen.generate.common import (
@@ -61,6 +61,44 @@ SET_CLASSES = frozenset(
     {"application", "principle", "advantage", "disadvantage", "solution", "feature", "types", "steps"}
 )
 MAX_TERM_OPTION = 16  # a "term" longer than this is a sentence, not a term
+
+
+def _key_among_ranked(
+    typ: ItemType,
+    q: Question,
+    key: str,
+    ranked: list[Cand],
+    stem: str,
+    *,
+    explanation: str,
+    section: str,
+    form: str,
+    index: int | None = None,
+    sources: bool = True,
+) -> Callable[[random.Random], Item]:
+    """The build step of a one-right-answer item: `key` among N_DISTRACTORS drawn from `ranked`
+    (best first), the key's position uniform."""
+
+    def build(rng: random.Random) -> Item:
+        chosen = pick(ranked, N_DISTRACTORS, rng)
+        options, letter = place_key(rng, key, [c.text for c in chosen])
+        meta: dict[str, object] = {"form": form}
+        if sources:
+            meta["distractors_from"] = [c.ref for c in chosen]
+        return make_item(
+            typ,
+            q,
+            stem,
+            [letter],
+            options=options,
+            explanation=explanation,
+            section=section,
+            index=index,
+            id_key=[key],
+            meta=meta,
+        )
+
+    return build
 
 
 def term_names(q: Question, term: str) -> tuple[str, ...]:
@@ -180,25 +218,17 @@ def term_to_desc(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
             tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
             continue
         stem = f"{where_phrase(q, s, qi.subject)}「{it.term}」指的是？"
-
-        def build(
-            rng: random.Random, key: str = key, ranked: list[Cand] = ranked, stem: str = stem, i: int = i
-        ) -> Item:
-            chosen = pick(ranked, N_DISTRACTORS, rng)
-            options, letter = place_key(rng, key, [c.text for c in chosen])
-            return make_item(
-                typ,
-                q,
-                stem,
-                [letter],
-                options=options,
-                explanation=item_line(s.items[i]),
-                section=s.label,
-                index=i + 1,
-                id_key=[key],
-                meta={"form": "term_to_description", "distractors_from": [c.ref for c in chosen]},
-            )
-
+        build = _key_among_ranked(
+            typ,
+            q,
+            key,
+            ranked,
+            stem,
+            explanation=item_line(it),
+            section=s.label,
+            index=i + 1,
+            form="term_to_description",
+        )
         yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=1)
 
 
@@ -534,22 +564,9 @@ def describes(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
         return
     stem = f"以下哪一项描述的是{qi.subject.display}？（＿＿＿处为被描述的对象）"
-
-    def build(rng: random.Random) -> Item:
-        chosen = pick(ranked, N_DISTRACTORS, rng)
-        options, letter = place_key(rng, key, [c.text for c in chosen])
-        return make_item(
-            typ,
-            q,
-            stem,
-            [letter],
-            options=options,
-            explanation=q.answer,
-            section="答案",
-            id_key=[key],
-            meta={"form": "which_describes", "distractors_from": [c.ref for c in chosen]},
-        )
-
+    build = _key_among_ranked(
+        typ, q, key, ranked, stem, explanation=q.answer, section="答案", form="which_describes"
+    )
     yield Plan(typ, q.id, f"{q.id}/def", build, priority=0)
 
 
@@ -587,22 +604,9 @@ def names_concept(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
         return
     stem = f"「{_strip_end(desc)}」这段话描述的是哪一个概念？"
-
-    def build(rng: random.Random) -> Item:
-        chosen = pick(ranked, N_DISTRACTORS, rng)
-        options, letter = place_key(rng, key, [c.text for c in chosen])
-        return make_item(
-            typ,
-            q,
-            stem,
-            [letter],
-            options=options,
-            explanation=q.answer,
-            section="答案",
-            id_key=[key],
-            meta={"form": "which_concept"},
-        )
-
+    build = _key_among_ranked(
+        typ, q, key, ranked, stem, explanation=q.answer, section="答案", form="which_concept", sources=False
+    )
     yield Plan(typ, q.id, f"{q.id}/def", build, priority=2)
 
 
