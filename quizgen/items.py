@@ -180,15 +180,6 @@ def loads_items(text: str, where: str = "<items>") -> list[Item]:
     return [item_from_dict(x, where, f"items[{i}]") for i, x in enumerate(raw)]
 
 
-def is_items_document(text: str) -> bool:
-    """True when a YAML/JSON text is an items file rather than a bank."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return False
-    return isinstance(data, Mapping) and "items" in data and "questions" not in data
-
-
 def load_items(path: str | Path) -> list[Item]:
     p = Path(path)
     return loads_items(read_text_file(p), str(p))
@@ -199,10 +190,14 @@ def load_bank_or_items(path: str | Path) -> Bank | list[Item]:
     (usual YAML by its top-level keys, so it is parsed once). Anything else raises the bank
     loader's error: notes say ``looks like notes, not a bank`` with a `quizgen parse` hint."""
     p = Path(path)
-    text = read_text_file(p)
-    if detect_kind(text, name=p) == "items":
-        return loads_items(text, str(p))
-    return loads(text, str(p))
+    return loads_bank_or_items(read_text_file(p), p)
+
+
+def loads_bank_or_items(text: str, path: str | Path) -> Bank | list[Item]:
+    """`load_bank_or_items` on text already read from `path`."""
+    if detect_kind(text, name=path) == "items":
+        return loads_items(text, str(path))
+    return loads(text, str(path))
 
 
 def save_items(items: Iterable[Item], path: str | Path, fmt: str | None = None, **header: Any) -> None:

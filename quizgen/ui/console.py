@@ -319,15 +319,14 @@ def items_header_title(text: str) -> str | None:
 def load_source(path: Path) -> Source:
     """A bank or an items file, told apart by `quizgen.bank.detect_kind` (parsed once). Notes
     and other files get the bank loader's error (``looks like notes, not a bank``)."""
-    from quizgen.bank import detect_kind, loads, read_text_file
-    from quizgen.items import loads_items
+    from quizgen.bank import read_text_file
+    from quizgen.items import loads_bank_or_items
 
     text = read_text_file(path)
-    if detect_kind(text, name=path) == "items":
-        items = loads_items(text, str(path))
-        return Source(path, items_header_title(text) or path.stem, items=items)
-    bank = loads(text, str(path))
-    return Source(path, bank.title or path.stem, bank=bank)
+    loaded = loads_bank_or_items(text, path)
+    if isinstance(loaded, list):
+        return Source(path, items_header_title(text) or path.stem, items=loaded)
+    return Source(path, loaded.title or path.stem, bank=loaded)
 
 
 def _type_list(types: Sequence[ItemType] | None) -> str:

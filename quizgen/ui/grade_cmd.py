@@ -372,22 +372,21 @@ def run_cmd(
     progress: ProgressOpt = None,
 ) -> None:
     """Grade students' answers to the questions of a bank (or the short items of an items file)."""
-    from quizgen.bank import loads, read_text_file
     from quizgen.grade.io import read_rows
-    from quizgen.items import is_items_document, loads_items
+    from quizgen.items import load_bank_or_items
 
     embedder = check_embedder(embedder)
     if max_score <= 0:
         raise UsageError("--max-score must be positive")
     fmt_ = _out_format(fmt, output)
     check_not_input(output, bank_path, answers, calibration, suggest=_suggest(output))
-    text = read_text_file(bank_path)
+    loaded = load_bank_or_items(bank_path)
     items: dict[str, Any] = {}
     bank = None
-    if is_items_document(text):
-        items = {it.id: it for it in loads_items(text, str(bank_path))}
+    if isinstance(loaded, list):
+        items = {it.id: it for it in loaded}
     else:
-        bank = loads(text, str(bank_path))
+        bank = loaded
     grader = _grader(embedder, calibration, bank, no_cache)
     rows = read_rows(answers, pairs=False, fmt=input_format, encoding=encoding)
 
