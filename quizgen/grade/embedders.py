@@ -141,15 +141,19 @@ def _local_snapshot(repo_id: str) -> Path | None:
     return None
 
 
+def _st_missing() -> ModelUnavailableError:
+    return ModelUnavailableError(
+        "the st: embedder needs sentence-transformers",
+        hint='pip install "quizgen[st]" (install torch for CPU first), or use --embedder use-m3',
+    )
+
+
 def _download(name: str) -> Path:
     """Fetch a hub model into the Hugging Face cache (only when the user opted in)."""
     try:
         from huggingface_hub import snapshot_download
     except ImportError:
-        raise ModelUnavailableError(
-            "the st: embedder needs sentence-transformers",
-            hint='pip install "quizgen[st]" (install torch for CPU first), or use --embedder use-m3',
-        ) from None
+        raise _st_missing() from None
     try:
         return Path(snapshot_download(repo_id=name))
     except Exception as e:
@@ -223,10 +227,7 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise ModelUnavailableError(
-                "the st: embedder needs sentence-transformers",
-                hint='pip install "quizgen[st]" (install torch for CPU first), or use --embedder use-m3',
-            ) from None
+            raise _st_missing() from None
         try:
             from transformers.utils import logging as hf_logging
 
