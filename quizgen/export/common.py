@@ -109,10 +109,6 @@ BLANK_RE = re.compile(r"_{2,}|＿{2,}|（\s*）|\(\s*\)")
 BLANK = "________"
 
 
-def has_blank(stem: str) -> bool:
-    return BLANK_RE.search(stem) is not None
-
-
 def split_blanks(stem: str) -> list[str]:
     """The text around the blanks of a fill stem: ``a ___ b`` -> ["a ", " b"].
 

@@ -53,7 +53,6 @@ _SYMBOL_RE = re.compile("|".join(re.escape(w) for w, _ in _SYMBOL_WORDS))
 _SYMBOL_MAP = dict(_SYMBOL_WORDS)
 
 # Sentence ends for splitting a reference into key points.
-_SENTENCE_RE = re.compile(r"[。！？!?；;\n]+")
 
 # Typo tolerance: a key point of 4+ characters matches when rapidfuzz's partial_ratio against the
 # answer reaches this (one wrong character in 卷积神经网络 scores 83; unrelated terms stay below 60).
@@ -178,10 +177,6 @@ class Lexical:
 def _key_point(text: str, aliases: AliasMap) -> KeyPoint | None:
     norm = aliases.apply(grade_norm(text))
     return KeyPoint(text.strip(), norm) if norm else None
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.split(_BR_RE.sub("\n", text)) if grade_norm(s)]
 
 
 @functools.lru_cache(maxsize=8192)

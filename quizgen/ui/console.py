@@ -15,7 +15,7 @@ import os
 import random
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -443,6 +443,3 @@ class Clip:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         width = cell_len(self.text.plain.replace("\n", " "))
         return Measurement(min(width, 4), width)
-
-
-Callback = Callable[..., Any]
