@@ -241,11 +241,11 @@ class Bank:
         return replace(self, questions=self.unique(), _index={})
 
 
-def question_id(title: str, seen: Mapping[str, int] | None = None) -> str:
-    """Stable id: a hash of the normalised title; the n-th repeat of a title gets a suffix."""
+def question_id(title: str, repeat: int = 1) -> str:
+    """Stable id: a hash of the normalised title; the `repeat`-th question with the same title
+    (2, 3, ...) gets the suffix ``-2``, ``-3``."""
     base = content_hash(normalize(title), length=10)
-    n = (seen or {}).get(base, 0)
-    return base if n == 0 else f"{base}-{n + 1}"
+    return base if repeat <= 1 else f"{base}-{repeat}"
 
 
 # ---------------------------------------------------------------------------- dict form

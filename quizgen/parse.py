@@ -62,7 +62,7 @@ import functools
 import gc
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -1579,12 +1579,12 @@ def _evolve(q: Question, **changes: object) -> Question:
 
 
 def _assign_ids(questions: list[Question]) -> list[Question]:
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     out = []
     for n, q in enumerate(questions, 1):
-        qid = question_id(_id_key(q), seen)
-        base = qid.split("-")[0]
-        seen[base] = seen.get(base, 0) + 1
+        key = normalize(_id_key(q))
+        seen[key] += 1
+        qid = question_id(key, seen[key])
         ref = q.ref if q.ref is not None and q.ref != str(n) else None
         out.append(_evolve(q, id=qid, number=n, ref=ref))
     return out
