@@ -13,14 +13,12 @@ import typer
 
 from quizgen import __version__
 from quizgen.ui.bank_cmds import bank_app, parse_cmd
-from quizgen.ui.console import QuizgenTyper
+from quizgen.ui.console import command_group
 from quizgen.ui.registry import LazyRootGroup
 
 # The root group loads generate, quiz, export, grade... only when they run (quizgen.ui.registry).
-app = QuizgenTyper(
+app = command_group(
     cls=LazyRootGroup,
-    no_args_is_help=True,
-    rich_markup_mode=None,
     help="quizgen: Chinese Q&A notes -> question bank -> quiz items, terminal quizzes, exam papers, grading.",
     add_completion=False,
 )

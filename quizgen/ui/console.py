@@ -163,8 +163,9 @@ class QuizgenTyper(typer.Typer):
         return super().command(name, cls=cls or QuizgenCommand, **kwargs)
 
 
-def command_group(**kwargs: Any) -> typer.Typer:
-    return QuizgenTyper(cls=QuizgenGroup, no_args_is_help=True, rich_markup_mode=None, **kwargs)
+def command_group(*, cls: type[QuizgenGroup] = QuizgenGroup, **kwargs: Any) -> typer.Typer:
+    """A typer app whose group has the shared error boundary (`cls` may extend it)."""
+    return QuizgenTyper(cls=cls, no_args_is_help=True, rich_markup_mode=None, **kwargs)
 
 
 # ---------------------------------------------------------------------------- option checks

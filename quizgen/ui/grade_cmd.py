@@ -65,15 +65,13 @@ class GradeGroup(QuizgenGroup):
 
 
 grade_app = command_group(
+    cls=GradeGroup,
     help=(
         "Grade free-text answers (keywords + semantic similarity); calibrate and evaluate on human "
         "scores. Shorthands: `quizgen grade BANK ANSWERS` = `grade run`, "
         "`quizgen grade --pairs FILE` = `grade pairs`."
     ),
 )
-# command_group() makes a QuizgenGroup; the grade group is the subclass that adds the shorthands
-# (same error boundary, same QuizgenCommand subcommands).
-grade_app.info.cls = GradeGroup
 
 EmbedderOpt = Annotated[str, typer.Option("--embedder", "-e", metavar="NAME", help=EMBEDDER_HELP)]
 CalibrationOpt = Annotated[
