@@ -1,6 +1,6 @@
 """Scoring a student's response to one item (every type but short answers).
 
-    score_response(item, response) -> ItemScore(fraction, correct, expected, detail)
+    score_response(item, response, policy=PRACTICE) -> ItemScore(fraction, correct, expected, detail, parts)
 
 Canonical responses (what the quiz front end passes in):
 
@@ -13,7 +13,17 @@ Canonical responses (what the quiz front end passes in):
 
 Letters may also come as one string (``"A,C"``, ``"ac"``); case, spaces and commas are ignored.
 
-Partial credit:
+Scoring policies (`ScoringPolicy`; one per use, so a paper, its LMS files, the web quiz and the
+terminal quiz can say and apply the same rule):
+
+- `PRACTICE` (quiz and review): multi partial credit, fill tolerates small typos, a wrong
+  Chinese character earns half (shown as a typo, not counted right).
+- `EXAM` (papers, LMS exports, web exam mode): multi all-or-nothing (多选、少选、错选均不得分),
+  fill exact up to width/case/punctuation/aliases; small typos in Latin words are still
+  tolerated, a wrong Chinese character is wrong.
+- `MultiRule.HALF` (optional): a wrong pick earns nothing, an incomplete correct pick half.
+
+Partial credit under `MultiRule.PARTIAL`:
 
 - multi: ``(right picks - wrong picks) / number of right options``, floored at 0. Picking every
   option therefore earns nothing more than leaving the wrong ones out; ``correct`` only when the
@@ -27,7 +37,11 @@ Partial credit:
 Fill-in answers are compared after normalising width, case, spaces and punctuation
 (``normalize_loose``) against every form in ``item.accept`` (aliases included), with a small
 typo tolerance: one edit for answers of 4-7 characters, two from 8; none for shorter answers,
-and never in digits (L1 is not L2).
+and never in digits (L1 is not L2). An edit that touches a Chinese character is a 错别字:
+half credit under `PRACTICE`, none under `EXAM`.
+
+`ItemScore.parts` gives the marks per part for feedback (✓/✗ per chosen option, per pair,
+per position): `PartMark(label, given, expected, ok)`.
 """
 
 from __future__ import annotations
@@ -35,12 +49,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
-from quizgen.errors import GradeError
+from quizgen.errors import GradeError, UsageError
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
-from quizgen.text import normalize_loose
+from quizgen.text import is_cjk, normalize_loose
 
 Response = str | Sequence[str] | None
 
@@ -50,16 +65,63 @@ _FALSE_WORDS = frozenset(
 )
 
 
+class MultiRule(StrEnum):
+    PARTIAL = "partial"  # (right - wrong) / right, floored at 0
+    STRICT = "strict"  # 多选、少选、错选均不得分: only the exact set earns the points
+    HALF = "half"  # 错选不得分，少选得一半
+
+
+@dataclass(frozen=True)
+class ScoringPolicy:
+    """How strictly objective items are scored; see the module docstring."""
+
+    name: str
+    multi: MultiRule = MultiRule.PARTIAL
+    # Points for a fill answer whose only fault is a small typo in a Chinese character
+    # (池话操作 for 池化操作): a 错别字 is a mistake in a Chinese exam, never full marks.
+    cjk_typo_credit: float = 0.5
+    latin_typos: bool = True  # small typos in Latin words (Sigmod for Sigmoid) are tolerated
+
+    def with_multi(self, rule: MultiRule | str) -> ScoringPolicy:
+        return ScoringPolicy(self.name, MultiRule(rule), self.cjk_typo_credit, self.latin_typos)
+
+
+PRACTICE = ScoringPolicy("practice", MultiRule.PARTIAL, cjk_typo_credit=0.5)
+EXAM = ScoringPolicy("exam", MultiRule.STRICT, cjk_typo_credit=0.0)
+POLICIES = {p.name: p for p in (PRACTICE, EXAM)}
+
+
+def policy_named(name: str) -> ScoringPolicy:
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown scoring policy {name!r}", hint=f"use one of: {', '.join(POLICIES)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class PartMark:
+    """One part of an answer: an option of a multi item, a pair of a match item, a position of
+    an order item, a typo in a fill answer. `ok` is None for a right option left out."""
+
+    label: str  # option letter, term, or position number
+    given: str  # what the student gave for this part ('' if nothing)
+    expected: str  # what was right for this part
+    ok: bool | None
+
+
 @dataclass(frozen=True)
 class ItemScore:
     fraction: float  # 0..1 share of the item's points
     correct: bool  # fully right
     expected: str  # the right answer, human-readable
     detail: str  # how the score came about
+    parts: tuple[PartMark, ...] = ()
 
 
-def score_response(item: Item, response: Response) -> ItemScore:
-    """Score `response` to `item`. Raises GradeError for short-answer items."""
+def score_response(item: Item, response: Response, policy: ScoringPolicy = PRACTICE) -> ItemScore:
+    """Score `response` to `item` under `policy`. Raises GradeError for short-answer items."""
     typ = item.type
     if typ is ItemType.SHORT:
         raise GradeError(
@@ -68,14 +130,14 @@ def score_response(item: Item, response: Response) -> ItemScore:
     if typ is ItemType.CHOICE:
         return _choice(item, response)
     if typ is ItemType.MULTI:
-        return _multi(item, response)
+        return _multi(item, response, policy.multi)
     if typ is ItemType.ORDER:
         return _order(item, response)
     if typ is ItemType.MATCH:
         return _match(item, response)
     if typ is ItemType.TF:
         return _tf(item, response)
-    return _fill(item, response)
+    return _fill(item, response, policy)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -103,13 +165,20 @@ def _valid(item: Item) -> str:
     return LETTERS[: len(item.options)]
 
 
-def _score(fraction: float, expected: str, detail: str, correct: bool | None = None) -> ItemScore:
+def _score(
+    fraction: float,
+    expected: str,
+    detail: str,
+    correct: bool | None = None,
+    parts: tuple[PartMark, ...] = (),
+) -> ItemScore:
     fraction = max(0.0, min(1.0, fraction))
     return ItemScore(
         fraction=fraction,
         correct=fraction >= 1.0 if correct is None else correct,
         expected=expected,
         detail=detail,
+        parts=parts,
     )
 
 
@@ -131,17 +200,33 @@ def _choice(item: Item, response: Response) -> ItemScore:
     return _score(0.0, expected, f"chose {picked[0]}")
 
 
-def _multi(item: Item, response: Response) -> ItemScore:
+def _multi(item: Item, response: Response, rule: MultiRule = MultiRule.PARTIAL) -> ItemScore:
     right = list(item.answer)
     expected = "；".join(f"{a}. {_option(item, a)}" for a in right)
     picked = list(dict.fromkeys(letters(response)))
+    parts = tuple(
+        PartMark(
+            label=letter,
+            given=letter if letter in picked else "",
+            expected=letter if letter in right else "",
+            ok=(letter in right) if letter in picked else (None if letter in right else True),
+        )
+        for letter in _valid(item)
+        if letter in picked or letter in right
+    )
     if not picked:
-        return _score(0.0, expected, "no answer")
+        return _score(0.0, expected, "no answer", parts=parts)
     hits = [p for p in picked if p in right]
     misses = [p for p in picked if p not in right]
-    fraction = (len(hits) - len(misses)) / len(right) if right else 0.0
+    exact = set(picked) == set(right)
+    if rule is MultiRule.STRICT:
+        fraction = 1.0 if exact else 0.0
+    elif rule is MultiRule.HALF:
+        fraction = 1.0 if exact else (0.5 if hits and not misses else 0.0)
+    else:
+        fraction = (len(hits) - len(misses)) / len(right) if right else 0.0
     detail = f"{len(hits)} of {len(right)} right options chosen, {len(misses)} wrong"
-    return _score(fraction, expected, detail, correct=set(picked) == set(right))
+    return _score(fraction, expected, detail, correct=exact, parts=parts)
 
 
 def _order(item: Item, response: Response) -> ItemScore:
@@ -166,7 +251,16 @@ def _order(item: Item, response: Response) -> ItemScore:
     detail = f"{good} of {pairs} pairs in the right order"
     if len(given) < n:
         detail += f" ({n - len(given)} step(s) left out)"
-    return _score(good / pairs, expected, detail, correct=given == right)
+    parts = tuple(
+        PartMark(
+            label=str(i + 1),
+            given=given[i] if i < len(given) else "",
+            expected=a,
+            ok=i < len(given) and given[i] == a,
+        )
+        for i, a in enumerate(right)
+    )
+    return _score(good / pairs, expected, detail, correct=given == right, parts=parts)
 
 
 def _match(item: Item, response: Response) -> ItemScore:
@@ -177,7 +271,18 @@ def _match(item: Item, response: Response) -> ItemScore:
         return _score(0.0, expected, "no answer")
     good = sum(1 for i, a in enumerate(right) if i < len(given) and given[i] == a)
     n = len(right) or 1
-    return _score(good / n, expected, f"{good} of {len(right)} matched", correct=good == len(right))
+    parts = tuple(
+        PartMark(
+            label=term,
+            given=given[i] if i < len(given) else "",
+            expected=a,
+            ok=i < len(given) and given[i] == a,
+        )
+        for i, (term, a) in enumerate(zip(item.left, right, strict=False))
+    )
+    return _score(
+        good / n, expected, f"{good} of {len(right)} matched", correct=good == len(right), parts=parts
+    )
 
 
 def tf_value(response: Response) -> str | None:
@@ -215,8 +320,24 @@ def _digits(s: str) -> list[str]:
     return re.findall(r"\d+", s)
 
 
+def _touches_cjk(typed: str, form: str) -> bool:
+    """Does turning `typed` into `form` edit a Chinese character (a 错别字)?"""
+    for op in Levenshtein.editops(typed, form):
+        chars = []
+        if op.tag in ("replace", "delete"):
+            chars.append(typed[op.src_pos])
+        if op.tag in ("replace", "insert"):
+            chars.append(form[op.dest_pos])
+        if any(is_cjk(c) for c in chars):
+            return True
+    return False
+
+
 def fill_match(typed: str, accept: Sequence[str]) -> tuple[str, str] | None:
-    """(accepted form, 'exact'|'typo') when `typed` is accepted, else None."""
+    """(accepted form, 'exact'|'typo'|'cjk-typo') when `typed` is accepted, else None.
+
+    'cjk-typo' means the only difference is a small edit touching a Chinese character; the
+    policy decides what that earns (`ScoringPolicy.cjk_typo_credit`)."""
     t = normalize_loose(typed)
     if not t:
         return None
@@ -224,19 +345,22 @@ def fill_match(typed: str, accept: Sequence[str]) -> tuple[str, str] | None:
     for a, na in forms:
         if t == na:
             return a, "exact"
-    best: tuple[int, str] | None = None
+    best: tuple[int, bool, str] | None = None
     for a, na in forms:
         if _digits(na) != _digits(t):
             continue
         d = Levenshtein.distance(t, na, score_cutoff=allowed_edits(len(na)))
-        if d <= allowed_edits(len(na)) and (best is None or d < best[0]):
-            best = (d, a)
+        if d <= allowed_edits(len(na)):
+            cand = (d, _touches_cjk(t, na), a)
+            # A Latin-only typo beats a 错别字 at the same distance.
+            if best is None or cand[:2] < best[:2]:
+                best = cand
     if best is not None:
-        return best[1], "typo"
+        return best[2], "cjk-typo" if best[1] else "typo"
     return None
 
 
-def _fill(item: Item, response: Response) -> ItemScore:
+def _fill(item: Item, response: Response, policy: ScoringPolicy = PRACTICE) -> ItemScore:
     accept = list(dict.fromkeys([*item.answer, *item.accept]))
     main = item.answer[0] if item.answer else ""
     others = [a for a in accept if a != main]
@@ -248,4 +372,10 @@ def _fill(item: Item, response: Response) -> ItemScore:
     if hit is None:
         return _score(0.0, expected, "not accepted")
     form, how = hit
-    return _score(1.0, expected, "right" if how == "exact" else f"accepted as a small typo of {form}")
+    if how == "exact":
+        return _score(1.0, expected, "right")
+    part = (PartMark(label="typo", given=typed.strip(), expected=form, ok=False),)
+    if how == "typo" and policy.latin_typos:
+        return _score(1.0, expected, f"accepted as a small typo of {form}", parts=part)
+    credit = policy.cjk_typo_credit if how == "cjk-typo" else 0.0
+    return _score(credit, expected, f"wrong character(s): {form} is right", correct=False, parts=part)

@@ -6,7 +6,16 @@ import pytest
 
 from quizgen.errors import GradeError
 from quizgen.items import Item, ItemType
-from quizgen.scoring import allowed_edits, fill_match, score_response, tf_value
+from quizgen.scoring import (
+    EXAM,
+    PRACTICE,
+    MultiRule,
+    PartMark,
+    allowed_edits,
+    fill_match,
+    score_response,
+    tf_value,
+)
 
 
 def item(typ: ItemType, answer: tuple[str, ...], options: tuple[str, ...] = (), **kw: object) -> Item:
@@ -107,7 +116,6 @@ def test_tf_other() -> None:
         " 卷积 神经网络 ",
         "卷积神经网络（CNN）",
         "卷积神经网络(cnn)",
-        "卷积神精网络",
     ],
 )
 def test_fill_accepted(typed: str) -> None:
@@ -121,13 +129,58 @@ def test_fill_rejected(typed: str) -> None:
 
 def test_fill_typo_rules() -> None:
     assert allowed_edits(3) == 0 and allowed_edits(4) == 1 and allowed_edits(8) == 2
-    assert fill_match("卷积神精网络", ["卷积神经网络"]) == ("卷积神经网络", "typo")
+    assert fill_match("卷积神精网络", ["卷积神经网络"]) == ("卷积神经网络", "cjk-typo")
+    assert fill_match("Sigmiod 函数", ["Sigmoid 函数"]) == ("Sigmoid 函数", "typo")
     assert fill_match("解码器", ["编码器"]) is None  # short answers must be exact
     assert fill_match("L2 正则化", ["L1 正则化"]) is None  # never a typo in digits
     assert fill_match("sigmoid", ["sigmoid 函数", "sigmoid"]) == ("sigmoid", "exact")
-    s = score_response(FILL, "卷积神精网络")
-    assert s.detail == "accepted as a small typo of 卷积神经网络"
+    latin = item(ItemType.FILL, ("Sigmoid 函数",))
+    s = score_response(latin, "sigmiod 函数")
+    assert (s.fraction, s.correct, s.detail) == (1.0, True, "accepted as a small typo of Sigmoid 函数")
+    assert score_response(latin, "sigmiod 函数", EXAM).correct  # Latin typos tolerated in exams too
     assert score_response(FILL, "CNN").expected == "卷积神经网络（也可：CNN、卷积神经网络（CNN））"
+
+
+def test_wrong_character_is_a_mistake() -> None:
+    """池话操作 for 池化操作: half in practice (shown as a typo), nothing in an exam."""
+    practice = score_response(FILL, "卷积神精网络")
+    assert (practice.fraction, practice.correct) == (0.5, False)
+    assert practice.detail == "wrong character(s): 卷积神经网络 is right"
+    assert practice.parts == (PartMark("typo", "卷积神精网络", "卷积神经网络", False),)
+    exam = score_response(FILL, "卷积神精网络", EXAM)
+    assert (exam.fraction, exam.correct) == (0.0, False)
+
+
+def test_multi_rules() -> None:
+    # MULTI: right A, C, D of five options.
+    partial, strict, half = PRACTICE, EXAM, EXAM.with_multi(MultiRule.HALF)
+    assert score_response(MULTI, "AC", partial).fraction == pytest.approx(2 / 3)
+    assert score_response(MULTI, "AC", strict).fraction == 0.0
+    assert score_response(MULTI, "AC", half).fraction == 0.5
+    assert score_response(MULTI, "ACB", half).fraction == 0.0  # 错选不得分
+    for policy in (partial, strict, half):
+        assert score_response(MULTI, "ACD", policy).fraction == 1.0
+        assert score_response(MULTI, "", policy).fraction == 0.0
+
+
+def test_parts_marks() -> None:
+    multi = score_response(MULTI, "AB")
+    assert multi.parts == (
+        PartMark("A", "A", "A", True),
+        PartMark("B", "B", "", False),
+        PartMark("C", "", "C", None),
+        PartMark("D", "", "D", None),
+    )
+    match = score_response(MATCH, "CBA")
+    assert [p.ok for p in match.parts] == [True, False, False]
+    assert match.parts[0] == PartMark("卷积层", "C", "C", True)
+    order = score_response(ORDER, "BDAC")
+    assert [(p.label, p.given, p.expected, p.ok) for p in order.parts] == [
+        ("1", "B", "B", True),
+        ("2", "D", "D", True),
+        ("3", "A", "C", False),
+        ("4", "C", "A", False),
+    ]
 
 
 def test_short_is_graded_elsewhere() -> None:
