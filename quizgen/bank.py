@@ -133,6 +133,18 @@ class Grading:
     forbidden: tuple[str, ...] = ()
 
 
+class QuestionKind(StrEnum):
+    """What the notes' author wrote: an open question (the usual Q&A), or an objective question
+    of their own, kept as written (a teacher's question beats a generated one)."""
+
+    OPEN = "open"
+    CHOICE = "choice"  # options section + answer letters (``D`` or ``A, C``)
+    TF = "tf"  # a statement; answer 对 or 错
+    FILL = "fill"  # title with ＿＿＿ per blank; `blanks` the fillers in order; answer the filled text
+
+
+BLANK = "＿＿＿"
+
 _LETTERS_ANSWER_RE = re.compile(r"^\s*[A-Z](?:\s*[,，、/]?\s*[A-Z])*\s*$")
 
 
@@ -155,6 +167,12 @@ class Question:
     # The number as written in the notes when it is not simply `number`: "Q1.1.1" in an
     # FAQ, "3" for the third question under a second `## 二、` group.
     ref: str | None = None
+    kind: QuestionKind = QuestionKind.OPEN
+    blanks: tuple[str, ...] = ()  # FILL: the right filler of each ＿＿＿ in the title, in order
+    # Other acceptable model answers (a teacher's second wording); the grader takes the best.
+    alternatives: tuple[str, ...] = ()
+    # Shared material the question refers to (a case, a table, a passage), as written.
+    context: str = ""
 
     @property
     def has_answer(self) -> bool:
@@ -281,6 +299,14 @@ def question_to_dict(q: Question) -> dict[str, Any]:
         d["flags"] = _Flow(q.flags)
     if q.grading:
         d["grading"] = {"required": list(q.grading.required), "forbidden": list(q.grading.forbidden)}
+    if q.kind is not QuestionKind.OPEN:
+        d["kind"] = q.kind.value
+    if q.blanks:
+        d["blanks"] = list(q.blanks)
+    if q.alternatives:
+        d["alternatives"] = list(q.alternatives)
+    if q.context:
+        d["context"] = q.context
     return d
 
 
@@ -312,6 +338,10 @@ _QUESTION_KEYS = (
     "group",
     "flags",
     "grading",
+    "kind",
+    "blanks",
+    "alternatives",
+    "context",
 )
 _SECTION_KEYS = ("label", "kind", "lead", "items", "text")
 _ITEM_KEYS = ("term", "text")
@@ -538,6 +568,20 @@ def bank_from_dict(data: Any, where: str = "<bank>", *, text: str | None = None)
         if qid in seen_ids:
             raise v.fail(f"{p}.id", f"duplicate id {qid!r} (also at {seen_ids[qid]})")
         seen_ids[qid] = p
+        kind_raw = v.str_(qd, "kind", p, default=QuestionKind.OPEN.value)
+        try:
+            qkind = QuestionKind(kind_raw)
+        except ValueError:
+            raise v.fail(
+                f"{p}.kind",
+                f"unknown kind {kind_raw!r}; expected one of {', '.join(k.value for k in QuestionKind)}",
+            ) from None
+        blanks = v.str_list(qd, "blanks", p)
+        if qkind is QuestionKind.FILL and blanks and title.count(BLANK) != len(blanks):
+            raise v.fail(
+                f"{p}.blanks",
+                f"{len(blanks)} blanks given but the title has {title.count(BLANK)} {BLANK}",
+            )
         number = v.int_(qd, "number", p, default=qi + 1, minimum=1)
         if number in seen_numbers:
             raise v.fail(f"{p}.number", f"duplicate number {number} (also at {seen_numbers[number]})")
@@ -557,6 +601,10 @@ def bank_from_dict(data: Any, where: str = "<bank>", *, text: str | None = None)
                 flags=v.str_list(qd, "flags", p),
                 grading=grading,
                 ref=v.opt_str(qd, "ref", p),
+                kind=qkind,
+                blanks=blanks,
+                alternatives=v.str_list(qd, "alternatives", p),
+                context=v.str_(qd, "context", p),
             )
         )
     for qi, q in enumerate(questions):

@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 
 from quizgen import bank as bank_mod
 from quizgen.bank import (
+    BLANK,
     Bank,
     Grading,
     ListItem,
     Question,
+    QuestionKind,
     Section,
     SectionKind,
     Source,
@@ -34,7 +36,8 @@ from quizgen.errors import BankError, InputError
 
 
 def _bank(**kw: Any) -> Bank:
-    q = Question(id="a1", number=1, title="什么是卷积？", answer="一种运算。", **kw)
+    kw = {"title": "什么是卷积？", "answer": "一种运算。", **kw}
+    q = Question(id="a1", number=1, **kw)
     return Bank(title="t", questions=(q,), source=Source(file="n.md", sha256="0" * 64, layout="labelled"))
 
 
@@ -93,6 +96,9 @@ def _banks(draw: st.DrawFn) -> Bank:
                     )
                 ),
                 ref=draw(st.none() | _text),
+                kind=draw(st.sampled_from([QuestionKind.OPEN, QuestionKind.CHOICE, QuestionKind.TF])),
+                alternatives=tuple(draw(st.lists(_text, max_size=2))),
+                context=draw(_text),
             )
         )
     source = draw(st.none() | st.builds(Source, file=_text, sha256=_text, layout=_text))
@@ -104,6 +110,14 @@ def _banks(draw: st.DrawFn) -> Bank:
 def test_any_bank_round_trips(bank: Bank) -> None:
     assert loads(dumps(bank)) == bank
     assert loads(dumps(bank, "json")) == bank
+
+
+def test_authored_fill_round_trips_and_checks_its_blanks() -> None:
+    b = _bank(title=f"免疫器官主要由{BLANK}组织构成", kind=QuestionKind.FILL, blanks=("淋巴",))
+    assert loads(dumps(b)) == b
+    bad = dumps(b).replace("blanks:\n  - 淋巴", "blanks:\n  - 淋巴\n  - 脾脏")
+    with pytest.raises(BankError, match=r"questions\[0\]\.blanks: 2 blanks given but the title has 1 ＿＿＿"):
+        loads(bad)
 
 
 def test_load_of_save_on_disk(tmp_path: Path) -> None:
