@@ -43,6 +43,19 @@ REASON_NO_REFERENCE = "no reference answer"
 
 
 @dataclass(frozen=True)
+class KeyPointMark:
+    """How one key point of the reference fared in an answer: `status` is "matched",
+    "missed" or "contradicted"; `phrase` is the answer's words that matched or contradicted it
+    ("" when missed); `earned` of `possible` points."""
+
+    point: str
+    status: str
+    phrase: str = ""
+    earned: float = 0.0
+    possible: float = 0.0
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """One graded answer. `score` is in points (0..max_score); `keyword` and `semantic` are the
     two parts (0..1; `semantic` is None without an embedder); `matched`/`missed` are key points;
@@ -58,6 +71,9 @@ class GradeResult:
     needs_review: bool = False
     reason: str = ""
     features: Mapping[str, float | None] = field(default_factory=dict, compare=False, hash=False)
+    # Per key point explanation and the points lost beyond them ("copies the question", ...).
+    marks: tuple[KeyPointMark, ...] = ()
+    deductions: tuple[str, ...] = ()
 
     @property
     def fraction(self) -> float:
