@@ -25,7 +25,7 @@ def test_parse_to_stdout(runner: CliRunner, seed_notes: Path) -> None:
     r = runner.invoke(app, ["parse", str(seed_notes)])
     assert r.exit_code == 0, r.stderr
     assert loads(r.stdout) == parse_file(seed_notes).bank
-    assert r.stderr == f"Parsed 30 questions (11 near-duplicates) from {seed_notes} [layout: labelled]\n"
+    assert r.stderr == f"Parsed 30 questions (11 near-duplicates) from {seed_notes} [cues: heading]\n"
 
 
 def test_parse_to_file_is_the_bundled_bank(runner: CliRunner, seed_notes: Path, tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_parse_to_file_is_the_bundled_bank(runner: CliRunner, seed_notes: Path, 
     r = runner.invoke(app, ["parse", str(seed_notes), "--title", "深度学习基础", "-o", str(out)])
     assert r.exit_code == 0, r.stderr
     assert r.stdout == ""
-    assert r.stderr.endswith(f"[layout: labelled] -> {out}\n")
+    assert r.stderr.endswith(f"[cues: heading] -> {out}\n")
     assert out.read_text(encoding="utf-8") == seed_notes.with_suffix(".yaml").read_text(encoding="utf-8")
 
 
@@ -42,7 +42,7 @@ def test_parse_json_and_dedup(runner: CliRunner, seed_notes: Path) -> None:
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
     assert len(data["questions"]) == 19
-    assert r.stderr == f"Parsed 19 questions from {seed_notes} [layout: labelled]\n"
+    assert r.stderr == f"Parsed 19 questions from {seed_notes} [cues: heading]\n"
 
 
 def test_parse_warnings_name_file_and_line(runner: CliRunner) -> None:
@@ -53,7 +53,7 @@ def test_parse_warnings_name_file_and_line(runner: CliRunner) -> None:
         f"Warning: {path}:20: question '为什么启动很慢？' has no answer marker; "
         "its text (line 22) was taken as the answer and flagged answer_unmarked",
         f"Warning: {path}:24: question '怎样卸载？' has no answer; kept and flagged no_answer",
-        f"Parsed 6 questions (1 near-duplicates, 1 without answer) from {path} [layout: faq]",
+        f"Parsed 6 questions (1 near-duplicates, 1 without answer) from {path} [cues: heading]",
     ]
 
 
@@ -93,7 +93,9 @@ def test_parse_encodings(runner: CliRunner, tmp_path: Path) -> None:
             ["parse", "{data}/qa.md", "--layout", "poem"],
             2,
             "Error: unknown layout 'poem'\n"
-            "  Hint: use auto or one of: choice, faq, labelled, qa, heading-paragraph\n",
+            "  Hint: use auto or one of: heading, admonition, details, table, flashcard, marker, "
+            "answer-after, instruction, list, quote, bold, paragraph, card, heading-term, labelled, faq, "
+            "heading-paragraph, choice, qa\n",
         ),
         (
             ["parse", "{data}/qa.md", "--encoding", "ascii"],
@@ -113,14 +115,35 @@ def test_parse_error_for_an_unrecognised_file(runner: CliRunner) -> None:
     r = runner.invoke(app, ["parse", str(DATA / "no_layout.md")])
     assert r.exit_code == 1
     assert r.stderr == (
-        f"Error: {DATA / 'no_layout.md'}: no question layout recognised\n"
-        "  Hint: quizgen reads these layouts (force one with --layout NAME):\n"
-        "    choice: `###### 1. 题目` headings, options `- A: …`, answer `答案：D` (also inside <details>)\n"
-        "    faq: `#### Q1.1.1：问题` headings, answers `**A**：…` or `A: …`\n"
-        "    labelled: `### 1. 标题` (or the question as the heading) with "
-        "`**题目：**`/`**答案：**`/`**解析：**` blocks\n"
-        "    qa: `Q: …` / `A: …` (or `问：` / `答：`) lines, no question headings\n"
-        "    heading-paragraph: `### 1、问题？` headings, each followed by its answer paragraph\n"
+        f"Error: {DATA / 'no_layout.md'}: no questions found\n"
+        "  Hint: quizgen looks for question headings (`### 1. 什么是X？`, `## 题目12：`), "
+        "numbered items that ask (`1. 问题？` with the answer below), "
+        "`Q:`/`问：`/`**问题：**` with `A:`/`答：`/`**答案：**`, "
+        "block-quoted questions, `<details><summary>问题？</summary>`, admonitions (`??? question`), "
+        "flashcards (`问题::答案`), Q&A tables; force a reading with --layout (e.g. --layout heading-term "
+        "reads each heading as a term to explain) or --rules\n"
+    )
+
+
+def test_parse_explain_and_rules(runner: CliRunner, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["parse", str(DATA / "faq.md"), "--explain"])
+    assert r.exit_code == 0 and r.stderr == ""
+    assert r.stdout.splitlines()[0] == "How faq.md was read (cues: heading):"
+    assert "question  heading: 如何安装？" in r.stdout
+    notes = tmp_path / "n.md"
+    notes.write_text("例1 求导 x^2\n\n解：2x\n", encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("question: '^例\\d+'\nanswer: '^解[:：]'\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(notes), "--rules", str(rules)])
+    assert r.exit_code == 0
+    assert "title: 求导 x^2" in r.stdout and "answer: 2x" in r.stdout
+    rules.write_text("cue: heading\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(notes), "--rules", str(rules)])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {rules}: unknown rule 'cue'; "
+        "expected one of cues, question_level, question, answer, free_form\n"
+        "  Hint: see `quizgen parse --help` and the README's Notes layouts section\n",
     )
 
 
@@ -209,11 +232,11 @@ def test_bank_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_bank_errors(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: t\nquestions:\n- title: x\n  kind: 1\n", encoding="utf-8")
+    bad.write_text("title: t\nquestions:\n- title: x\n  kinds: 1\n", encoding="utf-8")
     r = runner.invoke(app, ["bank", "stats", str(bad)])
     assert r.exit_code == 1
     assert r.stderr.startswith(
-        f"Error: {bad}:4: questions[0].kind: unknown field 'kind'; expected one of id,"
+        f"Error: {bad}:4: questions[0].kinds: unknown field 'kinds'; expected one of id,"
     )
     r = runner.invoke(app, ["bank", "show", str(tmp_path / "none.yaml")])
     assert (r.exit_code, r.stderr) == (
@@ -320,5 +343,5 @@ def test_parse_reports_text_outside_the_questions(runner: CliRunner, tmp_path: P
     assert r.stderr.splitlines() == [
         f"Warning: {notes}:3-5: text before the first question is not part of any question (2 lines)",
         f"Warning: {notes}:13: text after the last question is not part of any question (1 line)",
-        f"Parsed 1 questions (0 near-duplicates) from {notes} [layout: labelled] -> {tmp_path / 'b.yaml'}",
+        f"Parsed 1 questions (0 near-duplicates) from {notes} [cues: heading] -> {tmp_path / 'b.yaml'}",
     ]

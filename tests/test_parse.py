@@ -1,4 +1,6 @@
-"""The notes parser: seed facts, tolerance, encodings, layouts, duplicates, robustness."""
+"""The notes parser: the seed, tolerance, cues combined, authored questions, encodings,
+aliases, duplicates, robustness. Each cue rule alone is in tests/test_parse_cues.py, the real
+notes written by others in tests/test_parse_eval.py."""
 
 from __future__ import annotations
 
@@ -14,22 +16,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizgen.bank import Bank, Question, Section, SectionKind, dumps, loads
+from quizgen.bank import BLANK, Bank, Question, QuestionKind, Section, SectionKind, dumps, loads
 from quizgen.errors import InputError, ParseError, QuizgenError, UsageError
 from quizgen.parse import (
-    CLOSE_MARGIN,
     DUPLICATE_THRESHOLD,
     FLAG_ANSWER_UNMARKED,
     FLAG_NO_ANSWER,
+    Rules,
+    cue_names,
     decode,
-    detect_layout,
     extract_aliases,
-    layout_names,
     mark_duplicates,
     parse_bytes,
     parse_file,
     parse_text,
-    split_lines,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -61,7 +61,7 @@ def test_seed_counts(seed_bank: Bank) -> None:
     assert len(seed_bank.unique()) == 19
     dups = [q.number for q in seed_bank.questions if q.duplicate_of]
     assert dups == list(range(20, 31))
-    assert seed_bank.source is not None and seed_bank.source.layout == "labelled"
+    assert seed_bank.source is not None and seed_bank.source.layout == "heading"
     assert all(q.has_answer and not q.flags for q in seed_bank.questions)
 
 
@@ -217,13 +217,13 @@ def test_small_facts() -> None:
     assert sections == [("解析", "", [("方向", "指向增长最快处。"), ("大小", "等于方向导数的最大值。")])]
 
 
-def test_restarted_numbering_under_groups() -> None:
+def test_restarted_numbering_and_varying_heading_levels() -> None:
     r = parse_file(DATA / "groups_variants.md")
     qs = r.bank.questions
-    assert r.layout == "labelled"
+    assert r.layout == "heading"
     assert [q.number for q in qs] == [1, 2, 3, 4, 5]
     assert len({q.id for q in qs}) == 5
-    assert [q.group for q in qs] == ["基础概念", "基础概念", "进阶", "进阶", "进阶"]
+    assert [q.group for q in qs] == ["一、基础概念", "一、基础概念", "二、进阶", "二、进阶", "二、进阶"]
     assert [q.ref for q in qs] == [None, None, "1", "2", "3"]  # as numbered in the notes
     assert _sec(qs[0], SectionKind.SOLUTION).items[1].term == "数据增强"  # "1)" markers
     reasons = qs[1].sections[0]
@@ -253,6 +253,21 @@ def test_question_without_answer_is_kept_flagged_and_reported() -> None:
     assert r.bank.questions[2].answer == "对。"  # the missing answer did not take the next one
 
 
+def test_a_question_heading_with_no_body_is_kept_and_numbering_does_not_shift() -> None:
+    """Issue #12.4: a heading that asks but has nothing under it is a question, flagged."""
+    text = "### 1. 什么是A？\n\nA 是甲。\n\n### 2. 什么是B？\n\n### 3. 什么是C？\n\nC 是丙。\n"
+    r = parse_text(text, source_name="n.md")
+    qs = r.bank.questions
+    assert [(q.number, q.title, q.answer, q.flags) for q in qs] == [
+        (1, "什么是A？", "A 是甲。", ()),
+        (2, "什么是B？", "", (FLAG_NO_ANSWER,)),
+        (3, "什么是C？", "C 是丙。", ()),
+    ]
+    assert [str(w) for w in r.warnings] == [
+        "n.md:5: question '什么是B？' has no answer; kept and flagged no_answer"
+    ]
+
+
 def test_a_question_without_its_heading_is_split_off() -> None:
     text = (
         "### 1. 第一题\n\n**题目：** 甲？\n\n**答案：** 甲。\n\n"
@@ -261,11 +276,8 @@ def test_a_question_without_its_heading_is_split_off() -> None:
     r = parse_text(text, source_name="n.md")
     assert [(q.title, q.prompt, q.answer) for q in r.bank.questions] == [
         ("第一题", "甲？", "甲。"),
-        ("乙？", "乙？", "乙。"),
+        ("乙？", "", "乙。"),
     ]
-    assert "n.md:7: a second question (题目 after 答案) without its own heading; split off" in map(
-        str, r.warnings
-    )
 
 
 def test_deeper_subheading_inside_an_answer_stays_in_it() -> None:
@@ -277,10 +289,7 @@ def test_deeper_subheading_inside_an_answer_stays_in_it() -> None:
     r = parse_text(text, source_name="n.md")
     assert [q.title for q in r.bank.questions] == ["什么是流水线？", "下一题？"]
     assert r.bank.questions[0].answer == "分成几个阶段：\n\n### 1. 取数\n\n读入数据。"
-    assert [str(w) for w in r.warnings] == [
-        "n.md:5: heading '1. 取数' has no answer of its own; "
-        "kept as part of question '什么是流水线？' (line 1)"
-    ]
+    assert r.warnings == []
 
 
 def test_headings_inside_code_fences_are_not_headings() -> None:
@@ -288,11 +297,18 @@ def test_headings_inside_code_fences_are_not_headings() -> None:
         "### 1. 代码题\n\n**答案：**\n\n"
         "```python\n# 注释\n### 不是标题\n1. 不是列表\n**不是：** 标签\n```\n\n完毕。\n"
     )
-    q = parse_text(text).bank.questions[0]
-    assert q.answer == "```python\n# 注释\n### 不是标题\n1. 不是列表\n**不是：** 标签\n```\n\n完毕。"
-    assert len(parse_text(text).bank.questions) == 1
-    lines = split_lines(text)
-    assert [ln.code for ln in lines[4:10]] == [True] * 6
+    qs = parse_text(text).bank.questions
+    assert len(qs) == 1
+    assert qs[0].answer == "```python\n# 注释\n### 不是标题\n1. 不是列表\n**不是：** 标签\n```\n\n完毕。"
+
+
+def test_html_colours_and_hashes_in_code_are_never_headings() -> None:
+    text = (
+        "### 1. 怎样设置颜色？\n\n用 `color: #333;`，或者：\n\n"
+        '<p style="color:#ff0000">\n#红色\n</p>\n\n    # indented code\n\n### 2. 下一题？\n\n好。\n'
+    )
+    qs = parse_text(text).bank.questions
+    assert [q.title for q in qs] == ["怎样设置颜色？", "下一题？"]
 
 
 def test_tilde_fences_and_inline_triple_backticks() -> None:
@@ -322,7 +338,7 @@ def test_control_characters_are_removed_with_a_warning() -> None:
     assert [str(w) for w in r.warnings] == ["n.md:3: removed control characters U+0000, U+0008"]
 
 
-def test_empty_and_unrecognised_files_fail_naming_the_layouts() -> None:
+def test_empty_and_question_free_files_fail_saying_what_was_looked_for() -> None:
     with pytest.raises(ParseError) as e:
         parse_text(" \n\n \t\n", source_name="empty.md")
     assert e.value.render().startswith("empty.md: the file is empty")
@@ -330,10 +346,20 @@ def test_empty_and_unrecognised_files_fail_naming_the_layouts() -> None:
         parse_file(DATA / "no_layout.md")
     msg = e.value.render()
     assert msg.startswith(
-        f"{DATA / 'no_layout.md'}: no question layout recognised\n  Hint: quizgen reads these layouts"
+        f"{DATA / 'no_layout.md'}: no questions found\n  Hint: quizgen looks for question headings"
     )
-    for name in layout_names():
-        assert f"\n    {name}: " in msg
+    for cue in ("`Q:`", "<details>", "admonitions", "flashcards", "Q&A tables", "--layout heading-term"):
+        assert cue in msg
+
+
+def test_heading_terms_only_when_asked_for() -> None:
+    """A diary is not a question bank, but a glossary of headings can be read as one on request."""
+    text = "# 术语表\n\n## 卷积\n\n一种运算。\n\n## 池化\n\n降采样。\n"
+    with pytest.raises(ParseError):
+        parse_text(text)
+    r = parse_text(text, layout="heading-term")
+    assert [(q.title, q.answer) for q in r.bank.questions] == [("卷积", "一种运算。"), ("池化", "降采样。")]
+    assert r.layout == "heading-term"
 
 
 def test_unknown_layout_name_is_a_usage_error() -> None:
@@ -341,17 +367,22 @@ def test_unknown_layout_name_is_a_usage_error() -> None:
         parse_text(SMALL, layout="nope")
 
 
-# ---------------------------------------------------------------------------- layouts
+def test_cue_names_and_old_layout_names() -> None:
+    names = cue_names()
+    for cue in ("heading", "list", "quote", "bold", "marker", "details", "admonition", "flashcard", "table"):
+        assert cue in names
+    for old in ("labelled", "faq", "qa", "heading-paragraph", "choice"):
+        assert old in names  # --layout labelled keeps working
+    assert parse_text(SMALL, layout="labelled").bank.questions[0].title == "什么是梯度？"
 
 
-def test_layout_names() -> None:
-    assert layout_names() == ["choice", "faq", "labelled", "qa", "heading-paragraph"]
+# ---------------------------------------------------------------------------- the earlier layouts
 
 
-def test_faq_layout() -> None:
+def test_faq_headings_with_answer_markers() -> None:
     r = parse_file(DATA / "faq.md")
     qs = r.bank.questions
-    assert r.layout == "faq"
+    assert r.layout == "heading"
     assert [q.ref for q in qs] == ["Q1.1", "Q1.2", "Q2.1", "Q2.2", "Q2.3", "Q1.1"]
     assert [q.title for q in qs][:2] == ["如何安装？", "支持哪些系统？"]
     assert qs[0].answer == "运行 `pip install demo` 即可。"
@@ -370,10 +401,10 @@ def test_faq_layout() -> None:
     ]
 
 
-def test_qa_layout() -> None:
+def test_qa_markers() -> None:
     r = parse_file(DATA / "qa.md")
     qs = r.bank.questions
-    assert r.layout == "qa"
+    assert r.layout == "marker"
     assert [q.title for q in qs] == [
         "什么是张量？",
         "什么是批大小？",
@@ -381,10 +412,11 @@ def test_qa_layout() -> None:
         "什么是优化器（Optimizer）？",
         "下面的代码输出什么？",
     ]
+    assert qs[0].answer == "张量是多维数组。"
     assert qs[2].answer == "衡量预测与真实值差距的函数，例如：\n\n1. 均方误差\n2. 交叉熵"
     assert [s.label for s in qs[2].sections] == ["答案", "解析"]
     assert qs[3].flags == (FLAG_NO_ANSWER,)  # did not take question 5's answer
-    assert qs[4].prompt == "下面的代码输出什么？\n```python\n# 不是标题\nprint(1 + 1)\n```"
+    assert qs[4].prompt == "```python\n# 不是标题\nprint(1 + 1)\n```"
     assert qs[4].answer == "输出 2。"
     assert [str(w) for w in r.warnings] == [
         f"{DATA / 'qa.md'}:1: text before the first question is not part of any question (1 line)",
@@ -393,21 +425,20 @@ def test_qa_layout() -> None:
     ]
 
 
-def test_qa_layout_bold_labels_without_headings() -> None:
+def test_bold_question_labels_without_headings() -> None:
     text = (
         "**问题：** 什么是 A？\n\n**答案：** 甲。\n\n**解析：** 因为。\n\n"
         "**问题：** 什么是 B？\n\n**答案：** 乙。\n"
     )
     r = parse_text(text)
-    assert r.layout == "qa"
+    assert r.layout == "marker"
     assert [(q.title, q.answer) for q in r.bank.questions] == [("什么是 A？", "甲。"), ("什么是 B？", "乙。")]
     assert r.bank.questions[0].sections[0].label == "解析"
 
 
-def test_heading_paragraph_layout() -> None:
+def test_heading_paragraph_answers() -> None:
     r = parse_file(DATA / "heading_paragraph.md")
     qs = r.bank.questions
-    assert r.layout == "heading-paragraph"
     assert [q.title for q in qs] == ["TCP 和 UDP 有什么区别？", "什么是三次握手？", "HTTP 是哪一层的协议？"]
     assert qs[0].answer == "TCP 面向连接、可靠；UDP 无连接、不保证可靠。\n\nUDP 头部更小，适合实时应用。"
     assert "### 这不是标题" in qs[1].answer
@@ -418,19 +449,17 @@ def test_heading_paragraph_layout() -> None:
 def test_heading_as_question_with_answer_label() -> None:
     r = parse_file(DATA / "heading_answer.md")
     qs = r.bank.questions
-    assert r.layout == "labelled"
     assert [q.title for q in qs] == ["什么是缓存击穿？", "如何防止缓存雪崩？"]
     assert _sec(qs[1], SectionKind.EXAMPLE).items[0].text == "过期时间 = 基础时间 + 随机 0-300 秒"
 
 
-def test_choice_layout() -> None:
+def test_authored_choice_questions() -> None:
     r = parse_file(DATA / "choice.md")
     qs = r.bank.questions
-    assert r.layout == "choice"
-    assert len(qs) == 3
+    assert len(qs) == 3 and all(q.kind is QuestionKind.CHOICE for q in qs)
     q1 = qs[0]
     assert q1.title == "输出是什么？"
-    assert q1.prompt == "输出是什么？\n\n```javascript\n// # 不是标题\nconsole.log(typeof null)\n```"
+    assert q1.prompt == "```javascript\n// # 不是标题\nconsole.log(typeof null)\n```"
     assert [(o.term, o.text) for o in q1.options] == [
         ("A", '`"null"`'),
         ("B", '`"object"`'),
@@ -449,146 +478,132 @@ def test_choice_layout() -> None:
 def test_choice_answer_not_among_the_options_is_reported() -> None:
     text = "## 1. 选哪个？\n\n- A: 甲\n- B: 乙\n\n**答案：** E\n"
     r = parse_text(text, source_name="c.md")
-    assert r.layout == "choice"
     assert [str(w) for w in r.warnings] == ["c.md:6: answer E is not one of the options A/B"]
 
 
-def test_forced_layout() -> None:
-    r = parse_text((DATA / "heading_answer.md").read_text(encoding="utf-8"), layout="heading-paragraph")
-    assert r.layout == "heading-paragraph"
-    assert r.bank.source is not None and r.bank.source.layout == "heading-paragraph"
-
-
-# ---------------------------------------------------------------------------- layout detection
-
-# Four labelled questions (the third without an answer) and a stray Q/A pair at the end.
-_LABELLED_WITH_STRAY_QA = """\
-# 笔记
-
-### 1. 什么是梯度
-
-**题目：** 解释梯度。
-
-**答案：** 梯度是函数增长最快的方向。
-
-### 2. 什么是学习率
-
-**题目：** 解释学习率。
-
-**答案：** 每一步更新的步长。
-
-### 3. 什么是动量
-
-**题目：** 解释动量。
-
-### 4. 什么是批大小
-
-**题目：** 解释批大小。
-
-**答案：** 一次训练使用的样本数。
-
-Q: 什么是张量？
-A: 张量是多维数组。
-"""
-_LABELLED = _LABELLED_WITH_STRAY_QA.split("\nQ: ")[0]
-
-
-def _scores(text: str) -> dict[str, float]:
-    return detect_layout(split_lines(text))[1]
-
-
 @pytest.mark.parametrize(
-    "text",
+    ("options", "key", "answer"),
     [
-        pytest.param(_LABELLED, id="labelled"),
-        pytest.param(_LABELLED_WITH_STRAY_QA, id="stray-qa-pair"),
-        # text between each heading and its 题目: the 题目 lines are not right under a heading
+        pytest.param("- [ ] 甲\n- [x] 乙\n- [ ] 丙\n", "", "B", id="task-list"),
+        pytest.param("- A. 甲\n- B. 乙\n- C. 丙\n", "答案：C\n", "C", id="a-dot"),
+        pytest.param("- A、甲\n- B、乙\n- C、丙\n", "**答案**：A、B\n", "A, B", id="a-dun-hao"),
+        pytest.param("- (A) 甲\n- (B) 乙\n- (C) 丙\n", "【答案】B\n", "B", id="paren"),
+        pytest.param("- A: 甲\n- **B: 乙**\n- C: 丙\n", "", "B", id="bold-option"),
         pytest.param(
-            _LABELLED_WITH_STRAY_QA.replace("**题目", "题前的一句话。\n\n**题目"), id="text-before-labels"
-        ),
-        pytest.param(
-            _LABELLED_WITH_STRAY_QA.replace("Q: ", "问：").replace("A: ", "答："), id="stray-wen-da"
+            "- A. 甲\n- B. 乙\n- C. 丙\n- D. 丁\n- E. 戊\n- F. 己\n",
+            "<details><summary>答案</summary>\n\nF\n\n</details>\n",
+            "F",
+            id="six-options-details",
         ),
     ],
 )
-def test_question_headings_that_carry_labels_are_the_labelled_layout(text: str) -> None:
-    scores = _scores(text)
-    assert scores["labelled"] - max(v for k, v in scores.items() if k != "labelled") >= CLOSE_MARGIN
-    r = parse_text(text, source_name="n.md")
-    assert r.layout == "labelled"
-    titles = [q.title for q in r.bank.questions]
-    assert titles[:4] == ["什么是梯度", "什么是学习率", "什么是动量", "什么是批大小"]
-    assert r.bank.questions[3].answer == "一次训练使用的样本数。"  # the stray pair is not in it
-    assert r.bank.questions[2].flags in ((FLAG_NO_ANSWER,), (FLAG_ANSWER_UNMARKED,))
-    assert not any("chosen" in str(w) for w in r.warnings)
+def test_authored_choice_keys(options: str, key: str, answer: str) -> None:
+    text = f"### 1. 选哪个？\n\n{options}\n{key}\n### 2. 下一题？\n\n好。\n"
+    q = parse_text(text).bank.questions[0]
+    assert q.kind is QuestionKind.CHOICE
+    assert q.answer == answer
+    assert len(q.options) >= 3
 
 
-def test_a_stray_qa_pair_after_an_answer_is_split_off() -> None:
-    r = parse_text(_LABELLED_WITH_STRAY_QA, source_name="n.md")
-    q = r.bank.questions[4]
-    assert (q.title, q.prompt, q.answer, q.line, q.flags) == ("什么是张量？", "", "张量是多维数组。", 25, ())
-    assert [str(w) for w in r.warnings] == [
-        "n.md:15: question '什么是动量' has no answer; kept and flagged no_answer",
-        "n.md:25: a second question (Q/A pair after 答案) without its own heading; split off",
-    ]
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [
+        pytest.param("- [x] 对\n- [ ] 错\n", "对", id="task-list"),
+        pytest.param("答案：F\n", "错", id="t-f"),
+        pytest.param("答案：√\n", "对", id="tick"),
+        pytest.param("**答案：** 错。因为不可逆。\n", "错", id="cuo-with-reason"),
+    ],
+)
+def test_authored_true_false(body: str, value: str) -> None:
+    text = f"### 1. 梯度下降一定收敛到全局最优。\n\n{body}\n### 2. 下一题？\n\n好。\n"
+    q = parse_text(text).bank.questions[0]
+    assert (q.kind, q.answer) == (QuestionKind.TF, value)
 
 
-def test_a_q_line_in_an_answer_without_its_a_line_stays_in_the_answer() -> None:
+def test_authored_fill_in_with_underlines() -> None:
     text = (
-        "### 1. 什么是过拟合？\n\n**答案：** 训练好、测试差。\n\n问题：数据太少\n\n"
-        "### 2. 下一题？\n\n**答案：** 好。\n"
+        "1. 免疫器官主要由<u>淋巴</u>组织构成。\n2. 抗体由<u>浆</u>细胞产生。\n"
+        "3. 什么是抗原？\n   能引发免疫反应的物质。\n"
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.kind, q.title, q.blanks) for q in qs] == [
+        (QuestionKind.FILL, f"免疫器官主要由{BLANK}组织构成。", ("淋巴",)),
+        (QuestionKind.FILL, f"抗体由{BLANK}细胞产生。", ("浆",)),
+        (QuestionKind.OPEN, "什么是抗原？", ()),
+    ]
+    assert qs[0].answer == "免疫器官主要由淋巴组织构成。"
+
+
+# ---------------------------------------------------------------------------- cues combined
+
+
+def test_headings_and_markers_and_lists_in_one_file() -> None:
+    text = (
+        "# 复习\n\n## 一、概念\n\n### 1. 什么是A？\n\nA 是甲。\n\n"
+        "## 二、问答\n\nQ: 什么是B？\nA: B 是乙。\n\n"
+        "## 三、练习\n\n1. 什么是C？\n   C 是丙。\n2. 什么是D？\n   D 是丁。\n"
     )
     r = parse_text(text)
-    assert [q.title for q in r.bank.questions] == ["什么是过拟合？", "下一题？"]
-    assert r.bank.questions[0].answer == "训练好、测试差。\n\n问题：数据太少"
+    assert [(q.title, q.answer, q.group) for q in r.bank.questions] == [
+        ("什么是A？", "A 是甲。", "一、概念"),
+        ("什么是B？", "B 是乙。", "二、问答"),
+        ("什么是C？", "C 是丙。", "三、练习"),
+        ("什么是D？", "D 是丁。", "三、练习"),
+    ]
+    assert r.layout.split("+")[0] == "list"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param(
-            "## 基础\n\n"
-            + "".join(
-                f"**问题：** 什么是 {x}？\n\n**答案：** {y}。\n\n"
-                for x, y in zip("ABC", "甲乙丙", strict=True)
-            ),
-            id="topic-heading-over-bold-pairs",
-        ),
-        pytest.param(
-            "## 1. 基础概念\n\n"
-            + "".join(f"Q: 什么是 {x}？\nA: {y}。\n\n" for x, y in zip("ABC", "甲乙丙", strict=True)),
-            id="numbered-section-over-plain-pairs",
-        ),
-    ],
-)
-def test_qa_pairs_under_a_section_heading_stay_qa(text: str) -> None:
-    r = parse_text(text)
-    assert r.layout == "qa"
-    assert [(q.title, q.answer) for q in r.bank.questions] == [
-        ("什么是 A？", "甲。"),
-        ("什么是 B？", "乙。"),
-        ("什么是 C？", "丙。"),
+def test_numbered_headings_without_a_period_under_groups() -> None:
+    """``## N 标题`` under ``# 一、…``: a popular interview layout."""
+    text = "".join(
+        f"# {g}、第{g}部分\n\n" + "".join(f"## {n} 标题{g}{n}\n\n回答{g}{n}。\n\n" for n in (1, 2, 3))
+        for g in ("一", "二")
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.title, q.answer, q.group, q.ref) for q in qs][:2] == [
+        ("标题一1", "回答一1。", "一、第一部分", None),
+        ("标题一2", "回答一2。", "一、第一部分", None),
+    ]
+    assert len(qs) == 6 and [q.ref for q in qs[3:]] == ["1", "2", "3"]
+
+
+def test_title_and_reference_answer_headings() -> None:
+    """``#### **题目**：…`` followed by ``#### **参考答案**：``."""
+    text = (
+        "#### **题目**：什么是闭包？\n\n#### **参考答案**：\n\n函数和它的词法环境。\n\n"
+        "#### **题目**：什么是原型？\n\n#### **参考答案**：\n\n对象的模板。\n"
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.title, q.answer) for q in qs] == [
+        ("什么是闭包？", "函数和它的词法环境。"),
+        ("什么是原型？", "对象的模板。"),
     ]
 
 
-def test_a_close_call_between_layouts_is_reported() -> None:
-    # one of two choice questions has its answer: choice, labelled and heading-paragraph all score 0.5
-    text = "## 1. 选哪个？\n\n- A: 甲\n- B: 乙\n\n**答案：** A\n\n## 2. 又选哪个？\n\n- A: 丙\n- B: 丁\n"
-    r = parse_text(text, source_name="c.md")
-    assert r.layout == "choice"
-    assert [str(w) for w in r.warnings] == [
-        "c.md: layout choice chosen, but labelled fits almost as well (0.50 vs 0.50) and reads the "
-        "questions differently; if they look wrong, force a layout with --layout (e.g. --layout labelled)",
-        "c.md:8: question '又选哪个？' has no answer; kept and flagged no_answer",
+def test_front_matter_and_rules_override_detection() -> None:
+    text = (
+        "---\ntitle: 笔记\nquizgen:\n  question: '^例\\d+'\n  answer: '^解[:：]'\n---\n\n"
+        "例1 求导 x^2\n\n解：2x\n\n例2 求导 x^3\n\n解：3x^2\n"
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.title, q.answer) for q in qs] == [("求导 x^2", "2x"), ("求导 x^3", "3x^2")]
+    text2 = "### 概念\n\n#### 甲\n\n甲的解释。\n\n#### 乙\n\n乙的解释。\n"
+    r = parse_text(text2, rules=Rules(cues=frozenset({"heading"}), question_level=4))
+    assert [(q.title, q.answer, q.group) for q in r.bank.questions] == [
+        ("甲", "甲的解释。", "概念"),
+        ("乙", "乙的解释。", "概念"),
     ]
-    forced = parse_text(text, source_name="c.md", layout="choice")
-    assert not any("chosen" in str(w) for w in forced.warnings)
 
 
-def test_layouts_that_read_the_same_questions_are_no_close_call(eval_dir: Path) -> None:
-    scores = _scores((eval_dir / "layout_faq_QA.md").read_text(encoding="utf-8"))
-    assert scores["faq"] - scores["labelled"] < CLOSE_MARGIN  # close, but the same 252 questions
-    assert not any("chosen" in str(w) for w in parse_file(eval_dir / "layout_faq_QA.md").warnings)
+def test_explain_covers_every_question(tmp_path: Path) -> None:
+    from quizgen.parse.explain import explain_lines
+
+    r = parse_file(DATA / "faq.md")
+    lines = explain_lines(r)
+    assert lines[0] == "How faq.md was read (cues: heading):"
+    assert any(line.split()[:3] == ["5", "question", "heading:"] for line in lines)
+    assert any("group" in line and "安装" in line for line in lines)
+    assert any("note" in line and "has no answer" in line for line in lines)
 
 
 # ---------------------------------------------------------------------------- text outside the questions
@@ -627,7 +642,7 @@ def test_headings_anchors_rules_and_a_table_of_contents_are_not_lost_text() -> N
     assert parse_text(text, source_name="n.md").warnings == []
 
 
-def test_qa_layout_reports_text_between_pairs() -> None:
+def test_markers_under_group_headings_report_text_between() -> None:
     text = "## 基础\n\nQ: 什么是 A？\nA: 甲。\n\n## 进阶\n\n进阶的说明。\n\nQ: 什么是 B？\nA: 乙。\n"
     r = parse_text(text, source_name="qa.md")
     assert [q.group for q in r.bank.questions] == ["基础", "进阶"]
@@ -715,10 +730,10 @@ def test_alias_groups_merge_across_texts() -> None:
 
 
 def test_duplicate_threshold_is_documented() -> None:
-    import quizgen.parse as p
+    import quizgen.parse.duplicates as d
 
     assert DUPLICATE_THRESHOLD == 75.0
-    assert "75" in (p.__doc__ or "") and "mark_duplicates" in (p.__doc__ or "")
+    assert "75" in (d.__doc__ or "") and "mark_duplicates" in (d.__doc__ or "")
 
 
 def test_dedup_leaves_duplicates_out(seed_notes: Path) -> None:
@@ -760,56 +775,6 @@ def test_similar_code_questions_are_not_duplicates() -> None:
     )
     qs = parse_text(text).bank.questions
     assert [q.duplicate_of for q in qs] == [None, None, qs[0].id]
-
-
-# ---------------------------------------------------------------------------- evaluation files
-
-
-def test_eval_faq(eval_dir: Path) -> None:
-    r = parse_file(eval_dir / "layout_faq_QA.md")
-    qs = r.bank.questions
-    assert r.layout == "faq"
-    assert len(qs) == 252  # every `#### Q…` heading (README: 252)
-    assert all(q.ref and q.ref.startswith("Q") for q in qs)
-    dups = [(q.ref, _q(r.bank, q.duplicate_of).ref) for q in qs if q.duplicate_of]
-    assert dups == [(ref, ref) for ref in ("Q2.3.25", "Q3.1.78", "Q3.1.79", "Q3.1.80", "Q3.4.49")]
-    unmarked = [q.ref for q in qs if q.flags]
-    assert unmarked == ["Q3.1.76"]  # the one question without an answer marker
-    assert all(q.has_answer for q in qs)
-    assert any("removed control character U+0008" in str(w) for w in r.warnings)
-    # the two-paragraph foreword is reported once; the table of contents and anchors are not text
-    loose = [str(w) for w in r.warnings if "not part of any question" in str(w)]
-    assert loose == [
-        f"{eval_dir / 'layout_faq_QA.md'}:5-7: text before the first question is not part of any question "
-        "(2 lines)"
-    ]
-    assert not any("\x08" in q.answer for q in qs)
-    assert loads(dumps(r.bank)) == r.bank
-
-
-def test_eval_choice(eval_dir: Path) -> None:
-    r = parse_file(eval_dir / "layout_choice_details.md")
-    qs = r.bank.questions
-    assert r.layout == "choice"
-    assert len(qs) == 155  # README: 155
-    assert [q.number for q in qs] == list(range(1, 156)) and all(q.ref is None for q in qs)
-    assert all(len(q.options) >= 2 and len(q.correct_options) == 1 for q in qs)
-    assert all(_sec(q, SectionKind.EXPLANATION) is not None for q in qs)
-    assert len({q.id for q in qs}) == 155 and not any(q.duplicate_of for q in qs)
-    where = eval_dir / "layout_choice_details.md"
-    assert [str(w) for w in r.warnings] == [  # the introduction, said once
-        f"{where}:3-8: text before the first question is not part of any question (4 lines)"
-    ]
-    assert "#### 答案" not in "".join(q.reference_text() for q in qs)
-    assert loads(dumps(r.bank)) == r.bank
-
-
-def test_eval_blocking_matches_all_pairs(eval_dir: Path) -> None:
-    for name in ("layout_faq_QA.md", "layout_choice_details.md"):
-        qs = [replace(q, duplicate_of=None) for q in parse_file(eval_dir / name).bank.questions]
-        assert [q.duplicate_of for q in mark_duplicates(qs)] == [
-            q.duplicate_of for q in mark_duplicates(qs, exhaustive=True)
-        ]
 
 
 # ---------------------------------------------------------------------------- robustness

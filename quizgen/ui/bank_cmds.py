@@ -44,24 +44,48 @@ def parse_cmd(
         str,
         typer.Option(
             "--layout",
-            help="Notes layout: auto, choice, faq, labelled, qa or heading-paragraph (see README).",
+            help="Read questions only from this cue: heading, list, quote, bold, marker, details, "
+            "admonition, flashcard, table, paragraph, card, heading-term (default auto: every cue, "
+            "combined; see README).",
         ),
     ] = "auto",
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            help="YAML rules that override detection: cues, question_level, question (regex), "
+            "answer (regex), free_form. The notes' front matter may carry them under `quizgen:`.",
+        ),
+    ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Print, line range by line range, what was read as what (no bank)."),
+    ] = False,
     title: Annotated[str | None, typer.Option("--title", help="Bank title (default: the file name).")] = None,
 ) -> None:
     """Parse Chinese Q&A notes into a question bank (YAML or JSON).
 
-    Problems that do not stop the parse (a question without an answer, a removed control
-    character, text that belongs to no question) are printed as `Warning: FILE:LINE: ...`
-    on stderr.
+    Questions are found from general cues, combined: question headings at any level,
+    numbered items that ask, block-quoted questions, `Q:`/`问：` markers, `<details>`
+    questions, admonitions, flashcards, Q&A tables, and in free-form notes paragraphs that
+    ask and `*术语*：定义` lines. Problems that do not stop the parse (a question without an
+    answer, a removed control character, text that belongs to no question) are printed as
+    `Warning: FILE:LINE: ...` on stderr.
     """
     from quizgen import bank as bank_mod
-    from quizgen.parse import parse_file
+    from quizgen.parse import load_rules, parse_file
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
-    check_not_input(output, file, suggest=f"bank.{fmt}")
-    result = parse_file(file, encoding=encoding, layout=layout, title=title, dedup=dedup)
+    if not explain:
+        check_not_input(output, file, suggest=f"bank.{fmt}")
+    given = load_rules(rules) if rules is not None else None
+    result = parse_file(file, encoding=encoding, layout=layout, title=title, dedup=dedup, rules=given)
+    if explain:
+        from quizgen.parse.explain import explain_lines
+
+        write_data("\n".join(explain_lines(result)) + "\n")
+        return
     for w in result.warnings:
         warn(str(w))
     b = result.bank
@@ -77,7 +101,7 @@ def parse_cmd(
         details.append(f"{missing} without answer")
     if details:
         summary += f" ({', '.join(details)})"
-    summary += f" from {file} [layout: {result.layout}]"
+    summary += f" from {file} [cues: {result.layout}]"
     if output is not None:
         summary += f" -> {output}"
     info(summary)
