@@ -591,6 +591,21 @@ def test_csv_neutralises_formulas() -> None:
     assert csv_fmt.neutralise("＝1+1") == "'＝1+1" and csv_fmt.neutralise("a=1") == "a=1"
 
 
+@pytest.mark.parametrize("number", ["-1", "-1.5", "+3", "-0.25", "-.5", "-2e3", "-40%", "-1,000"])
+def test_csv_keeps_plain_numbers(number: str) -> None:
+    # A spreadsheet reads these as numbers, never as formulas: an apostrophe would turn -1 into text.
+    assert csv_fmt.neutralise(number) == number
+    it = Item(
+        id="c9", type=ItemType.CHOICE, question_id="q", stem="x = ?", options=(number, "0"), answer=("A",)
+    )
+    assert _csv_rows(csv_fmt.render([it]))[1][2] == number
+
+
+@pytest.mark.parametrize("cell", ["-1+2", "-1 + @cmd", "+A1", "-SUM(A1)", "－1", "-", "-1e", "+-1", "-1)"])
+def test_csv_still_neutralises_what_is_not_a_plain_number(cell: str) -> None:
+    assert csv_fmt.neutralise(cell) == "'" + cell
+
+
 def test_csv_widens_for_many_options() -> None:
     it = Item(
         id="o9",
