@@ -707,7 +707,7 @@ def _has_notes_suffix(name: str | Path | None) -> bool:
     return name is not None and Path(str(name)).suffix.lower() in NOTES_SUFFIXES
 
 
-def _parse_document(text: str) -> tuple[Any, Exception | None]:
+def parse_document(text: str) -> tuple[Any, Exception | None]:
     """The YAML or JSON data of a text, or the error that stopped reading it. YAML is read
     with the safe loader only (`yaml.safe_load`, or libyaml's CSafeLoader: the same safe
     constructors): no tag runs code."""
@@ -781,7 +781,7 @@ def detect_kind(text: str, *, name: str | Path | None = None, quick: bool = Fals
             return sniffed
         if quick:
             return "notes" if _has_notes_suffix(name) else "unknown"
-    data, error = _parse_document(text)
+    data, error = parse_document(text)
     return _kind_of(text, name, data, error)
 
 
@@ -817,13 +817,13 @@ def _wrong_kind(kind: FileKind, where: str) -> BankError:
 
 
 def loads(text: str, where: str = "<bank>") -> Bank:
-    """A bank from YAML or JSON (see `_parse_document`). Notes and items files are refused
+    """A bank from YAML or JSON (see `parse_document`). Notes and items files are refused
     with an error that says what they are (see `detect_kind`); `where` names the file."""
     if not text.strip():
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
         )
-    data, error = _parse_document(text)
+    data, error = parse_document(text)
     kind = _kind_of(text, where, data, error)
     if kind in ("notes", "items"):
         raise _wrong_kind(kind, where)

@@ -255,3 +255,65 @@ def test_bank_export_matches_generate_then_export(tmp_path: Path) -> None:
     assert via_items.exit_code == direct.exit_code == 0
     assert via_items.stdout == direct.stdout
     assert via_items.stdout.startswith("# 深度学习基础\n")
+
+
+# ---------------------------------------------------------------------------- an items file exports whole
+
+
+@pytest.fixture(scope="module")
+def many_items(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """25 items made with seed 5 (more than the 20 a bank export makes by default)."""
+    p = tmp_path_factory.mktemp("many") / "items.yaml"
+    r = run("generate", str(SEED_BANK), "-n", "25", "--seed", "5", "-o", str(p))
+    assert r.exit_code == 0, r.output
+    return p
+
+
+def _md_items(md: str) -> int:
+    return len(re.findall(r"^\*\*\d+\.\*\* ", md, re.M))
+
+
+def test_items_file_exports_whole_with_its_own_seed(many_items: Path) -> None:
+    from quizgen.items import load_items
+
+    n = len(load_items(many_items))
+    assert n > 20
+    r = run("export", str(many_items), "-f", "md")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == n
+    assert r.stderr.strip() == f"{n} items from {many_items} (generated with seed 5) · md"
+    r = run(
+        "export", str(many_items), "-f", "html", "--variants", "2", "-o", str(many_items.parent / "p.html")
+    )
+    assert r.exit_code == 0, r.output
+    assert f"{n} items from {many_items} (generated with seed 5) · variants shuffled with seed 7" in r.stderr
+
+
+def test_items_file_says_what_is_left_out(many_items: Path) -> None:
+    from quizgen.items import load_items
+
+    items = load_items(many_items)
+    n = len(items)
+    r = run("export", str(many_items), "-f", "md", "-n", "10")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == 10
+    assert (
+        f"Warning: exporting the first 10 of {n} items in {many_items} (-n 10): {n - 10} left out" in r.stderr
+    )
+    chosen = sum(1 for i in items if i.type.value in ("choice", "tf"))
+    r = run("export", str(many_items), "-f", "md", "--types", "choice,tf")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == chosen
+    assert (
+        f"Warning: exporting {chosen} of {n} items in {many_items}: "
+        f"{n - chosen} of other types left out (--types choice,tf)"
+    ) in r.stderr
+
+
+def test_per_question_applies_to_banks_only(many_items: Path) -> None:
+    r = run("export", str(many_items), "-f", "md", "--per-question", "1")
+    assert r.exit_code == 2
+    assert r.stderr.startswith(
+        "Error: --per-question applies when items are generated from a bank; "
+        f"{many_items} is an items file, exported as it is\n"
+    )

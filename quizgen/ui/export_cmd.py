@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +19,9 @@ from quizgen.ui.console import (
     warn,
     write_data,
 )
+
+if TYPE_CHECKING:
+    from quizgen.items import Item, ItemType
 
 FORMAT_HELP = "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards)."
 DEFAULT_COUNT = 20
@@ -142,8 +146,8 @@ def export_cmd(
             "--number",
             metavar="N",
             min=1,
-            help=f"How many items to make from a bank [default: {DEFAULT_COUNT}]; of an items file, "
-            "the first N.",
+            help=f"How many items to make from a bank [default: {DEFAULT_COUNT}]. An items file is "
+            "exported whole; with -n, its first N (what is left out is reported).",
         ),
     ] = None,
     types: Annotated[
@@ -201,10 +205,26 @@ def export_cmd(
     rng = random.Random(seed)
 
     src = load_source(source)
+    if src.items is not None and per_question is not None:
+        raise UsageError(
+            f"--per-question applies when items are generated from a bank; {source} is an items file, "
+            "exported as it is",
+            hint="leave --per-question out, or make the items again: "
+            "quizgen generate BANK --per-question N -o ITEMS",
+        )
+    default_count = DEFAULT_COUNT if src.items is None else len(src.items)
     items = pick_items(
-        src, count=count, default_count=DEFAULT_COUNT, types=wanted, rng=rng, per_question=per_question
+        src, count=count, default_count=default_count, types=wanted, rng=rng, per_question=per_question
     )
-    made = f"{len(items)} items {'from' if src.items is not None else 'generated from'} {source}"
+    if src.items is None:
+        made = f"{len(items)} items generated from {source} · seed {seed}"
+    else:
+        _say_left_out(src.items, len(items), source, count, wanted)
+        made = f"{len(items)} items from {source}"
+        if src.seed is not None:
+            made += f" (generated with seed {src.seed})"
+        if variants > 1:
+            made += f" · variants shuffled with seed {seed}"
     items = with_points(items, pts)
     outs = export(
         items,
@@ -218,16 +238,36 @@ def export_cmd(
     )
     if base is None:
         write_data(outs[0].data.decode("utf-8").lstrip("\ufeff"))
-        info(f"{made} · {f} · seed {seed}")
+        info(f"{made} · {f}")
         return
     for o in outs:  # names made from -o (an extension added, -A, -key): none may be the input
         path = output_path(base, o.format, o.suffix)
         if path != output:
             check_not_input(path, source, suggest=f"paper{_ext(f)}", named_after=output)
     paths = write_outputs(outs, base)
-    info(f"{made} · seed {seed}")
+    info(made)
     for o, p in zip(outs, paths, strict=True):
         info(f"  {o.label} -> {p}")
+
+
+def _say_left_out(
+    all_items: Sequence[Item], kept: int, source: Path, count: int | None, types: Sequence[ItemType] | None
+) -> None:
+    """Warn about the items of an items file that are not exported (--types, -n)."""
+    of_type = sum(1 for it in all_items if types is None or it.type in types)
+    other = len(all_items) - of_type
+    beyond = of_type - kept
+    if not other and not beyond:
+        return
+    total = len(all_items)
+    if not other:
+        warn(f"exporting the first {kept} of {total} items in {source} (-n {count}): {beyond} left out")
+        return
+    wanted = ",".join(t.value for t in types or ())
+    msg = f"exporting {kept} of {total} items in {source}: {other} of other types left out (--types {wanted})"
+    if beyond:
+        msg += f" and {beyond} more after the first {kept} (-n {count})"
+    warn(msg)
 
 
 def _ext(fmt: str) -> str:
