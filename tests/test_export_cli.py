@@ -317,3 +317,24 @@ def test_per_question_applies_to_banks_only(many_items: Path) -> None:
         "Error: --per-question applies when items are generated from a bank; "
         f"{many_items} is an items file, exported as it is\n"
     )
+
+
+def test_items_file_with_python_tag_or_alias_bomb_is_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(
+        "schema_version: 1\nitems:\n- !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8"
+    )
+    r = run("export", str(evil), "-f", "md")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == (
+        f"Error: {evil}:3: the tag !!python/object/apply:os.system is not allowed: an items file holds plain "
+        "text, numbers, lists and mappings\n"
+        "  Hint: remove the tag (quizgen never creates objects from YAML tags)\n"
+    )
+    bomb = tmp_path / "bomb.yaml"
+    item = "- id: c{n}\n  type: tf\n  question_id: q\n  stem: *big\n  answer: [对]\n"
+    body = "".join(item.format(n=i) for i in range(2000))
+    bomb.write_text(f"schema_version: 1\nbank: &big {'长' * 100_000}\nitems:\n{body}", encoding="utf-8")
+    r = run("export", str(bomb), "-f", "md")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr.startswith(f"Error: {bomb}:2: YAML aliases would expand this file")
