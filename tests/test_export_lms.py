@@ -25,12 +25,14 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
 
+from quizgen.errors import ExportError
 from quizgen.export import apkg as apkg_fmt
 from quizgen.export import csv as csv_fmt
 from quizgen.export import export
@@ -533,8 +535,8 @@ def test_apkg_opens_in_anki_with_every_note(tmp_path: Path) -> None:
 
 
 def test_apkg_ids_are_stable(tmp_path: Path) -> None:
-    a = apkg_fmt.render(hostile_items(), title="t")
-    b = apkg_fmt.render(hostile_items(), title="t")
+    a = apkg_fmt.render(hostile_items(), title="t", timestamp=1_750_000_000)
+    b = apkg_fmt.render(hostile_items(), title="t", timestamp=1_750_000_000)
     assert a == b
     basic, cloze = apkg_fmt._models()
     assert basic.model_id == apkg_fmt.stable_id("quizgen", "model", "item", "1")
@@ -545,6 +547,70 @@ def test_apkg_ids_are_stable(tmp_path: Path) -> None:
     notes1, _, _ = _anki_notes(a, tmp_path / "a")
     notes2, _, _ = _anki_notes(apkg_fmt.render(list(reversed(hostile_items())), title="t"), tmp_path / "b")
     assert {n["guid"] for n in notes1} == {n["guid"] for n in notes2}
+
+
+def _import_twice(first: bytes, second: bytes, folder: Path, condition: int) -> tuple[Any, dict[str, str]]:
+    """Import two packages into one new collection; the second import's log and the notes by ID."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        opts = ImportAnkiPackageOptions(update_notes=condition, update_notetypes=condition)
+        for i, data in enumerate((first, second)):
+            pkg = folder / f"{i}.apkg"
+            pkg.write_bytes(data)
+            log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(pkg), options=opts)).log
+        notes = {}
+        for nid in col.find_notes(""):
+            n = col.get_note(nid)
+            notes[html.unescape(n["ID"])] = _plain(n.fields[0])
+    finally:
+        col.close()
+    return log, notes
+
+
+@pytest.mark.parametrize("condition", ["IF_NEWER", "ALWAYS"])
+def test_apkg_reimport_updates_an_edited_note(tmp_path: Path, condition: str) -> None:
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Cond
+
+    items = hostile_items()
+    first = apkg_fmt.render(items, title="t", timestamp=1_750_000_000)
+    edited = [replace(items[0], stem="改过的题干"), replace(items[3], stem="改过的________填空"), *items[1:3]]
+    second = apkg_fmt.render([*edited, *items[4:]], title="t", timestamp=1_750_000_060)
+    log, notes = _import_twice(
+        first, second, tmp_path / "c", getattr(Cond, f"IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_{condition}")
+    )
+    assert len(notes) == 7 and not log.new and not log.duplicate  # updated, not duplicated
+    assert notes["c1"] == "改过的题干" and notes["f1"].startswith("改过的") and "卷积神经网络" in notes["f1"]
+    assert notes["t1"] == items[2].stem
+
+
+def test_apkg_notes_carry_the_export_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    import time
+
+    def mods(data: bytes) -> set[int]:
+        (tmp_path / "d.apkg").write_bytes(data)
+        with zipfile.ZipFile(tmp_path / "d.apkg") as z:
+            (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+        con = sqlite3.connect(tmp_path / "c.anki2")
+        try:
+            return {m for (m,) in con.execute("select mod from notes union select mod from cards")}
+        finally:
+            con.close()
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = int(time.time())
+    found = mods(apkg_fmt.render(hostile_items(), title="t"))
+    assert len(found) == 1 and before <= found.pop() <= int(time.time())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")  # reproducible builds
+    assert mods(apkg_fmt.render(hostile_items(), title="t")) == {1_750_000_000}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(
+        ExportError, match="SOURCE_DATE_EPOCH must be whole seconds since 1970, got 'yesterday'"
+    ):
+        apkg_fmt.render(hostile_items(), title="t")
 
 
 # ---------------------------------------------------------------------------- CSV
