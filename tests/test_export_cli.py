@@ -338,3 +338,41 @@ def test_items_file_with_python_tag_or_alias_bomb_is_refused(tmp_path: Path) -> 
     r = run("export", str(bomb), "-f", "md")
     assert (r.exit_code, r.stdout) == (1, "")
     assert r.stderr.startswith(f"Error: {bomb}:2: YAML aliases would expand this file")
+
+
+# ---------------------------------------------------------------------------- one 多选题 rule per export
+
+
+def test_multi_scoring_is_said_on_the_paper_and_key_and_applied_by_moodle(
+    items_file: Path, tmp_path: Path
+) -> None:
+    from quizgen.export.common import MULTI_RULE_TEXT
+    from quizgen.scoring import MultiRule
+
+    r = run(
+        "export", str(items_file), "-o", str(tmp_path / "p.md"), "--answer-key", "--multi-scoring", "half"
+    )
+    assert r.exit_code == 0, r.output
+    half = MULTI_RULE_TEXT[MultiRule.HALF]
+    assert half in (tmp_path / "p.md").read_text(encoding="utf-8")
+    assert f"评分标准：{half}" in (tmp_path / "p-key.md").read_text(encoding="utf-8")
+    r = run("export", str(items_file), "-f", "moodle")  # strict by default: Moodle can only come close
+    assert r.exit_code == 0
+    assert "Warning: moodle: Moodle cannot withhold credit from an incomplete 多选题 answer" in r.stderr
+    r = run("export", str(items_file), "-f", "moodle", "--multi-scoring", "partial")
+    assert r.exit_code == 0 and "Warning" not in r.stderr
+    fractions = [
+        a.get("fraction")
+        for a in etree.fromstring(r.stdout.encode()).findall("question")[2].findall("answer")
+    ]
+    assert fractions == ["33.33333", "-33.33333", "33.33333", "33.33333"]
+
+
+def test_unknown_multi_scoring_rule(items_file: Path) -> None:
+    r = run("export", str(items_file), "-f", "md", "--multi-scoring", "lenient")
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "Error: unknown --multi-scoring 'lenient'\n"
+        "  Hint: use strict (多选、少选、错选均不得分, the default), half (少选得一半分) or partial "
+        "(1/n per right option, -1/n per wrong one)\n",
+    )

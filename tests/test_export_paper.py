@@ -23,7 +23,7 @@ from quizgen.export import export, output_path
 from quizgen.export import html as html_fmt
 from quizgen.export import md as md_fmt
 from quizgen.export import pdf as pdf_fmt
-from quizgen.export.common import chinese_numeral, split_points
+from quizgen.export.common import MULTI_RULE_TEXT, chinese_numeral, split_points
 from quizgen.export.paper import (
     Doc,
     Paper,
@@ -36,6 +36,7 @@ from quizgen.export.paper import (
     with_points,
 )
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import EXAM, MultiRule
 from tests.test_export_data import NEEDLES, hostile_items
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -56,6 +57,23 @@ def _golden(name: str, text: str) -> None:
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _text_of(fmt: str, data: bytes) -> str:
+    """What a reader of the file sees, as text (md as written; html, docx, pdf read back)."""
+    if fmt == "html":
+        from lxml import html as lh
+
+        return str(lh.document_fromstring(data.decode("utf-8")).text_content())
+    if fmt == "docx":
+        import docx
+
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return data.decode("utf-8")
 
 
 def _paper() -> Paper:
@@ -513,3 +531,19 @@ def test_pdf_and_docx_are_reproducible() -> None:
 def test_docx_font_must_be_a_family() -> None:
     with pytest.raises(ExportError, match="font family name, not a file"):
         export(hostile_items(), "docx", title="x", font="/usr/share/fonts/x.otf")
+
+
+@pytest.mark.parametrize("rule", list(MultiRule))
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_paper_and_key_state_the_multi_rule(fmt: str, rule: MultiRule) -> None:
+    if fmt == "pdf":
+        _need_cjk_font()
+    data = export(
+        hostile_items(), fmt, title=TITLE, answer_key=True, split=False, policy=EXAM.with_multi(rule)
+    )[0].data
+    text = _squash(_text_of(fmt, data))
+    said = _squash(MULTI_RULE_TEXT[rule])
+    assert text.count(said) == 2, (fmt, rule)  # the paper's instruction and the key's 评分标准
+    assert _squash("评分标准：" + MULTI_RULE_TEXT[rule]) in text
+    others = [r for r in MultiRule if r is not rule]
+    assert not any(_squash(MULTI_RULE_TEXT[o]) in text for o in others)

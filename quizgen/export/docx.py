@@ -246,6 +246,8 @@ class _Writer:
         self.run(p, f"（满分{score_table(paper)[1][-1]}分）")
         for s in paper.sections:
             self.heading(s.heading(), 2)
+            if s.key_rule:
+                self.run(self.para(), s.key_rule).italic = True
             for pi in s.items:
                 self.key_entry(key_view(pi))
 

@@ -154,7 +154,8 @@ def _key(paper: Paper) -> str:
         f'<p class="total">（满分{score_table(paper)[1][-1]}分）</p>',
     ]
     for s in paper.sections:
-        out.append(f'<section class="section"><h2>{s.heading()}</h2>')
+        rule = f'<p class="instruction">{s.key_rule}</p>' if s.key_rule else ""
+        out.append(f'<section class="section"><h2>{s.heading()}</h2>{rule}')
         out += [_key_entry(key_view(pi)) for pi in s.items]
         out.append("</section>")
     out.append("</article>")

@@ -267,6 +267,8 @@ def render_key(paper: Paper) -> str:
     out = [f"# {_heading(paper.key_title)}", "", f"（满分{score_table(paper)[1][-1]}分）", ""]
     for s in paper.sections:
         out += [f"## {s.heading()}", ""]
+        if s.key_rule:
+            out += [f"*{s.key_rule}*", ""]
         for pi in s.items:
             out += _key(key_view(pi))
     return "\n".join(out).rstrip() + "\n"

@@ -14,7 +14,7 @@ from enum import Enum
 
 from quizgen.errors import ExportError
 from quizgen.export.common import (
-    SECTION_INSTRUCTIONS,
+    MULTI_RULE_TEXT,
     SECTION_NAMES,
     SECTION_ORDER,
     answer_text,
@@ -25,10 +25,12 @@ from quizgen.export.common import (
     key_points,
     match_pairs,
     order_steps,
+    section_instruction,
     split_blanks,
     uniform_points,
 )
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import MultiRule
 
 VARIANT_LETTERS = "ABCDEFGHIJ"
 MAX_VARIANTS = len(VARIANT_LETTERS)
@@ -45,6 +47,7 @@ class PaperSection:
     ordinal: int  # 1 -> 一、
     type: ItemType
     items: tuple[PaperItem, ...]
+    multi_rule: MultiRule = MultiRule.STRICT  # how a 多选题 is scored
 
     @property
     def name(self) -> str:
@@ -65,7 +68,12 @@ class PaperSection:
 
     @property
     def instruction(self) -> str:
-        return SECTION_INSTRUCTIONS[self.type]
+        return section_instruction(self.type, self.multi_rule)
+
+    @property
+    def key_rule(self) -> str:
+        """The scoring rule the key repeats under the section heading ("" when none)."""
+        return f"评分标准：{MULTI_RULE_TEXT[self.multi_rule]}" if self.type is ItemType.MULTI else ""
 
     def heading(self) -> str:
         """``一、单选题（共5题，每题2分，共10分）``."""
@@ -200,11 +208,13 @@ def build_paper(
     *,
     variant: str | None = None,
     rng: random.Random | None = None,
+    multi_rule: MultiRule = MultiRule.STRICT,
 ) -> Paper:
     """Group items into sections in paper order and number them.
 
     With an `rng` the questions inside each section and the options inside each item are
-    shuffled (a variant); without one the generated order is kept.
+    shuffled (a variant); without one the generated order is kept. `multi_rule` is the
+    scoring of 多选题 the paper states.
     """
     _check(items)
     by_type: dict[ItemType, list[Item]] = {t: [] for t in SECTION_ORDER}
@@ -223,11 +233,18 @@ def build_paper(
         for it in group:
             number += 1
             numbered.append(PaperItem(number, it))
-        sections.append(PaperSection(len(sections) + 1, t, tuple(numbered)))
+        sections.append(PaperSection(len(sections) + 1, t, tuple(numbered), multi_rule))
     return Paper(title=" ".join(clean(title).split()), sections=tuple(sections), variant=variant)
 
 
-def build_papers(items: Sequence[Item], title: str, *, variants: int = 1, rng: random.Random) -> list[Paper]:
+def build_papers(
+    items: Sequence[Item],
+    title: str,
+    *,
+    variants: int = 1,
+    rng: random.Random,
+    multi_rule: MultiRule = MultiRule.STRICT,
+) -> list[Paper]:
     """One paper in the generated order, or `variants` papers A, B, ... each shuffled its own way.
 
     Every variant holds the same items; each has its own numbering, option letters and key.
@@ -237,10 +254,12 @@ def build_papers(items: Sequence[Item], title: str, *, variants: int = 1, rng: r
             f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}", hint="papers are lettered A-J"
         )
     if variants == 1:
-        return [build_paper(items, title)]
+        return [build_paper(items, title, multi_rule=multi_rule)]
     papers = []
     for v in VARIANT_LETTERS[:variants]:
-        papers.append(build_paper(items, title, variant=v, rng=random.Random(rng.random())))
+        papers.append(
+            build_paper(items, title, variant=v, rng=random.Random(rng.random()), multi_rule=multi_rule)
+        )
     return papers
 
 

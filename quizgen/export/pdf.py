@@ -243,6 +243,8 @@ def _key(paper: Paper) -> str:
     ]
     for s in paper.sections:
         out.append(f"#heading(level: 2)[{lit(s.heading())}]")
+        if s.key_rule:
+            out.append(f"#block(sticky: true, below: 6pt, text(size: 9.5pt)[{lit(s.key_rule)}])\n")
         out += [_key_entry(key_view(pi)) for pi in s.items]
     return "\n".join(out)
 

@@ -22,6 +22,7 @@ from quizgen.ui.console import (
 
 if TYPE_CHECKING:
     from quizgen.items import Item, ItemType
+    from quizgen.scoring import ScoringPolicy
 
 FORMAT_HELP = "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards)."
 DEFAULT_COUNT = 20
@@ -51,6 +52,20 @@ def _parse_points(spec: str | None) -> dict[Any, float]:
             raise UsageError(f"bad --points entry {part.strip()!r}", hint="e.g. --points choice=2,short=10")
         out[t] = p
     return out
+
+
+def _policy(rule: str) -> ScoringPolicy:
+    """The exam scoring policy with the --multi-scoring rule for 多选题."""
+    from quizgen.scoring import EXAM, MultiRule
+
+    try:
+        return EXAM.with_multi(MultiRule(rule.strip().lower()))
+    except ValueError:
+        raise UsageError(
+            f"unknown --multi-scoring {rule!r}",
+            hint="use strict (多选、少选、错选均不得分, the default), half (少选得一半分) or partial "
+            "(1/n per right option, -1/n per wrong one)",
+        ) from None
 
 
 def _format_of_name(name: str) -> str | None:
@@ -162,6 +177,16 @@ def export_cmd(
         str | None,
         typer.Option("--points", metavar="TYPE=N,...", help="Points per item type, e.g. choice=2,short=10."),
     ] = None,
+    multi_scoring: Annotated[
+        str,
+        typer.Option(
+            "--multi-scoring",
+            metavar="RULE",
+            help="How 多选题 are scored, stated on the paper and its key and applied by Moodle, GIFT and "
+            "QTI: strict (多选、少选、错选均不得分), half (少选得一半分) or partial (1/n per right option, "
+            "-1/n per wrong one).",
+        ),
+    ] = "strict",
     font: Annotated[
         str | None,
         typer.Option(
@@ -177,6 +202,7 @@ def export_cmd(
         LMS_FORMATS,
         MAX_VARIANTS,
         PAPER_FORMATS,
+        caveats,
         export,
         output_path,
         with_points,
@@ -184,6 +210,7 @@ def export_cmd(
     )
 
     f = _infer_format(fmt, output)
+    policy = _policy(multi_scoring)
     if not 1 <= variants <= MAX_VARIANTS:
         raise UsageError(f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}")
     if variants > 1 and f in LMS_FORMATS:
@@ -235,7 +262,10 @@ def export_cmd(
         variants=variants,
         font=font,
         split=output is not None,
+        policy=policy,
     )
+    for caveat in caveats(items, f, policy):
+        warn(caveat)
     if base is None:
         write_data(outs[0].data.decode("utf-8").lstrip("\ufeff"))
         info(f"{made} · {f}")
