@@ -419,8 +419,7 @@ def _check_item(root: etree._Element) -> dict[str, Any]:
         decl[rd.get("identifier")] = rd
         for me in rd.iter(QTI + "mapEntry"):
             assert me.get("mapKey") is not None and float(me.get("mappedValue")) != 0
-            if rd.get("baseType") == "string":
-                assert me.get("caseSensitive") in ("true", "false")
+            assert me.get("caseSensitive") == ("false" if rd.get("baseType") == "string" else "true")
     outcomes = {od.get("identifier") for od in root.findall(QTI + "outcomeDeclaration")}
     assert "SCORE" in outcomes
     body = root.find(QTI + "itemBody")

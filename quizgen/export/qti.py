@@ -104,11 +104,18 @@ def _num(x: float) -> str:
     return f"{x:.10g}"
 
 
-def _mapping(rd: ET.Element, points: float, entries: Sequence[tuple[str, float]], **extra: str) -> None:
-    """A mapping worth 0..`points` (a sum of entries past either bound is clipped to it)."""
+def _mapping(
+    rd: ET.Element, points: float, entries: Sequence[tuple[str, float]], *, case_sensitive: bool = True
+) -> None:
+    """A mapping worth 0..`points` (a sum of entries past either bound is clipped to it).
+    caseSensitive is written on every entry: QTI 2.1 requires it, 2.1.2 defaults it."""
     m = ET.SubElement(rd, _q("mapping"), {"defaultValue": "0", "lowerBound": "0", "upperBound": _num(points)})
     for key, value in entries:
-        ET.SubElement(m, _q("mapEntry"), {"mapKey": key, "mappedValue": _num(value), **extra})
+        ET.SubElement(
+            m,
+            _q("mapEntry"),
+            {"mapKey": key, "mappedValue": _num(value), "caseSensitive": str(case_sensitive).lower()},
+        )
 
 
 def _score(parent: ET.Element, value: float) -> None:
@@ -214,7 +221,7 @@ def assessment_item(n: int, it: Item, multi_rule: MultiRule = MultiRule.STRICT) 
                 {"identifier": rid, "cardinality": "single", "baseType": "string"},
             )
             _values(rd, "correctResponse", accepted[:1])
-            _mapping(rd, each, [(a, each) for a in accepted], caseSensitive="false")
+            _mapping(rd, each, [(a, each) for a in accepted], case_sensitive=False)
     elif t is ItemType.ORDER:
         rd = ET.SubElement(
             root,
