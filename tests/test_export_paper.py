@@ -8,6 +8,7 @@ Golden files (tests/golden/) pin the paper layout; refresh them with
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import re
@@ -547,3 +548,64 @@ def test_paper_and_key_state_the_multi_rule(fmt: str, rule: MultiRule) -> None:
     assert _squash("评分标准：" + MULTI_RULE_TEXT[rule]) in text
     others = [r for r in MultiRule if r is not rule]
     assert not any(_squash(MULTI_RULE_TEXT[o]) in text for o in others)
+
+
+# ---------------------------------------------------------------------------- docx layout (#12.11, #12.12)
+
+
+def _docx(items: list[Item], **kw: object) -> object:
+    import docx
+
+    data = export(items, "docx", title=TITLE, split=False, **kw)[0].data  # type: ignore[arg-type]
+    return docx.Document(io.BytesIO(data))
+
+
+def test_docx_short_answer_space_is_six_separate_lines() -> None:
+    from docx.oxml.ns import qn
+
+    d = _docx([hostile_items()[6]])
+    ruled = [p for p in d.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None]
+    assert len(ruled) == 6
+    for p in ruled:
+        bdr = p._p.pPr.find(qn("w:pBdr"))
+        # identical bottom borders of adjacent paragraphs merge into one box with one bottom line:
+        # the `between` border draws a line between every two paragraphs of the box
+        for side in ("bottom", "between"):
+            b = bdr.find(qn(f"w:{side}"))
+            assert b is not None and b.get(qn("w:val")) == "dashed", side
+
+
+def test_docx_four_across_options_get_equal_columns() -> None:
+    from docx.shared import Cm
+
+    it = Item(
+        id="c4",
+        type=ItemType.CHOICE,
+        question_id="q",
+        stem="哪一项？",
+        options=("计算均值和方差", "归一化", "缩放", "平移"),
+        answer=("A",),
+    )
+    d = _docx([it])
+    row = next(p for p in d.paragraphs if p.text.startswith("A. "))
+    assert row.text.count("\t") == 3
+    indent = row.paragraph_format.left_indent or d.styles["Option"].paragraph_format.left_indent
+    stops = [indent] + [t.position for t in row.paragraph_format.tab_stops]
+    # Word measures tab stops from the page margin, not from the indent
+    widths = [b - a for a, b in itertools.pairwise(stops)]
+    assert len(widths) == 3 and max(widths) - min(widths) < Cm(0.01)
+    assert stops[-1] + widths[0] <= Cm(16.6) + Cm(0.01)  # the fourth column ends at the margin
+
+
+def test_docx_items_and_headings_are_kept_together() -> None:
+    d = _docx(hostile_items(), answer_key=True)
+    paras = d.paragraphs
+    for i, p in enumerate(paras):
+        if p.style.name == "Heading 2":
+            # heading, instruction (or the key's 评分标准) and the first question's first line stay together
+            assert paras[i + 1].paragraph_format.keep_with_next, paras[i + 1].text
+    short = next(i for i, p in enumerate(paras) if p.text.startswith("7. "))
+    block = paras[short : short + 8]  # stem, 答：, six lines
+    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
+    kp = next(i for i, p in enumerate(paras) if p.text == "【评分要点】")
+    assert all(p.paragraph_format.keep_with_next for p in paras[kp - 1 : kp + 3])  # the list is not split
