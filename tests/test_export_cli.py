@@ -376,3 +376,23 @@ def test_unknown_multi_scoring_rule(items_file: Path) -> None:
         "  Hint: use strict (多选、少选、错选均不得分, the default), half (少选得一半分) or partial "
         "(1/n per right option, -1/n per wrong one)\n",
     )
+
+
+def test_paper_header_options(items_file: Path, tmp_path: Path) -> None:
+    r = run(
+        "export", str(items_file), "-f", "md", "--subject", "深度学习", "--exam-time", "120分钟",
+        "--notice", "答案写在答题纸上。", "--notice", "考试结束后交回试卷。",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "考试科目：深度学习　考试时间：120分钟　满分：24分" in lines
+    assert (
+        lines.index("**注意事项：**")
+        < lines.index("1. 答案写在答题纸上。")
+        < lines.index("2. 考试结束后交回试卷。")
+    )
+    r = run("export", str(items_file), "-f", "csv", "--subject", "深度学习")
+    assert r.exit_code == 0
+    assert (
+        "Warning: --subject, --exam-time and --notice are printed on papers, not written to csv" in r.stderr
+    )

@@ -23,7 +23,16 @@ from pathlib import Path
 
 from quizgen.bank import atomic_write_bytes
 from quizgen.errors import ExportError
-from quizgen.export.paper import MAX_VARIANTS, Doc, Part, build_papers, docs_for, with_points
+from quizgen.export.paper import (
+    MAX_VARIANTS,
+    NO_HEADER,
+    Doc,
+    PaperHeader,
+    Part,
+    build_papers,
+    docs_for,
+    with_points,
+)
 from quizgen.items import Item, ItemType
 from quizgen.scoring import EXAM, MultiRule, ScoringPolicy
 
@@ -32,8 +41,10 @@ __all__ = [
     "FORMATS",
     "LMS_FORMATS",
     "MAX_VARIANTS",
+    "NO_HEADER",
     "PAPER_FORMATS",
     "OutputFile",
+    "PaperHeader",
     "caveats",
     "export",
     "output_path",
@@ -105,6 +116,7 @@ def export(
     font: str | None = None,
     split: bool = True,
     policy: ScoringPolicy = EXAM,
+    header: PaperHeader = NO_HEADER,
 ) -> list[OutputFile]:
     """Render items in one format.
 
@@ -112,7 +124,8 @@ def export(
     with `split` each of those is its own file, otherwise they share one document (page
     breaks between). LMS formats give one file and always carry the answers; `variants`
     does not apply to them (an LMS shuffles questions and options itself). `policy.multi`
-    is how 多选题 are scored, in every format that says or applies a rule.
+    is how 多选题 are scored, in every format that says or applies a rule. `header` adds
+    考试科目 / 考试时间 / 注意事项 lines to papers (and the first two to keys).
     """
     fmt = check_format(fmt)
     if not items:
@@ -128,7 +141,12 @@ def export(
         data = mod.render(items, title=title, **extra)
         return [OutputFile(fmt, data if isinstance(data, bytes) else data.encode("utf-8"))]
     papers = build_papers(
-        items, title, variants=variants, rng=rng or random.Random(0), multi_rule=policy.multi
+        items,
+        title,
+        variants=variants,
+        rng=rng or random.Random(0),
+        multi_rule=policy.multi,
+        header=header,
     )
     docs = docs_for(papers, answer_key=answer_key)
     if not split:

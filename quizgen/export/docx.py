@@ -188,12 +188,13 @@ class _Writer:
     def paper(self, paper: Paper) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
 
         head, marks = score_table(paper)
         self.heading(paper.full_title, 1, center=True)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(p, f"（满分{marks[-1]}分）")
+        self.run(p, paper.info_line)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for i, f in enumerate(STUDENT_FIELDS):
@@ -209,6 +210,13 @@ class _Writer:
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if val:
                     self.run(cp, val, heading=r == 0)
+        if paper.header.notices:
+            with self.together():
+                np_ = self.para()
+                np_.paragraph_format.space_before = Pt(8)
+                self.run(np_, "注意事项：", bold=True)
+                for i, n in enumerate(paper.header.notices, 1):
+                    self.text(self.para("Option"), f"{i}. {n}")
         for s in paper.sections:
             self.heading(s.heading(), 2)
             ip = self.para()
@@ -272,7 +280,7 @@ class _Writer:
         self.heading(paper.key_title, 1, center=True)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(p, f"（满分{score_table(paper)[1][-1]}分）")
+        self.run(p, paper.info_line)
         for s in paper.sections:
             self.heading(s.heading(), 2)
             if s.key_rule:

@@ -92,10 +92,32 @@ class PaperSection:
 
 
 @dataclass(frozen=True)
+class PaperHeader:
+    """Lines a teacher may want under the title: 考试科目, 考试时间 and 注意事项 (each one line)."""
+
+    subject: str = ""
+    time: str = ""
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, subject: str = "", time: str = "", notices: Sequence[str] = ()) -> PaperHeader:
+        """A header from user text: each field on one line, empty notices dropped."""
+
+        def line(text: str) -> str:
+            return " ".join(clean(text).split())
+
+        return cls(line(subject), line(time), tuple(n for n in map(line, notices) if n))
+
+
+NO_HEADER = PaperHeader()
+
+
+@dataclass(frozen=True)
 class Paper:
     title: str
     sections: tuple[PaperSection, ...]
     variant: str | None = None  # "A", "B", ... or None for a single paper
+    header: PaperHeader = NO_HEADER
 
     @property
     def total(self) -> float:
@@ -108,6 +130,17 @@ class Paper:
     @property
     def key_title(self) -> str:
         return f"{self.full_title} 答案及评分标准"
+
+    @property
+    def info_line(self) -> str:
+        """The line under the title: ``（满分40分）``, or with a subject or time
+        ``考试科目：深度学习　考试时间：120分钟　满分：40分``."""
+        total = fmt_points(self.total)
+        h = self.header
+        if not (h.subject or h.time):
+            return f"（满分{total}分）"
+        parts = [f"考试科目：{h.subject}" if h.subject else "", f"考试时间：{h.time}" if h.time else ""]
+        return "　".join([*(p for p in parts if p), f"满分：{total}分"])
 
     def items(self) -> list[PaperItem]:
         return [pi for s in self.sections for pi in s.items]
@@ -209,6 +242,7 @@ def build_paper(
     variant: str | None = None,
     rng: random.Random | None = None,
     multi_rule: MultiRule = MultiRule.STRICT,
+    header: PaperHeader = NO_HEADER,
 ) -> Paper:
     """Group items into sections in paper order and number them.
 
@@ -234,7 +268,9 @@ def build_paper(
             number += 1
             numbered.append(PaperItem(number, it))
         sections.append(PaperSection(len(sections) + 1, t, tuple(numbered), multi_rule))
-    return Paper(title=" ".join(clean(title).split()), sections=tuple(sections), variant=variant)
+    return Paper(
+        title=" ".join(clean(title).split()), sections=tuple(sections), variant=variant, header=header
+    )
 
 
 def build_papers(
@@ -244,6 +280,7 @@ def build_papers(
     variants: int = 1,
     rng: random.Random,
     multi_rule: MultiRule = MultiRule.STRICT,
+    header: PaperHeader = NO_HEADER,
 ) -> list[Paper]:
     """One paper in the generated order, or `variants` papers A, B, ... each shuffled its own way.
 
@@ -254,11 +291,18 @@ def build_papers(
             f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}", hint="papers are lettered A-J"
         )
     if variants == 1:
-        return [build_paper(items, title, multi_rule=multi_rule)]
+        return [build_paper(items, title, multi_rule=multi_rule, header=header)]
     papers = []
     for v in VARIANT_LETTERS[:variants]:
         papers.append(
-            build_paper(items, title, variant=v, rng=random.Random(rng.random()), multi_rule=multi_rule)
+            build_paper(
+                items,
+                title,
+                variant=v,
+                rng=random.Random(rng.random()),
+                multi_rule=multi_rule,
+                header=header,
+            )
         )
     return papers
 

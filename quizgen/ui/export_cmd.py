@@ -177,6 +177,24 @@ def export_cmd(
         str | None,
         typer.Option("--points", metavar="TYPE=N,...", help="Points per item type, e.g. choice=2,short=10."),
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", metavar="TEXT", help="考试科目 line under the paper's title."),
+    ] = None,
+    exam_time: Annotated[
+        str | None,
+        typer.Option(
+            "--exam-time", metavar="TEXT", help="考试时间 line, e.g. '120分钟' or '6月20日 9:00-11:00'."
+        ),
+    ] = None,
+    notices: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notice",
+            metavar="TEXT",
+            help="A line of 注意事项 on the paper (repeat for several: numbered in order).",
+        ),
+    ] = None,
     multi_scoring: Annotated[
         str,
         typer.Option(
@@ -201,7 +219,9 @@ def export_cmd(
         BINARY,
         LMS_FORMATS,
         MAX_VARIANTS,
+        NO_HEADER,
         PAPER_FORMATS,
+        PaperHeader,
         caveats,
         export,
         output_path,
@@ -229,6 +249,9 @@ def export_cmd(
         check_not_input(output, source, suggest=f"paper{_ext(f)}")
     if answer_key and f in LMS_FORMATS:
         warn(f"--answer-key is not needed for {f}: the answers are always in the file")
+    header = PaperHeader.of(subject or "", exam_time or "", notices or ())
+    if header != NO_HEADER and f in LMS_FORMATS:
+        warn(f"--subject, --exam-time and --notice are printed on papers, not written to {f}")
     rng = random.Random(seed)
 
     src = load_source(source)
@@ -263,6 +286,7 @@ def export_cmd(
         font=font,
         split=output is not None,
         policy=policy,
+        header=header,
     )
     for caveat in caveats(items, f, policy):
         warn(caveat)
