@@ -168,9 +168,8 @@ def caveats(items: Sequence[Item], fmt: str, policy: ScoringPolicy = EXAM) -> li
     should = "nothing" if policy.multi is MultiRule.STRICT else "half the points"
     return [
         f"{fmt}: Moodle cannot withhold credit from an incomplete 多选题 answer: there a correct but "
-        f"incomplete pick earns 1/n of the points per right option (n right options) instead of {should} "
-        f"(--multi-scoring {policy.multi.value}); any wrong pick still scores 0. "
-        "--multi-scoring partial scores the same in Moodle as on the paper and in QTI"
+        f"incomplete pick earns 1/n per right option, not {should} as --multi-scoring {policy.multi.value} "
+        "says (a wrong pick does score 0); --multi-scoring partial scores alike in every format"
     ]
 
 
