@@ -239,11 +239,11 @@ def test_bank_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_bank_errors(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: t\nquestions:\n- title: x\n  kind: 1\n", encoding="utf-8")
+    bad.write_text("title: t\nquestions:\n- title: x\n  colour: 1\n", encoding="utf-8")
     r = runner.invoke(app, ["bank", "stats", str(bad)])
     assert r.exit_code == 1
     assert r.stderr.startswith(
-        f"Error: {bad}:4: questions[0].kind: unknown field 'kind'; expected one of id,"
+        f"Error: {bad}:4: questions[0].colour: unknown field 'colour'; expected one of id,"
     )
     r = runner.invoke(app, ["bank", "show", str(tmp_path / "none.yaml")])
     assert (r.exit_code, r.stderr) == (
