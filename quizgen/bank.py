@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
-from quizgen.errors import BankError, InputError
+from quizgen.errors import BankError, InputError, QuizgenError
 from quizgen.text import content_hash, normalize
 
 SCHEMA_VERSION = 1
@@ -712,21 +712,136 @@ def _has_notes_suffix(name: str | Path | None) -> bool:
     return name is not None and Path(str(name)).suffix.lower() in NOTES_SUFFIXES
 
 
-def _parse_document(text: str) -> tuple[Any, Exception | None]:
-    """The YAML or JSON data of a text, or the error that stopped reading it. YAML is read
-    with the safe loader only (`yaml.safe_load`, or libyaml's CSafeLoader: the same safe
-    constructors): no tag runs code."""
+# Aliases (`*name`) may make the data at most this many times the size of the file itself
+# (plus a margin for small files). Loading a "billion laughs" costs nothing, since an alias is
+# a shared reference, but everything that walks the data afterwards (bank show, save, export,
+# grade) pays for every copy: one 100 KB string referenced 2,000 times printed 224 MB.
+ALIAS_EXPANSION_FACTOR = 10
+ALIAS_EXPANSION_MARGIN = 1_000_000
+
+
+class RefusedYAML(ValueError):
+    """A YAML document that is well-formed but not read: its aliases expand too far, or
+    one refers to the node it sits in."""
+
+    def __init__(self, message: str, line: int, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint = message, line, hint
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_aliases(root: Any, text_len: int) -> None:
+    """Refuse a composed document whose aliases expand past `ALIAS_EXPANSION_FACTOR` times the
+    file, or that refers to itself. Linear in the number of distinct nodes: an aliased node
+    is one shared object in the composed graph and is measured once."""
+    sizes: dict[int, int] = {}  # id(node) -> characters it stands for, aliases expanded
+    refs: dict[int, int] = {}  # id(node) -> how many times it is used
+    nodes: dict[int, Any] = {}
+    open_: set[int] = set()  # nodes being measured: the path from the root
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            kids = _children(node)
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            sizes[key] = 1 + own + sum(sizes[id(k)] for k in kids)
+            continue
+        refs[key] = refs.get(key, 0) + 1
+        if key in sizes:
+            continue
+        if key in open_:
+            line = node.start_mark.line + 1
+            raise RefusedYAML(
+                f"a YAML alias refers to a node that contains it (anchored at line {line}): "
+                "the data would never end",
+                line,
+                "remove that *alias",
+            )
+        open_.add(key)
+        nodes[key] = node
+        stack.append((node, True))
+        stack.extend((k, False) for k in reversed(_children(node)))
+    total = sizes[id(root)]
+    if total <= ALIAS_EXPANSION_FACTOR * text_len + ALIAS_EXPANSION_MARGIN:
+        return
+    worst = max((k for k in refs if refs[k] > 1), key=lambda k: (refs[k] - 1) * sizes[k])
+    line = nodes[worst].start_mark.line + 1
+    raise RefusedYAML(
+        f"YAML aliases would expand this file from {text_len / 1e6:.1f} to {total / 1e6:.1f} million "
+        "characters "
+        f"(the node anchored at line {line} is referenced {refs[worst] - 1} times by aliases); refused",
+        line,
+        "write the text out where it is used instead of &anchor / *alias references "
+        "(quizgen never writes aliases)",
+    )
+
+
+def _load_yaml(text: str) -> Any:
+    """`yaml.safe_load` (with libyaml's parser when installed: 10x faster on big banks) that
+    measures what aliases expand to before building anything (`_check_aliases`)."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in text:  # no anchor, no alias (an alias to nothing is a syntax error)
+            _check_aliases(node, len(text))
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def parse_document(text: str) -> tuple[Any, Exception | None]:
+    """The YAML or JSON data of a text, or the error that stopped reading it (`document_error`
+    turns it into a message). YAML is read with the safe constructors only: no tag runs code,
+    and aliases that would blow the data up are refused (`RefusedYAML`)."""
     try:
         if text.lstrip().startswith("{"):
             # JSON (`--format json`) is read as JSON: the YAML reader refuses some characters
             # that JSON carries unescaped (U+007F-U+009F).
             return json.loads(text), None
-        # = yaml.safe_load, with libyaml's parser when installed (10x faster on big banks)
-        return yaml.load(text, Loader=_SafeLoader), None
-    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        return _load_yaml(text), None
+    except (json.JSONDecodeError, yaml.YAMLError, RefusedYAML) as e:
         return None, e
     except RecursionError:
         return None, ValueError("nested too deeply to read")
+
+
+_UNKNOWN_TAG_RE = re.compile(r"could not determine a constructor for the tag '([^']*)'")
+
+
+def document_error(error: Exception, where: str, cls: type[QuizgenError], what: str) -> QuizgenError:
+    """The `cls` error (BankError, ItemsError) for a text `parse_document` could not read;
+    `what` names the file in messages ("a bank", "an items file")."""
+    if isinstance(error, json.JSONDecodeError):
+        return cls(
+            f"not valid JSON: {error.msg}", where=f"{where}:{error.lineno}", hint="fix the JSON syntax"
+        )
+    if isinstance(error, RefusedYAML):
+        return cls(error.message, where=f"{where}:{error.line}", hint=error.hint)
+    if isinstance(error, yaml.YAMLError):
+        mark = getattr(error, "problem_mark", None)
+        loc = f"{where}:{mark.line + 1}" if mark is not None else where
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        tag = _UNKNOWN_TAG_RE.search(problem)
+        if tag:
+            name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            return cls(
+                f"the tag {name} is not allowed: {what} holds plain text, numbers, lists and mappings",
+                where=loc,
+                hint="remove the tag (quizgen never creates objects from YAML tags)",
+            )
+        return cls(f"not valid YAML: {problem}", where=loc, hint="fix the YAML syntax")
+    return cls(f"cannot read: {error}", where=where, hint=f"is this {what}?")
 
 
 def _kind_of(text: str, name: str | Path | None, data: Any, error: Exception | None) -> FileKind:
@@ -786,7 +901,7 @@ def detect_kind(text: str, *, name: str | Path | None = None, quick: bool = Fals
             return sniffed
         if quick:
             return "notes" if _has_notes_suffix(name) else "unknown"
-    data, error = _parse_document(text)
+    data, error = parse_document(text)
     return _kind_of(text, name, data, error)
 
 
@@ -822,27 +937,18 @@ def _wrong_kind(kind: FileKind, where: str) -> BankError:
 
 
 def loads(text: str, where: str = "<bank>") -> Bank:
-    """A bank from YAML or JSON (see `_parse_document`). Notes and items files are refused
+    """A bank from YAML or JSON (see `parse_document`). Notes and items files are refused
     with an error that says what they are (see `detect_kind`); `where` names the file."""
     if not text.strip():
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
         )
-    data, error = _parse_document(text)
+    data, error = parse_document(text)
     kind = _kind_of(text, where, data, error)
     if kind in ("notes", "items"):
         raise _wrong_kind(kind, where)
-    if isinstance(error, json.JSONDecodeError):
-        raise BankError(
-            f"not valid JSON: {error.msg}", where=f"{where}:{error.lineno}", hint="fix the JSON syntax"
-        )
-    if isinstance(error, ValueError):
-        raise BankError(f"cannot read: {error}", where=where, hint="is this a bank file?")
     if error is not None:
-        mark = getattr(error, "problem_mark", None)
-        loc = f"{where}:{mark.line + 1}" if mark is not None else where
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise BankError(f"not valid YAML: {problem}", where=loc, hint="fix the YAML syntax")
+        raise document_error(error, where, BankError, "a bank")
     if data is None:
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"

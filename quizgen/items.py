@@ -21,9 +21,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from quizgen.bank import Bank, atomic_write_text, detect_kind, dumps_yaml, loads, read_text_file
+from quizgen.bank import (
+    Bank,
+    atomic_write_text,
+    detect_kind,
+    document_error,
+    dumps_yaml,
+    loads,
+    parse_document,
+    read_text_file,
+)
 from quizgen.errors import ItemsError
 
 ITEMS_SCHEMA_VERSION = 1
@@ -170,10 +177,9 @@ def dumps_items(items: Iterable[Item], fmt: str = "yaml", **header: Any) -> str:
 
 
 def loads_items(text: str, where: str = "<items>") -> list[Item]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise ItemsError(f"not valid YAML/JSON: {e}", where=where) from None
+    data, error = parse_document(text)
+    if error is not None:
+        raise document_error(error, where, ItemsError, "an items file")
     raw = data.get("items") if isinstance(data, Mapping) else data
     if not isinstance(raw, list):
         raise _fail(where, "items", "expected a list of items")

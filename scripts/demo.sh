@@ -31,13 +31,16 @@ printf 'A\n神经网络\nh\n对\nRNN\n' |
 step "quizgen stats"
 $QG stats "$OUT/deep_learning.yaml" --top 3
 
-step "quizgen export: an HTML paper with its answer key, a Moodle XML file, an Anki deck"
+step "quizgen export: HTML and Word papers with answer keys, Moodle XML, an Anki deck, a QTI package"
 $QG export "$OUT/items.yaml" -o "$OUT/paper.html" --answer-key
 $QG export "$OUT/items.yaml" -o "$OUT/quiz.moodle.xml" -f moodle
 $QG export "$OUT/items.yaml" -o "$OUT/deck.apkg"
+$QG export "$OUT/items.yaml" -o "$OUT/paper.docx" --answer-key --subject 深度学习基础 --exam-time 120分钟 \
+  --notice "请将答案写在答题纸上，写在试卷上无效。"
+$QG export "$OUT/items.yaml" -o "$OUT/quiz.zip" -f qti --multi-scoring partial   # QTI 2.1, scored in points
 
 step "quizgen grade bank/sample_answers.csv (use-m3 embedder, shipped default)"
 COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
 $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"
 
-step "done: see $OUT/ (paper.html, paper-key.html, quiz.moodle.xml, deck.apkg, items.yaml, grades.csv)"
+step "done: see $OUT/ (paper.html, paper-key.html, paper.docx, quiz.moodle.xml, quiz.zip, deck.apkg, items.yaml, grades.csv)"

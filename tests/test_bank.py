@@ -287,8 +287,53 @@ def test_invalid_documents(text: str, message: str) -> None:
 
 
 def test_safe_load_only() -> None:
-    evil = "!!python/object/apply:os.system ['echo pwned']\n"
-    assert "not valid YAML" in _err(evil)
+    evil = "title: t\nquestions:\n- !!python/object/apply:os.system ['echo pwned']\n"
+    assert _err(evil) == (
+        "b.yaml:3: the tag !!python/object/apply:os.system is not allowed: a bank holds plain text, "
+        "numbers, lists and mappings\n"
+        "  Hint: remove the tag (quizgen never creates objects from YAML tags)"
+    )
+    assert _err("title: !local x\nquestions: []\n").startswith("b.yaml:1: the tag !local is not allowed")
+
+
+# ---------------------------------------------------------------------------- YAML aliases
+
+
+def _alias_bomb(refs: int = 2000, size: int = 100_000) -> str:
+    """One 100 KB string referenced 2,000 times: 200 MB once expanded (the issue's bomb)."""
+    qs = "".join(f"- title: *big\n  number: {i + 1}\n" for i in range(refs))
+    return f"title: &big {'长' * size}\nquestions:\n{qs}"
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    text = _alias_bomb()
+    assert _err(text) == (
+        f"b.yaml:1: YAML aliases would expand this file from {len(text) / 1e6:.1f} to 200.1 million "
+        "characters "
+        "(the node anchored at line 1 is referenced 2000 times by aliases); refused\n"
+        "  Hint: write the text out where it is used instead of &anchor / *alias references "
+        "(quizgen never writes aliases)"
+    )
+    assert detect_kind(text) == "bank"  # still told apart as a bank, without expanding it
+
+
+def test_nested_alias_bomb_is_refused() -> None:
+    # "billion laughs": each level references the one above ten times
+    lines = ["a0: &a0 [lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    text = "\n".join(lines) + "\nquestions: []\n"
+    assert "YAML aliases would expand this file" in _err(text)
+
+
+def test_recursive_alias_is_refused() -> None:
+    msg = _err("title: t\nquestions: &q\n- title: x\n  sections: *q\n")
+    assert msg.startswith("b.yaml:2: a YAML alias refers to a node that contains it (anchored at line 2)")
+
+
+def test_small_aliases_still_load() -> None:
+    text = "title: &t 卷积\nquestions:\n- title: *t\n  answer: &a 一种运算。\n- title: 池化\n  answer: *a\n"
+    b = loads(text)
+    assert [q.title for q in b.questions] == ["卷积", "池化"] and b.questions[1].answer == "一种运算。"
 
 
 def test_hand_written_alias_strings_are_accepted() -> None:

@@ -157,6 +157,36 @@ def test_parse_undecodable_file_names_the_offset(runner: CliRunner, tmp_path: Pa
     )
 
 
+def test_parse_a_folder_says_which_file_to_give(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "my notes"
+    notes.mkdir()
+    r = runner.invoke(app, ["parse", str(notes)])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {notes}: is a directory, expected a notes file\n"
+        "  Hint: give a notes file (.md, .markdown, .txt); there is none in this folder\n",
+    )
+    for name in ("b.md", "a.md", "c.txt", "bank.yaml"):
+        (notes / name).write_text("### 1. x\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(notes)])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {notes}: is a directory, expected a notes file\n"
+        f"  Hint: give one notes file, e.g. quizgen parse '{notes / 'a.md'}' (here: a.md, b.md, c.txt)\n",
+    )
+
+
+def test_bank_show_refuses_an_alias_bomb(runner: CliRunner, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    qs = "".join(f"- title: *big\n  number: {i + 1}\n" for i in range(2000))
+    bomb.write_text(f"title: &big {'长' * 100_000}\nquestions:\n{qs}", encoding="utf-8")
+    r = runner.invoke(app, ["bank", "show", str(bomb)])
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr.startswith(
+        f"Error: {bomb}:1: YAML aliases would expand this file from 0.2 to 200.1 million"
+    )
+
+
 def test_parse_usage_error_without_file(runner: CliRunner) -> None:
     r = runner.invoke(app, ["parse"])
     assert r.exit_code == 2
@@ -232,11 +262,11 @@ def test_bank_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_bank_errors(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: t\nquestions:\n- title: x\n  kinds: 1\n", encoding="utf-8")
+    bad.write_text("title: t\nquestions:\n- title: x\n  colour: 1\n", encoding="utf-8")
     r = runner.invoke(app, ["bank", "stats", str(bad)])
     assert r.exit_code == 1
     assert r.stderr.startswith(
-        f"Error: {bad}:4: questions[0].kinds: unknown field 'kinds'; expected one of id,"
+        f"Error: {bad}:4: questions[0].colour: unknown field 'colour'; expected one of id,"
     )
     r = runner.invoke(app, ["bank", "show", str(tmp_path / "none.yaml")])
     assert (r.exit_code, r.stderr) == (

@@ -255,3 +255,144 @@ def test_bank_export_matches_generate_then_export(tmp_path: Path) -> None:
     assert via_items.exit_code == direct.exit_code == 0
     assert via_items.stdout == direct.stdout
     assert via_items.stdout.startswith("# 深度学习基础\n")
+
+
+# ---------------------------------------------------------------------------- an items file exports whole
+
+
+@pytest.fixture(scope="module")
+def many_items(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """25 items made with seed 5 (more than the 20 a bank export makes by default)."""
+    p = tmp_path_factory.mktemp("many") / "items.yaml"
+    r = run("generate", str(SEED_BANK), "-n", "25", "--seed", "5", "-o", str(p))
+    assert r.exit_code == 0, r.output
+    return p
+
+
+def _md_items(md: str) -> int:
+    return len(re.findall(r"^\*\*\d+\.\*\* ", md, re.M))
+
+
+def test_items_file_exports_whole_with_its_own_seed(many_items: Path) -> None:
+    from quizgen.items import load_items
+
+    n = len(load_items(many_items))
+    assert n > 20
+    r = run("export", str(many_items), "-f", "md")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == n
+    assert r.stderr.strip() == f"{n} items from {many_items} (generated with seed 5) · md"
+    r = run(
+        "export", str(many_items), "-f", "html", "--variants", "2", "-o", str(many_items.parent / "p.html")
+    )
+    assert r.exit_code == 0, r.output
+    assert f"{n} items from {many_items} (generated with seed 5) · variants shuffled with seed 7" in r.stderr
+
+
+def test_items_file_says_what_is_left_out(many_items: Path) -> None:
+    from quizgen.items import load_items
+
+    items = load_items(many_items)
+    n = len(items)
+    r = run("export", str(many_items), "-f", "md", "-n", "10")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == 10
+    assert (
+        f"Warning: exporting the first 10 of {n} items in {many_items} (-n 10): {n - 10} left out" in r.stderr
+    )
+    chosen = sum(1 for i in items if i.type.value in ("choice", "tf"))
+    r = run("export", str(many_items), "-f", "md", "--types", "choice,tf")
+    assert r.exit_code == 0, r.output
+    assert _md_items(r.stdout) == chosen
+    assert (
+        f"Warning: exporting {chosen} of {n} items in {many_items}: "
+        f"{n - chosen} of other types left out (--types choice,tf)"
+    ) in r.stderr
+
+
+def test_per_question_applies_to_banks_only(many_items: Path) -> None:
+    r = run("export", str(many_items), "-f", "md", "--per-question", "1")
+    assert r.exit_code == 2
+    assert r.stderr.startswith(
+        "Error: --per-question applies when items are generated from a bank; "
+        f"{many_items} is an items file, exported as it is\n"
+    )
+
+
+def test_items_file_with_python_tag_or_alias_bomb_is_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(
+        "schema_version: 1\nitems:\n- !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8"
+    )
+    r = run("export", str(evil), "-f", "md")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == (
+        f"Error: {evil}:3: the tag !!python/object/apply:os.system is not allowed: an items file holds plain "
+        "text, numbers, lists and mappings\n"
+        "  Hint: remove the tag (quizgen never creates objects from YAML tags)\n"
+    )
+    bomb = tmp_path / "bomb.yaml"
+    item = "- id: c{n}\n  type: tf\n  question_id: q\n  stem: *big\n  answer: [对]\n"
+    body = "".join(item.format(n=i) for i in range(2000))
+    bomb.write_text(f"schema_version: 1\nbank: &big {'长' * 100_000}\nitems:\n{body}", encoding="utf-8")
+    r = run("export", str(bomb), "-f", "md")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr.startswith(f"Error: {bomb}:2: YAML aliases would expand this file")
+
+
+# ---------------------------------------------------------------------------- one 多选题 rule per export
+
+
+def test_multi_scoring_is_said_on_the_paper_and_key_and_applied_by_moodle(
+    items_file: Path, tmp_path: Path
+) -> None:
+    from quizgen.export.common import MULTI_RULE_TEXT
+    from quizgen.scoring import MultiRule
+
+    r = run(
+        "export", str(items_file), "-o", str(tmp_path / "p.md"), "--answer-key", "--multi-scoring", "half"
+    )
+    assert r.exit_code == 0, r.output
+    half = MULTI_RULE_TEXT[MultiRule.HALF]
+    assert half in (tmp_path / "p.md").read_text(encoding="utf-8")
+    assert f"评分标准：{half}" in (tmp_path / "p-key.md").read_text(encoding="utf-8")
+    r = run("export", str(items_file), "-f", "moodle")  # strict by default: Moodle can only come close
+    assert r.exit_code == 0
+    assert "Warning: moodle: Moodle cannot withhold credit from an incomplete 多选题 answer" in r.stderr
+    r = run("export", str(items_file), "-f", "moodle", "--multi-scoring", "partial")
+    assert r.exit_code == 0 and "Warning" not in r.stderr
+    fractions = [
+        a.get("fraction")
+        for a in etree.fromstring(r.stdout.encode()).findall("question")[2].findall("answer")
+    ]
+    assert fractions == ["33.33333", "-33.33333", "33.33333", "33.33333"]
+
+
+def test_unknown_multi_scoring_rule(items_file: Path) -> None:
+    r = run("export", str(items_file), "-f", "md", "--multi-scoring", "lenient")
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "Error: unknown --multi-scoring 'lenient'\n"
+        "  Hint: use strict (多选、少选、错选均不得分, the default), half (少选得一半分) or partial "
+        "(1/n per right option, -1/n per wrong one)\n",
+    )
+
+
+def test_paper_header_options(items_file: Path, tmp_path: Path) -> None:
+    r = run(
+        "export", str(items_file), "-f", "md", "--subject", "深度学习", "--exam-time", "120分钟",
+        "--notice", "答案写在答题纸上。", "--notice", "考试结束后交回试卷。",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "考试科目：深度学习　考试时间：120分钟　满分：24分" in lines
+    assert (
+        lines.index("**注意事项：**")
+        < lines.index("1. 答案写在答题纸上。")
+        < lines.index("2. 考试结束后交回试卷。")
+    )
+    r = run("export", str(items_file), "-f", "csv", "--subject", "深度学习")
+    assert r.exit_code == 0
+    assert (
+        "Warning: --subject, --exam-time and --notice are printed on papers, not written to csv" in r.stderr
+    )

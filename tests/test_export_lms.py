@@ -5,11 +5,14 @@
 - GIFT: parsed by `moodle_gift_read` below, a line-by-line port of Moodle's own importer
   (question/format/gift/format.php readquestion + qtype_ordering import_from_gift), and by
   the npm parser gift-pegjs when it is installed (QUIZGEN_GIFT_PEGJS=/dir/with/node_modules).
-- QTI 2.1: no package we can install ships the IMS QTI 2.1 / CP XSDs (the ones on PyPI and
-  npm download them at run time), so the package gets a strict structural check with lxml:
-  namespaces, the assessmentItem content model order, required attributes and enumerations,
-  every responseIdentifier declared, correct responses naming real choices, manifest hrefs,
-  dependencies and test item references resolving inside the zip.
+- QTI 2.1: no package we can install ships the IMS QTI 2.1 / CP XSDs (looked for on PyPI:
+  citolab-qti-convert, qti-package-maker, onyx2moodle, pyslet; npm: @citolab/qti-convert,
+  @oat-sa/tao-item-runner-qti; Debian: none), so the package gets a strict structural check
+  with lxml: namespaces, the assessmentItem content model order, required attributes and
+  enumerations, every responseIdentifier declared, correct responses naming real choices,
+  manifest hrefs, dependencies and test item references resolving inside the zip. Scoring is
+  run by pyslet's QTI 2.1 response-processing engine and compared with `score_response`
+  under the export's policy, in points.
 - apkg: imported into a fresh collection with the `anki` library; notes counted and read.
 - CSV: read with the csv module (BOM, columns, formula neutralisation).
 """
@@ -24,20 +27,26 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from quizgen.errors import ExportError
 from quizgen.export import apkg as apkg_fmt
+from quizgen.export import caveats, export
 from quizgen.export import csv as csv_fmt
-from quizgen.export import export
 from quizgen.export import gift as gift_fmt
 from quizgen.export import moodle as moodle_fmt
 from quizgen.export import qti as qti_fmt
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import EXAM, MultiRule, score_response
 from tests.test_export_data import HOSTILE, NEEDLES, hostile_items
 
 TITLE = "深度学习/期中 {测验} & <x>"
@@ -123,6 +132,60 @@ def test_moodle_bank_text_is_escaped_html() -> None:
     assert "<script>" not in stem and "&lt;script&gt;" in stem
     assert _plain(stem) == hostile_items()[0].stem
     assert _plain(qs[7].findtext("questiontext/text")) == hostile_items()[6].stem
+
+
+def _multi_items() -> list[Item]:
+    three_of_four = hostile_items()[1]
+    two_of_five = Item(
+        id="m2", type=ItemType.MULTI, question_id="q", stem="?", options=tuple("一二三四五"),
+        answer=("B", "E"), points=2,
+    )  # fmt: skip
+    return [three_of_four, two_of_five]
+
+
+def _subsets(it: Item) -> list[tuple[str, ...]]:
+    letters = LETTERS[: len(it.options)]
+    return [tuple(a for i, a in enumerate(letters) if m >> i & 1) for m in range(1 << len(letters))]
+
+
+def _moodle_fractions(fmt: str, it: Item, rule: MultiRule) -> list[float]:
+    """The fraction of each option of a 多选题, as Moodle's importer reads the file."""
+    if fmt == "moodle":
+        q = etree.fromstring(moodle_fmt.render([it], title="t", multi_rule=rule).encode()).findall(
+            "question"
+        )[1]
+        assert q.findtext("single") == "false"
+        fr = [a.get("fraction") for a in q.findall("answer")]
+        assert all(f.lstrip("-") in MOODLE_FRACTIONS for f in fr), fr
+        return [float(f) / 100 for f in fr]
+    q = moodle_gift_read(_gift_blocks(gift_fmt.render([it], title="t", multi_rule=rule))[1])
+    assert q["qtype"] == "multichoice" and not q["single"]
+    return [w for _, w in q["answers"]]
+
+
+@pytest.mark.parametrize("rule", list(MultiRule))
+@pytest.mark.parametrize("fmt", ["moodle", "gift"])
+def test_moodle_and_gift_score_multi_by_the_policy(fmt: str, rule: MultiRule) -> None:
+    for it in _multi_items():
+        fractions = _moodle_fractions(fmt, it, rule)
+        for picked in _subsets(it):
+            # Moodle: the ticked options' fractions added up, clipped to 0..1
+            got = min(1.0, max(0.0, sum(fractions[LETTERS.index(a)] for a in picked)))
+            want = score_response(it, picked, EXAM.with_multi(rule)).fraction
+            incomplete = picked and set(picked) < set(it.answer)
+            if rule is MultiRule.PARTIAL or not incomplete:
+                assert got == pytest.approx(want, abs=1e-6), (it.id, picked)
+            else:  # the caveat export() reports: Moodle gives an incomplete pick 1/n per right option
+                assert got == pytest.approx(len(picked) / len(it.answer), abs=1e-6), (it.id, picked)
+    said = caveats(_multi_items(), fmt, EXAM.with_multi(rule))
+    if rule is MultiRule.PARTIAL:
+        assert said == []
+    else:
+        assert len(said) == 1 and said[0].startswith(
+            f"{fmt}: Moodle cannot withhold credit from an incomplete 多选题"
+        )
+    assert caveats(hostile_items()[:1], fmt, EXAM) == []  # no 多选题, nothing to say
+    assert caveats(_multi_items(), "qti", EXAM) == []  # QTI scores every rule exactly
 
 
 def test_moodle_several_blanks_become_cloze() -> None:
@@ -355,8 +418,8 @@ def _check_item(root: etree._Element) -> dict[str, Any]:
         assert rd.get("identifier") not in decl
         decl[rd.get("identifier")] = rd
         for me in rd.iter(QTI + "mapEntry"):
-            assert me.get("mapKey") is not None and float(me.get("mappedValue")) >= 0
-            assert me.get("caseSensitive") in ("true", "false")
+            assert me.get("mapKey") is not None and float(me.get("mappedValue")) != 0
+            assert me.get("caseSensitive") == ("false" if rd.get("baseType") == "string" else "true")
     outcomes = {od.get("identifier") for od in root.findall(QTI + "outcomeDeclaration")}
     assert "SCORE" in outcomes
     body = root.find(QTI + "itemBody")
@@ -430,7 +493,7 @@ def test_qti_package_structure() -> None:
     assert test.tag == QTI + "assessmentTest" and test.get("identifier") == tests[0].get("identifier")
     refs = test.findall(f".//{QTI}assessmentItemRef")
     assert [r.get("href") for r in refs] == [r.get("href") for r in item_res]
-    assert [float(r.find(QTI + "weight").get("value")) for r in refs] == [2, 3, 1, 2, 3, 3, 10]
+    assert [r.find(QTI + "weight") for r in refs] == [None] * 7  # items score in points: no weights
     sections = [s.get("title") for s in test.iter(QTI + "assessmentSection")]
     assert sections == [
         "一、单选题",
@@ -441,7 +504,11 @@ def test_qti_package_structure() -> None:
         "六、匹配题",
         "七、简答题",
     ]
-    assert test.find(f".//{QTI}testVariables").get("weightIdentifier") == "points"
+    assert [
+        (v.getparent().getparent().get("identifier"), v.get("weightIdentifier"))
+        for v in test.iter(QTI + "testVariables")
+    ] == [("SCORE", None), ("MAXSCORE", None)]
+    assert _default(test, "MAXSCORE") == 24 and _default(test, "SCORE") == 0
     assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
 
 
@@ -473,6 +540,160 @@ def test_qti_answers_and_text() -> None:
     assert docs["s1"].find(f".//{QTI}rubricBlock").get("view") == "scorer"
 
 
+def _default(root: etree._Element, outcome: str) -> float:
+    od = next(o for o in root.findall(QTI + "outcomeDeclaration") if o.get("identifier") == outcome)
+    return float(od.findtext(f"{QTI}defaultValue/{QTI}value"))
+
+
+# The standard response-processing templates as IMS publishes them (a delivery engine resolves
+# the template URI to these rules; pyslet does not, so the test does it first).
+_TEMPLATE_RULES = {
+    "match_correct": (
+        "<responseCondition><responseIf><match><variable identifier='RESPONSE'/>"
+        "<correct identifier='RESPONSE'/></match><setOutcomeValue identifier='SCORE'>"
+        "<baseValue baseType='float'>1</baseValue></setOutcomeValue></responseIf><responseElse>"
+        "<setOutcomeValue identifier='SCORE'><baseValue baseType='float'>0</baseValue></setOutcomeValue>"
+        "</responseElse></responseCondition>"
+    ),
+    "map_response": (
+        "<responseCondition><responseIf><isNull><variable identifier='RESPONSE'/></isNull>"
+        "<setOutcomeValue identifier='SCORE'><baseValue baseType='float'>0</baseValue></setOutcomeValue>"
+        "</responseIf><responseElse><setOutcomeValue identifier='SCORE'><mapResponse identifier='RESPONSE'/>"
+        "</setOutcomeValue></responseElse></responseCondition>"
+    ),
+}
+
+
+def qti_outcomes(item: etree._Element, response: dict[str, Any]) -> tuple[float, float]:
+    """SCORE and MAXSCORE of an assessmentItem after response processing, run by pyslet's QTI
+    2.1 engine (an implementation of the spec's expressions and rules, not ours). `response`
+    maps response identifiers to a value, a list (multiple/ordered), or None (no answer);
+    directed pairs are written "L1 B". (pyslet 0.7 ignores mapEntry's caseSensitive: it
+    compares text case-sensitively.)"""
+    from pyslet.qtiv2 import xml as qx
+
+    rp = item.find(QTI + "responseProcessing")
+    if rp is not None and rp.get("template"):
+        rules = _TEMPLATE_RULES[rp.get("template").removeprefix(qti_fmt.TEMPLATES)]
+        rp.attrib.pop("template")
+        rp.extend(etree.fromstring(f"<x xmlns='{QTI[1:-1]}'>{rules}</x>"))
+    with warnings.catch_warnings():  # pyslet calls its own deprecated names
+        warnings.simplefilter("ignore", DeprecationWarning)
+        doc = qx.QTIDocument()
+        doc.read(src=etree.tostring(item))
+        return _run_item(doc.root, response)
+
+
+def _run_item(item: Any, response: dict[str, Any]) -> tuple[float, float]:
+    from pyslet.qtiv2 import variables as qv
+
+    state = qv.ItemSessionState(item)
+    state.begin_session()
+    for rid, answer in response.items():
+        decl = item.get_declaration(rid)
+        value = qv.Value.new_value(decl.cardinality, decl.baseType)
+        if answer not in (None, "", []):
+            if decl.baseType == qv.BaseType.directedPair:
+                answer = [tuple(p.split(" ")) for p in answer]
+            value.set_value(answer)
+        state[rid] = value
+    state.end_attempt()
+    return state["SCORE"].value, state["MAXSCORE"].value
+
+
+def _qti_item(it: Item, rule: MultiRule) -> etree._Element:
+    return etree.fromstring(qti_fmt._xml(qti_fmt.assessment_item(1, it, rule)))
+
+
+def _qti_response(it: Item, given: Any) -> dict[str, Any]:
+    """A canonical `score_response` response as the QTI response variable."""
+    t = it.type
+    if t is ItemType.CHOICE:
+        return {"RESPONSE": given[0] if given else None}
+    if t is ItemType.TF:
+        return {"RESPONSE": {"对": "T", "错": "F"}.get(given)}
+    if t is ItemType.MATCH:
+        return {"RESPONSE": [f"L{i} {a}" for i, a in enumerate(given, 1)]}
+    if t is ItemType.FILL:
+        return {"RESPONSE": given}
+    return {"RESPONSE": list(given)}
+
+
+def _responses(it: Item) -> list[Any]:
+    letters = list(LETTERS[: len(it.options)])
+    t = it.type
+    if t is ItemType.CHOICE:
+        return [(), *[(a,) for a in letters]]
+    if t is ItemType.MULTI:
+        return [tuple(a for i, a in enumerate(letters) if mask >> i & 1) for mask in range(1 << len(letters))]
+    if t is ItemType.TF:
+        return [None, "对", "错"]
+    if t is ItemType.FILL:
+        return ["", *it.accept, "卷积", "cnn", "CNN "]
+    import itertools
+
+    if t is ItemType.ORDER:
+        return [tuple(p) for p in itertools.permutations(letters)]
+    return [tuple(p) for p in itertools.product(letters, repeat=len(it.left))]
+
+
+@pytest.mark.parametrize("rule", list(MultiRule))
+def test_qti_scores_in_points_as_the_policy_says(rule: MultiRule) -> None:
+    policy = EXAM.with_multi(rule)
+    for it in hostile_items():
+        root = _qti_item(it, rule)
+        _check_item(root)
+        for resp in _responses(it) if it.type is not ItemType.SHORT else []:
+            score, maxscore = qti_outcomes(root, _qti_response(it, resp))
+            assert maxscore == it.points
+            expected = score_response(it, resp, policy)
+            if it.type is ItemType.ORDER:  # all or nothing in QTI (no expression for pairs in order)
+                assert score == (it.points if expected.correct else 0), (it.id, resp)
+            elif it.type is ItemType.FILL:
+                # QTI compares whole answers ignoring case; quizgen also forgives spaces, width, typos
+                assert score in (0, it.points) and (score == 0 or expected.fraction == 1), resp
+                assert score == it.points or resp not in it.accept, resp
+            else:
+                assert score == pytest.approx(expected.fraction * it.points), (it.id, resp, rule)
+        if it.type is ItemType.SHORT:  # scored by hand, up to its points
+            assert qti_outcomes(root, {"RESPONSE": "答"}) == (0, it.points)
+
+
+def test_qti_right_answer_earns_the_items_points() -> None:
+    # the issue: a correct 2-point item showed 1/2 (SCORE 1 against MAXSCORE 2)
+    for it in hostile_items()[:2]:
+        assert qti_outcomes(_qti_item(it, MultiRule.STRICT), _qti_response(it, it.answer)) == (
+            it.points,
+            it.points,
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 8),
+    data=st.data(),
+    points=st.sampled_from([1, 2, 3, 5, 2.5]),
+    rule=st.sampled_from(list(MultiRule)),
+)
+def test_qti_multi_matches_scoring_for_any_item(
+    n: int, data: st.DataObject, points: float, rule: MultiRule
+) -> None:
+    right = data.draw(st.lists(st.sampled_from(LETTERS[:n]), min_size=1, max_size=n, unique=True))
+    picked = data.draw(st.lists(st.sampled_from(LETTERS[:n]), max_size=n, unique=True))
+    it = Item(
+        id="m",
+        type=ItemType.MULTI,
+        question_id="q",
+        stem="?",
+        options=tuple(f"选项{i}" for i in range(n)),
+        answer=tuple(sorted(right)),
+        points=points,
+    )
+    score, maxscore = qti_outcomes(_qti_item(it, rule), {"RESPONSE": picked})
+    assert maxscore == points
+    assert score == pytest.approx(score_response(it, tuple(picked), EXAM.with_multi(rule)).fraction * points)
+
+
 def test_qti_several_blanks() -> None:
     it = Item(id="f2", type=ItemType.FILL, question_id="q", stem="___ 和 ___ 都是网络", answer=("CNN", "RNN"))
     z = _qti_zip([it])
@@ -480,6 +701,11 @@ def test_qti_several_blanks() -> None:
     info = _check_item(root)
     assert sorted(info["decl"]) == ["RESPONSE_1", "RESPONSE_2"]
     assert root.find(f"{QTI}responseProcessing/{QTI}setOutcomeValue") is not None
+    assert qti_outcomes(root, {"RESPONSE_1": "CNN", "RESPONSE_2": "RNN"}) == (1, 1)
+    assert qti_outcomes(etree.fromstring(etree.tostring(root)), {"RESPONSE_1": "CNN", "RESPONSE_2": "x"}) == (
+        0.5,
+        1,
+    )
 
 
 # ---------------------------------------------------------------------------- apkg (Anki)
@@ -533,8 +759,8 @@ def test_apkg_opens_in_anki_with_every_note(tmp_path: Path) -> None:
 
 
 def test_apkg_ids_are_stable(tmp_path: Path) -> None:
-    a = apkg_fmt.render(hostile_items(), title="t")
-    b = apkg_fmt.render(hostile_items(), title="t")
+    a = apkg_fmt.render(hostile_items(), title="t", timestamp=1_750_000_000)
+    b = apkg_fmt.render(hostile_items(), title="t", timestamp=1_750_000_000)
     assert a == b
     basic, cloze = apkg_fmt._models()
     assert basic.model_id == apkg_fmt.stable_id("quizgen", "model", "item", "1")
@@ -545,6 +771,70 @@ def test_apkg_ids_are_stable(tmp_path: Path) -> None:
     notes1, _, _ = _anki_notes(a, tmp_path / "a")
     notes2, _, _ = _anki_notes(apkg_fmt.render(list(reversed(hostile_items())), title="t"), tmp_path / "b")
     assert {n["guid"] for n in notes1} == {n["guid"] for n in notes2}
+
+
+def _import_twice(first: bytes, second: bytes, folder: Path, condition: int) -> tuple[Any, dict[str, str]]:
+    """Import two packages into one new collection; the second import's log and the notes by ID."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        opts = ImportAnkiPackageOptions(update_notes=condition, update_notetypes=condition)
+        for i, data in enumerate((first, second)):
+            pkg = folder / f"{i}.apkg"
+            pkg.write_bytes(data)
+            log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(pkg), options=opts)).log
+        notes = {}
+        for nid in col.find_notes(""):
+            n = col.get_note(nid)
+            notes[html.unescape(n["ID"])] = _plain(n.fields[0])
+    finally:
+        col.close()
+    return log, notes
+
+
+@pytest.mark.parametrize("condition", ["IF_NEWER", "ALWAYS"])
+def test_apkg_reimport_updates_an_edited_note(tmp_path: Path, condition: str) -> None:
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Cond
+
+    items = hostile_items()
+    first = apkg_fmt.render(items, title="t", timestamp=1_750_000_000)
+    edited = [replace(items[0], stem="改过的题干"), replace(items[3], stem="改过的________填空"), *items[1:3]]
+    second = apkg_fmt.render([*edited, *items[4:]], title="t", timestamp=1_750_000_060)
+    log, notes = _import_twice(
+        first, second, tmp_path / "c", getattr(Cond, f"IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_{condition}")
+    )
+    assert len(notes) == 7 and not log.new and not log.duplicate  # updated, not duplicated
+    assert notes["c1"] == "改过的题干" and notes["f1"].startswith("改过的") and "卷积神经网络" in notes["f1"]
+    assert notes["t1"] == items[2].stem
+
+
+def test_apkg_notes_carry_the_export_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    import time
+
+    def mods(data: bytes) -> set[int]:
+        (tmp_path / "d.apkg").write_bytes(data)
+        with zipfile.ZipFile(tmp_path / "d.apkg") as z:
+            (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+        con = sqlite3.connect(tmp_path / "c.anki2")
+        try:
+            return {m for (m,) in con.execute("select mod from notes union select mod from cards")}
+        finally:
+            con.close()
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = int(time.time())
+    found = mods(apkg_fmt.render(hostile_items(), title="t"))
+    assert len(found) == 1 and before <= found.pop() <= int(time.time())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")  # reproducible builds
+    assert mods(apkg_fmt.render(hostile_items(), title="t")) == {1_750_000_000}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(
+        ExportError, match="SOURCE_DATE_EPOCH must be whole seconds since 1970, got 'yesterday'"
+    ):
+        apkg_fmt.render(hostile_items(), title="t")
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -589,6 +879,21 @@ def test_csv_neutralises_formulas() -> None:
     assert choice[4] == "'=SUM(A1:A2)" and choice[5] == "'-1 + @cmd $x$ *粗*"
     assert rows[5][5] == "特征提取 ~ #"  # text in the middle of a cell is left alone
     assert csv_fmt.neutralise("＝1+1") == "'＝1+1" and csv_fmt.neutralise("a=1") == "a=1"
+
+
+@pytest.mark.parametrize("number", ["-1", "-1.5", "+3", "-0.25", "-.5", "-2e3", "-40%", "-1,000"])
+def test_csv_keeps_plain_numbers(number: str) -> None:
+    # A spreadsheet reads these as numbers, never as formulas: an apostrophe would turn -1 into text.
+    assert csv_fmt.neutralise(number) == number
+    it = Item(
+        id="c9", type=ItemType.CHOICE, question_id="q", stem="x = ?", options=(number, "0"), answer=("A",)
+    )
+    assert _csv_rows(csv_fmt.render([it]))[1][2] == number
+
+
+@pytest.mark.parametrize("cell", ["-1+2", "-1 + @cmd", "+A1", "-SUM(A1)", "－1", "-", "-1e", "+-1", "-1)"])
+def test_csv_still_neutralises_what_is_not_a_plain_number(cell: str) -> None:
+    assert csv_fmt.neutralise(cell) == "'" + cell
 
 
 def test_csv_widens_for_many_options() -> None:

@@ -8,11 +8,13 @@ Golden files (tests/golden/) pin the paper layout; refresh them with
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
@@ -23,10 +25,11 @@ from quizgen.export import export, output_path
 from quizgen.export import html as html_fmt
 from quizgen.export import md as md_fmt
 from quizgen.export import pdf as pdf_fmt
-from quizgen.export.common import chinese_numeral, split_points
+from quizgen.export.common import MULTI_RULE_TEXT, SECTION_INSTRUCTIONS, chinese_numeral, split_points
 from quizgen.export.paper import (
     Doc,
     Paper,
+    PaperHeader,
     Part,
     build_paper,
     build_papers,
@@ -36,6 +39,7 @@ from quizgen.export.paper import (
     with_points,
 )
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import EXAM, MultiRule
 from tests.test_export_data import NEEDLES, hostile_items
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -56,6 +60,27 @@ def _golden(name: str, text: str) -> None:
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _text_of(fmt: str, data: bytes) -> str:
+    """What a reader of the file sees, as text (md rendered by markdown-it; html, docx, pdf read back)."""
+    if fmt == "html":
+        from lxml import html as lh
+
+        return str(lh.document_fromstring(data.decode("utf-8")).text_content())
+    if fmt == "docx":
+        import docx
+
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    from lxml import html as lh
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").render(data.decode("utf-8"))
+    return str(lh.fromstring(f"<div>{rendered}</div>").text_content())
 
 
 def _paper() -> Paper:
@@ -513,3 +538,161 @@ def test_pdf_and_docx_are_reproducible() -> None:
 def test_docx_font_must_be_a_family() -> None:
     with pytest.raises(ExportError, match="font family name, not a file"):
         export(hostile_items(), "docx", title="x", font="/usr/share/fonts/x.otf")
+
+
+@pytest.mark.parametrize("rule", list(MultiRule))
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_paper_and_key_state_the_multi_rule(fmt: str, rule: MultiRule) -> None:
+    if fmt == "pdf":
+        _need_cjk_font()
+    data = export(
+        hostile_items(), fmt, title=TITLE, answer_key=True, split=False, policy=EXAM.with_multi(rule)
+    )[0].data
+    text = _squash(_text_of(fmt, data))
+    said = _squash(MULTI_RULE_TEXT[rule])
+    assert text.count(said) == 2, (fmt, rule)  # the paper's instruction and the key's 评分标准
+    assert _squash("评分标准：" + MULTI_RULE_TEXT[rule]) in text
+    others = [r for r in MultiRule if r is not rule]
+    assert not any(_squash(MULTI_RULE_TEXT[o]) in text for o in others)
+
+
+# ---------------------------------------------------------------------------- docx layout (#12.11, #12.12)
+
+
+def _docx(items: list[Item], **kw: object) -> object:
+    import docx
+
+    data = export(items, "docx", title=TITLE, split=False, **kw)[0].data  # type: ignore[arg-type]
+    return docx.Document(io.BytesIO(data))
+
+
+def test_docx_short_answer_space_is_six_separate_lines() -> None:
+    from docx.oxml.ns import qn
+
+    d = _docx([hostile_items()[6]])
+    ruled = [p for p in d.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None]
+    assert len(ruled) == 6
+    for p in ruled:
+        bdr = p._p.pPr.find(qn("w:pBdr"))
+        # identical bottom borders of adjacent paragraphs merge into one box with one bottom line:
+        # the `between` border draws a line between every two paragraphs of the box
+        for side in ("bottom", "between"):
+            b = bdr.find(qn(f"w:{side}"))
+            assert b is not None and b.get(qn("w:val")) == "dashed", side
+
+
+def test_docx_four_across_options_get_equal_columns() -> None:
+    from docx.shared import Cm
+
+    it = Item(
+        id="c4",
+        type=ItemType.CHOICE,
+        question_id="q",
+        stem="哪一项？",
+        options=("计算均值和方差", "归一化", "缩放", "平移"),
+        answer=("A",),
+    )
+    d = _docx([it])
+    row = next(p for p in d.paragraphs if p.text.startswith("A. "))
+    assert row.text.count("\t") == 3
+    indent = row.paragraph_format.left_indent or d.styles["Option"].paragraph_format.left_indent
+    stops = [indent] + [t.position for t in row.paragraph_format.tab_stops]
+    # Word measures tab stops from the page margin, not from the indent
+    widths = [b - a for a, b in itertools.pairwise(stops)]
+    assert len(widths) == 3 and max(widths) - min(widths) < Cm(0.01)
+    assert stops[-1] + widths[0] <= Cm(16.6) + Cm(0.01)  # the fourth column ends at the margin
+
+
+def test_docx_items_and_headings_are_kept_together() -> None:
+    d = _docx(hostile_items(), answer_key=True)
+    paras = d.paragraphs
+    for i, p in enumerate(paras):
+        if p.style.name == "Heading 2":
+            # heading, instruction (or the key's 评分标准) and the first question's first line stay together
+            assert paras[i + 1].paragraph_format.keep_with_next, paras[i + 1].text
+    short = next(i for i, p in enumerate(paras) if p.text.startswith("7. "))
+    block = paras[short : short + 8]  # stem, 答：, six lines
+    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
+    kp = next(i for i, p in enumerate(paras) if p.text == "【评分要点】")
+    assert all(p.paragraph_format.keep_with_next for p in paras[kp - 1 : kp + 3])  # the list is not split
+
+
+# ---------------------------------------------------------------------------- paper polish (#12.12)
+
+
+def _pages(data: bytes) -> list[list[str]]:
+    from pypdf import PdfReader
+
+    return [
+        [ln.strip() for ln in page.extract_text().splitlines() if ln.strip()]
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def test_pdf_footer_says_page_n_of_m_per_paper_and_key() -> None:
+    _need_cjk_font()
+    data = export(
+        _many(), "pdf", title="期末", rng=random.Random(3), answer_key=True, variants=2, split=False
+    )
+    pages = _pages(data[0].data)
+    starts = [i for i, p in enumerate(pages) if p[0].startswith("期末（")] + [len(pages)]
+    assert len(starts) == 5  # paper A, key A, paper B, key B
+    for a, b in itertools.pairwise(starts):
+        for k in range(a, b):
+            assert _squash(pages[k][-1]) == f"第{k - a + 1}页共{b - a}页", pages[k][-1]
+
+
+_HEADING = re.compile(r"^[一二三四五六七]、\S+题（")
+
+
+def _stranded(data: bytes) -> list[str]:
+    """Last lines of pages (footer aside) that are a section heading, its instruction or a list label."""
+    labels = ("【评分要点】", "评分标准：", "注意事项：")
+    starts = (*(v[:10] for v in SECTION_INSTRUCTIONS.values()), *labels)
+    out = []
+    for lines in _pages(data)[:-1]:
+        body = [ln for ln in lines if not _squash(ln).startswith("第")]
+        if body and (_HEADING.match(body[-1]) or body[-1].startswith(starts)):
+            out.append(body[-1])
+    return out
+
+
+@pytest.mark.parametrize(("seed", "n"), [(6, 20), (6, 40), (1, 40), (4, 40)])
+def test_pdf_never_strands_a_heading_instruction_or_list_label(seed_bank: Any, seed: int, n: int) -> None:
+    from quizgen.generate import generate
+
+    _need_cjk_font()
+    items = generate(seed_bank, n=n, rng=random.Random(seed)).items
+    for out in export(items, "pdf", title="深度学习基础", answer_key=True):
+        assert _stranded(out.data) == [], (out.suffix, seed, n)
+
+
+def test_html_print_css_keeps_headings_lists_and_numbers_pages() -> None:
+    css = html_fmt.CSS
+    rule = {m.group(1).strip(): m.group(2) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css)}
+    assert "break-after: avoid" in rule["h2"] and "break-after: avoid" in rule[".instruction"]
+    assert "break-inside: avoid" in rule[".key ol.kp"] and "break-inside: avoid" in rule[".key .detail"]
+    assert "break-inside: avoid" in rule[".item"] and "break-inside: avoid" in rule[".key .entry"]
+    assert 'content: "第 " counter(page) " 页 共 " counter(pages) " 页"' in css
+
+
+HEADER = PaperHeader.of(
+    "深度学习 <B>", "120分钟", ["答案写在答题纸上。", "  ", "考试结束后\n交回试卷 & 答题纸。"]
+)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_optional_header_lines(fmt: str) -> None:
+    if fmt == "pdf":
+        _need_cjk_font()
+    outs = export(hostile_items(), fmt, title=TITLE, answer_key=True, header=HEADER)
+    paper, key = (_squash(_text_of(fmt, o.data)) for o in outs)
+    info = _squash("考试科目：深度学习 <B>　考试时间：120分钟　满分：24分")
+    assert info in paper and info in key
+    notices = ["答案写在答题纸上。", "考试结束后 交回试卷 & 答题纸。"]  # one line each, the blank one dropped
+    assert HEADER.notices == tuple(notices)
+    at = [paper.index(_squash(n)) for n in ["注意事项：", *notices]]
+    assert at == sorted(at) and paper.index(info) < paper.index(_squash("姓名：")) < at[0]
+    assert "注意事项" not in key
+    plain = _squash(_text_of(fmt, export(hostile_items(), fmt, title=TITLE)[0].data))
+    assert "（满分24分）" in plain and "考试科目" not in plain and "注意事项" not in plain

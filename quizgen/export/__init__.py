@@ -5,6 +5,10 @@
     outs = export(items, "html", title="深度学习基础", rng=random.Random(7), answer_key=True, variants=2)
     paths = write_outputs(outs, "paper.html")   # paper-A.html, paper-A-key.html, paper-B.html, ...
 
+One scoring policy per export (`quizgen.scoring.ScoringPolicy`, default `EXAM`: 多选题
+all-or-nothing, 多选、少选、错选均不得分): the paper states its 多选题 rule, the key repeats it,
+and Moodle, GIFT and QTI score by it; `caveats` says where a format cannot follow it exactly.
+
 Library code: no terminal output; problems raise `ExportError`. Each format lives in its own
 module and is imported only when used (typst, python-docx and genanki load lazily).
 """
@@ -19,16 +23,29 @@ from pathlib import Path
 
 from quizgen.bank import atomic_write_bytes
 from quizgen.errors import ExportError
-from quizgen.export.paper import MAX_VARIANTS, Doc, Part, build_papers, docs_for, with_points
-from quizgen.items import Item
+from quizgen.export.paper import (
+    MAX_VARIANTS,
+    NO_HEADER,
+    Doc,
+    PaperHeader,
+    Part,
+    build_papers,
+    docs_for,
+    with_points,
+)
+from quizgen.items import Item, ItemType
+from quizgen.scoring import EXAM, MultiRule, ScoringPolicy
 
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "LMS_FORMATS",
     "MAX_VARIANTS",
+    "NO_HEADER",
     "PAPER_FORMATS",
     "OutputFile",
+    "PaperHeader",
+    "caveats",
     "export",
     "output_path",
     "with_points",
@@ -52,6 +69,8 @@ EXTENSIONS: dict[str, str] = {
     "csv": ".csv",
 }
 BINARY: frozenset[str] = frozenset({"docx", "pdf", "qti", "apkg", "csv"})
+# LMS formats that score answers themselves, and so take the export's 多选题 rule.
+SCORED_FORMATS: frozenset[str] = frozenset({"moodle", "gift", "qti"})
 
 
 @dataclass(frozen=True)
@@ -96,13 +115,17 @@ def export(
     variants: int = 1,
     font: str | None = None,
     split: bool = True,
+    policy: ScoringPolicy = EXAM,
+    header: PaperHeader = NO_HEADER,
 ) -> list[OutputFile]:
     """Render items in one format.
 
     Paper formats give a paper per variant, each followed by its key when `answer_key`;
     with `split` each of those is its own file, otherwise they share one document (page
     breaks between). LMS formats give one file and always carry the answers; `variants`
-    does not apply to them (an LMS shuffles questions and options itself).
+    does not apply to them (an LMS shuffles questions and options itself). `policy.multi`
+    is how 多选题 are scored, in every format that says or applies a rule. `header` adds
+    考试科目 / 考试时间 / 注意事项 lines to papers (and the first two to keys).
     """
     fmt = check_format(fmt)
     if not items:
@@ -114,9 +137,17 @@ def export(
                 hint="LMSs shuffle questions and options themselves; leave --variants out",
             )
         mod = importlib.import_module(f"quizgen.export.{fmt}")
-        data = mod.render(items, title=title)
+        extra = {"multi_rule": policy.multi} if fmt in SCORED_FORMATS else {}
+        data = mod.render(items, title=title, **extra)
         return [OutputFile(fmt, data if isinstance(data, bytes) else data.encode("utf-8"))]
-    papers = build_papers(items, title, variants=variants, rng=rng or random.Random(0))
+    papers = build_papers(
+        items,
+        title,
+        variants=variants,
+        rng=rng or random.Random(0),
+        multi_rule=policy.multi,
+        header=header,
+    )
     docs = docs_for(papers, answer_key=answer_key)
     if not split:
         return [OutputFile(fmt, _render_paper(fmt, docs, font))]
@@ -125,6 +156,21 @@ def export(
         suffix = (f"-{d.paper.variant}" if d.paper.variant else "") + ("-key" if d.part is Part.KEY else "")
         out.append(OutputFile(fmt, _render_paper(fmt, [d], font), suffix, d.paper.variant, d.part))
     return out
+
+
+def caveats(items: Sequence[Item], fmt: str, policy: ScoringPolicy = EXAM) -> list[str]:
+    """What the `fmt` file cannot score as `policy` says (for the caller to show): Moodle and
+    GIFT give an incomplete 多选题 pick a share of the points whatever the rule."""
+    if fmt not in ("moodle", "gift") or policy.multi is MultiRule.PARTIAL:
+        return []
+    if not any(it.type is ItemType.MULTI for it in items):
+        return []
+    should = "nothing" if policy.multi is MultiRule.STRICT else "half the points"
+    return [
+        f"{fmt}: Moodle cannot withhold credit from an incomplete 多选题 answer: there a correct but "
+        f"incomplete pick earns 1/n per right option, not {should} as --multi-scoring {policy.multi.value} "
+        "says (a wrong pick does score 0); --multi-scoring partial scores alike in every format"
+    ]
 
 
 def output_path(base: str | Path, fmt: str, suffix: str) -> Path:

@@ -2,8 +2,14 @@
 
 One deck per bank. Fill items become cloze notes (the blank is ``{{c1::answer}}``); every
 other item is a note of the "quizgen 题目" type with the question, its options, the answer
-and the explanation. Model, deck and note ids are derived from content, so exporting the
-same bank again updates the notes already in a collection instead of duplicating them.
+and the explanation.
+
+Re-importing: note guids come from the item ids and model and deck ids from content, so Anki
+recognises the notes of an earlier export; it replaces a note only when the file's copy is
+newer ("update if newer", its default) and reports an equally old one as a duplicate even
+under "always". So every note, card and note type carries the export time as its
+modification time: an edited item exported again updates its note. ``SOURCE_DATE_EPOCH`` (or
+`render`'s `timestamp`) fixes that time for byte-identical builds.
 
 Anki fields are HTML, and Anki itself reads ``{{c1::…}}`` (cloze), ``[sound:…]`` and
 ``[$]…[/$]`` in field text: bank text is HTML-escaped and ``{ } [ ] :`` become character
@@ -15,9 +21,11 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from typing import Any
 
+from quizgen.errors import ExportError
 from quizgen.export.common import (
     SECTION_NAMES,
     answer_text,
@@ -33,7 +41,6 @@ from quizgen.items import LETTERS, Item, ItemType
 from quizgen.text import content_hash
 
 MODEL_VERSION = "1"
-TIMESTAMP = 1_700_000_000.0  # fixed: the same items give a byte-identical package
 
 CSS = """
 .card { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; font-size: 20px;
@@ -183,8 +190,23 @@ def notes(items: Sequence[Item], *, title: str) -> list[Any]:
     return out
 
 
-def render(items: Sequence[Item], *, title: str) -> bytes:
-    """The .apkg bytes: one deck named after the bank holding a note per item."""
+def export_time() -> float:
+    """Now, or ``SOURCE_DATE_EPOCH`` (seconds) when set: the reproducible-builds convention."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if fixed:
+        try:
+            return float(int(fixed))
+        except ValueError:
+            raise ExportError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {fixed!r}",
+                hint="unset it, or give e.g. SOURCE_DATE_EPOCH=1750000000",
+            ) from None
+    return time.time()
+
+
+def render(items: Sequence[Item], *, title: str, timestamp: float | None = None) -> bytes:
+    """The .apkg bytes: one deck named after the bank holding a note per item, every note
+    modified at `timestamp` (default: `export_time`)."""
     import genanki
 
     name = clean(title).replace("\n", " ").replace("::", "：") or "quizgen"  # "::" would make subdecks
@@ -194,6 +216,6 @@ def render(items: Sequence[Item], *, title: str) -> bytes:
     # genanki writes through a temporary SQLite file of its own; give it a private folder.
     with tempfile.TemporaryDirectory(prefix="quizgen-apkg-") as tmp:
         path = os.path.join(tmp, "deck.apkg")
-        genanki.Package(deck).write_to_file(path, timestamp=TIMESTAMP)
+        genanki.Package(deck).write_to_file(path, timestamp=export_time() if timestamp is None else timestamp)
         with open(path, "rb") as f:
             return f.read()

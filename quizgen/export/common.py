@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
+from quizgen.scoring import MultiRule
 
 # Paper order and names: 一、单选题 二、多选题 三、判断题 四、填空题 五、排序题 六、匹配题 七、简答题.
 SECTION_ORDER: tuple[ItemType, ...] = (
@@ -35,18 +36,31 @@ SECTION_NAMES: dict[ItemType, str] = {
     ItemType.SHORT: "简答题",
 }
 
-# One line under each section heading telling students how to answer.
+# How a 多选题 is scored, as the paper, its key and every export say it (quizgen.scoring.MultiRule).
+MULTI_RULE_TEXT: dict[MultiRule, str] = {
+    MultiRule.STRICT: "多选、少选、错选均不得分。",
+    MultiRule.HALF: "全部选对得满分，少选且所选均正确得一半分，多选、错选不得分。",
+    MultiRule.PARTIAL: (
+        "全部选对得满分；每选对一项得该题分值的 1/n（n 为正确选项数），每选错一项扣 1/n，扣完为止。"
+    ),
+}
+
+# One line under each section heading telling students how to answer (the 多选题 line ends
+# with its scoring rule, `section_instruction`).
 SECTION_INSTRUCTIONS: dict[ItemType, str] = {
     ItemType.CHOICE: "在每小题给出的选项中，只有一项是符合题目要求的，将其字母填入括号内。",
-    ItemType.MULTI: (
-        "在每小题给出的选项中，有两项或两项以上符合题目要求，将其字母填入括号内；多选、少选、错选均不得分。"
-    ),
+    ItemType.MULTI: "在每小题给出的选项中，有两项或两项以上符合题目要求，将其字母填入括号内；",
     ItemType.TF: "判断下列说法是否正确，正确的在括号内打“√”，错误的打“×”。",
     ItemType.FILL: "在横线上填写正确答案。",
     ItemType.ORDER: "将下列选项按正确的顺序排列，在横线上写出字母顺序。",
     ItemType.MATCH: "将左列各项与右列对应的说明配对，在横线上写出字母。",
     ItemType.SHORT: "简要回答下列问题。",
 }
+
+
+def section_instruction(t: ItemType, rule: MultiRule = MultiRule.STRICT) -> str:
+    return SECTION_INSTRUCTIONS[t] + (MULTI_RULE_TEXT[rule] if t is ItemType.MULTI else "")
+
 
 _CN_DIGITS = "零一二三四五六七八九"
 

@@ -3,7 +3,9 @@
 
 UTF-8 with a BOM (Excel on Windows reads UTF-8 without one as the ANSI code page) and CRLF
 rows. A cell that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or
-a carriage return, full-width forms included) gets a leading apostrophe, the OWASP advice.
+a carriage return, full-width forms included) gets a leading apostrophe, the OWASP advice;
+a plain number such as ``-1``, ``+3``, ``-0.5`` or ``-40%`` is left alone (a spreadsheet reads
+it as that number, and the apostrophe would turn it into text).
 
 Answers: 单选 ``B``; 多选 ``ACD``; 判断 ``正确``/``错误``; 填空 the answer, accepted
 alternatives after ``|`` (several blanks: ``；`` between them); 排序 the letters in order;
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+import re
 from collections.abc import Sequence
 
 from quizgen.export.common import (
@@ -29,11 +32,15 @@ from quizgen.items import LETTERS, Item, ItemType
 
 MIN_OPTIONS = 6
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A signed number and nothing else: -1, +3, -0.5, -.5, -2e3, -40%, -1,000.
+_PLAIN_NUMBER = re.compile(r"[+-](?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def neutralise(cell: str) -> str:
     """Make a cell inert in Excel/LibreOffice/Sheets: prefix formula starters with ``'``."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def header(n_options: int) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from quizgen.errors import ExportError
@@ -33,6 +35,8 @@ HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 BLANK = "\u3000" * 6  # underlined ideographic spaces: a blank line Word and LibreOffice both draw
 TEXT_WIDTH_CM = 16.6
+OPTION_INDENT_CM = 0.75
+RULE_HEIGHT_PT = 26  # one ruled line of answer space: room for a handwritten line
 
 
 def _fonts(rpr_owner: Any, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -59,6 +63,7 @@ class _Writer:
 
         self.body_font = body_font
         self.heading_font = heading_font
+        self.paras: list[Any] = []  # every body paragraph written, in order (see `together`)
         self.doc = Document()
         sec = self.doc.sections[0]
         sec.page_width, sec.page_height = Cm(21), Cm(29.7)
@@ -81,7 +86,7 @@ class _Writer:
         if "Option" not in [s.name for s in styles]:
             opt = styles.add_style("Option", WD_STYLE_TYPE.PARAGRAPH)
             opt.base_style = normal
-            opt.paragraph_format.left_indent = Cm(0.75)
+            opt.paragraph_format.left_indent = Cm(OPTION_INDENT_CM)
             opt.paragraph_format.space_after = Pt(0)
         self._footer()
 
@@ -129,43 +134,67 @@ class _Writer:
     def heading(self, text: str, level: int, *, center: bool = False) -> Any:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        p = self.doc.add_paragraph(style=f"Heading {level}")
+        p = self.para(f"Heading {level}")
         self.run(p, text, heading=True)
+        p.paragraph_format.keep_with_next = True
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return p
 
     def para(self, style: str | None = None) -> Any:
-        return self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph(style=style)
+        self.paras.append(p)
+        return p
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Keep the paragraphs written inside on one page (a question with its options and
+        answer space, a key entry with its list): each keeps with the next, and a page break
+        can only come before the first. (The block that follows a heading joins it too.)"""
+        start = len(self.paras)
+        yield
+        for p in self.paras[start:-1]:
+            p.paragraph_format.keep_with_next = True
 
     def rule_line(self) -> None:
-        """An empty paragraph with a dashed bottom border: one line of answer space."""
+        """An empty paragraph with a dashed border: one line of answer space.
+
+        Word and LibreOffice merge adjacent paragraphs with identical borders into one box,
+        drawing its bottom border once under the last of them; the `between` border is what
+        draws a line between every two paragraphs of such a box. So each line carries both."""
+        from docx.enum.text import WD_LINE_SPACING
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Pt
 
         p = self.para()
-        p.paragraph_format.space_before = Pt(10)
-        p.paragraph_format.left_indent = self.doc.styles["Option"].paragraph_format.left_indent
-        ppr = p._p.get_or_add_pPr()
+        fmt = p.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(RULE_HEIGHT_PT)
+        fmt.left_indent = self.doc.styles["Option"].paragraph_format.left_indent
         bdr = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "dashed"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "999999")):
-            bottom.set(qn(k), v)
-        bdr.append(bottom)
-        ppr.append(bdr)
+        for side in ("bottom", "between"):  # CT_PBdr's sequence: top left bottom right between bar
+            b = OxmlElement(f"w:{side}")
+            for k, v in (("w:val", "dashed"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "999999")):
+                b.set(qn(k), v)
+            bdr.append(b)
+        p._p.get_or_add_pPr().insert_element_before(
+            bdr, *("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+        )
 
     # ------------------------------------------------------------------ paper
 
     def paper(self, paper: Paper) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
 
         head, marks = score_table(paper)
         self.heading(paper.full_title, 1, center=True)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(p, f"（满分{marks[-1]}分）")
+        self.run(p, paper.info_line)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for i, f in enumerate(STUDENT_FIELDS):
@@ -181,18 +210,26 @@ class _Writer:
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if val:
                     self.run(cp, val, heading=r == 0)
+        if paper.header.notices:
+            with self.together():
+                np_ = self.para()
+                np_.paragraph_format.space_before = Pt(8)
+                self.run(np_, "注意事项：", bold=True)
+                for i, n in enumerate(paper.header.notices, 1):
+                    self.text(self.para("Option"), f"{i}. {n}")
         for s in paper.sections:
             self.heading(s.heading(), 2)
             ip = self.para()
+            ip.paragraph_format.keep_with_next = True
             self.run(ip, s.instruction).italic = True
             for pi in s.items:
-                self.item(item_view(pi, s))
+                with self.together():
+                    self.item(item_view(pi, s))
 
     def item(self, v: ItemView) -> None:
         from docx.shared import Cm
 
         p = self.para()
-        p.paragraph_format.keep_with_next = True
         self.run(p, f"{v.number}. ", bold=True)
         if v.type is ItemType.FILL:
             for i, seg in enumerate(v.stem):
@@ -211,14 +248,14 @@ class _Writer:
             self.text(tp, t)
         if v.options:
             cols = option_columns(t for _, t in v.options)
-            step = (TEXT_WIDTH_CM - 0.75) / cols
+            step = (TEXT_WIDTH_CM - OPTION_INDENT_CM) / cols
             for start in range(0, len(v.options), cols):
                 op = self.para("Option")
                 if cols == 1:  # long options wrap under their text, not under the letter
-                    op.paragraph_format.left_indent = Cm(0.75 + 0.6)
+                    op.paragraph_format.left_indent = Cm(OPTION_INDENT_CM + 0.6)
                     op.paragraph_format.first_line_indent = Cm(-0.6)
-                for c in range(1, cols):
-                    op.paragraph_format.tab_stops.add_tab_stop(Cm(c * step))
+                for c in range(1, cols):  # tab stops count from the margin, columns from the indent
+                    op.paragraph_format.tab_stops.add_tab_stop(Cm(OPTION_INDENT_CM + c * step))
                 for j, (a, t) in enumerate(v.options[start : start + cols]):
                     if j:
                         self.run(op, "\t")
@@ -243,11 +280,16 @@ class _Writer:
         self.heading(paper.key_title, 1, center=True)
         p = self.para()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(p, f"（满分{score_table(paper)[1][-1]}分）")
+        self.run(p, paper.info_line)
         for s in paper.sections:
             self.heading(s.heading(), 2)
+            if s.key_rule:
+                rp = self.para()
+                rp.paragraph_format.keep_with_next = True
+                self.run(rp, s.key_rule).italic = True
             for pi in s.items:
-                self.key_entry(key_view(pi))
+                with self.together():
+                    self.key_entry(key_view(pi))
 
     def key_entry(self, k: KeyView) -> None:
         p = self.para()

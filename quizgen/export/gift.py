@@ -27,8 +27,9 @@ from quizgen.export.common import (
     order_steps,
     tf_is_true,
 )
-from quizgen.export.moodle import category_path, share, shortanswer_text
+from quizgen.export.moodle import category_path, multi_fractions, shortanswer_text
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import MultiRule
 
 _GIFT_SPECIAL = "~=#{}:"
 
@@ -71,7 +72,7 @@ def _feedback(it: Item) -> str:
     return f"####{h(it.explanation)}" if it.explanation.strip() else ""
 
 
-def question(number: int, it: Item) -> str:
+def question(number: int, it: Item, multi_rule: MultiRule = MultiRule.STRICT) -> str:
     name = _name(number, it)
     t = it.type
     if t is ItemType.ORDER:
@@ -81,15 +82,13 @@ def question(number: int, it: Item) -> str:
     stem = f"{name}[html]{h(it.stem)}"
     if t in (ItemType.CHOICE, ItemType.MULTI):
         right = set(it.answer)
-        wrong_n = len(it.options) - len(right)
+        good, bad = multi_fractions(len(right), multi_rule)
         parts = []
         for i, opt in enumerate(it.options):
             if t is ItemType.CHOICE:
                 mark = "=" if LETTERS[i] in right else "~"
-            elif LETTERS[i] in right:
-                mark = f"~%{share(len(right))}%"
             else:
-                mark = f"~%-{share(wrong_n)}%" if wrong_n else "~%0%"
+                mark = f"~%{good if LETTERS[i] in right else bad}%"
             parts.append(f"\t{mark}{h(opt)}")
         body = "\n".join(parts)
         return f"{stem}{{\n{body}\n{_feedback(it)}}}"
@@ -114,8 +113,8 @@ def question(number: int, it: Item) -> str:
     return f"{stem}{{####{h(ref)}}}"
 
 
-def render(items: Sequence[Item], *, title: str) -> str:
+def render(items: Sequence[Item], *, title: str, multi_rule: MultiRule = MultiRule.STRICT) -> str:
     out = [f"// quizgen: {one_line(title, 80)}", f"$CATEGORY: {category_path(title)}", ""]
     for n, it in enumerate(items, 1):
-        out += [f"// points: {fmt_points(it.points)}  id: {it.id}", question(n, it), ""]
+        out += [f"// points: {fmt_points(it.points)}  id: {it.id}", question(n, it, multi_rule), ""]
     return "\n".join(out)

@@ -42,7 +42,10 @@ table.score th, table.score td { border: 1px solid var(--rule); min-width: 3.2em
   padding: 0 .5em;
   text-align: center; font-weight: normal; }
 h2 { font-size: 12pt; margin: 14pt 0 2pt; break-after: avoid; page-break-after: avoid; }
-.instruction { margin: 0 0 6pt; color: #333; font-size: 10pt; }
+.instruction { margin: 0 0 6pt; color: #333; font-size: 10pt; break-after: avoid; page-break-after: avoid; }
+.notices { margin: 0 0 10pt; break-inside: avoid; page-break-inside: avoid; }
+.notices .label { margin: 0; font-weight: bold; }
+.notices ol { margin: 0; padding-left: 2.2em; }
 .item { margin: 0 0 8pt; break-inside: avoid; page-break-inside: avoid; }
 .stem { margin: 0; }
 .num { font-weight: bold; margin-right: .3em; }
@@ -62,9 +65,10 @@ h2 { font-size: 12pt; margin: 14pt 0 2pt; break-after: avoid; page-break-after: 
 .key .entry p { margin: 0 0 2pt; }
 .key .entry { margin: 0 0 6pt; break-inside: avoid; page-break-inside: avoid; }
 .key .label { font-weight: bold; }
-.key ol.kp { margin: 0; padding-left: 2.2em; }
-.key .detail { margin: 0 0 0 1.6em; }
-@page { size: A4; margin: 18mm 18mm 20mm; }
+.key ol.kp { margin: 0; padding-left: 2.2em; break-inside: avoid; page-break-inside: avoid; }
+.key .detail { margin: 0 0 0 1.6em; break-inside: avoid; page-break-inside: avoid; }
+@page { size: A4; margin: 18mm 18mm 20mm;
+  @bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; } }
 @media print {
   html { background: none; }
   article { width: auto; margin: 0; padding: 0; box-shadow: none; min-height: auto; }
@@ -113,13 +117,16 @@ def _paper(paper: Paper) -> str:
     out = [
         '<article class="paper">',
         f"<h1>{esc(paper.full_title)}</h1>",
-        f'<p class="total">（满分{marks[-1]}分）</p>',
+        f'<p class="total">{esc(paper.info_line)}</p>',
     ]
     fields = "".join(f'<span class="field">{f}：<span class="fill"></span></span>' for f in STUDENT_FIELDS)
     out.append(f'<div class="student">{fields}</div>')
     out.append('<table class="score"><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr>")
     out.append("<tr>" + "".join(f"<td>{m}</td>" for m in marks) + "</tr>")
     out.append("<tr><td>得分</td>" + "<td></td>" * (len(head) - 1) + "</tr></table>")
+    if paper.header.notices:
+        notices = "".join(f"<li>{esc(n)}</li>" for n in paper.header.notices)
+        out.append(f'<div class="notices"><p class="label">注意事项：</p><ol>{notices}</ol></div>')
     for s in paper.sections:
         out.append(
             f'<section class="section"><h2>{s.heading()}</h2><p class="instruction">{s.instruction}</p>'
@@ -151,10 +158,11 @@ def _key(paper: Paper) -> str:
     out = [
         '<article class="key">',
         f"<h1>{esc(paper.key_title)}</h1>",
-        f'<p class="total">（满分{score_table(paper)[1][-1]}分）</p>',
+        f'<p class="total">{esc(paper.info_line)}</p>',
     ]
     for s in paper.sections:
-        out.append(f'<section class="section"><h2>{s.heading()}</h2>')
+        rule = f'<p class="instruction">{s.key_rule}</p>' if s.key_rule else ""
+        out.append(f'<section class="section"><h2>{s.heading()}</h2>{rule}')
         out += [_key_entry(key_view(pi)) for pi in s.items]
         out.append("</section>")
     out.append("</article>")

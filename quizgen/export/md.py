@@ -236,10 +236,13 @@ def _item(v: ItemView) -> list[str]:
 def render_paper(paper: Paper) -> str:
     head, marks = score_table(paper)
     out = [f"# {_heading(paper.full_title)}", ""]
-    out += [f"（满分{marks[-1]}分）", ""]
+    out += [esc(paper.info_line, PARA), ""]
     out += ["　".join(f"{f}：{_BLANK_MD}" for f in STUDENT_FIELDS), ""]
     out += ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head), "| " + " | ".join(marks) + " |"]
     out += ["| 得分 |" + "  |" * (len(head) - 1), ""]
+    if paper.header.notices:
+        out += ["**注意事项：**", ""]
+        out += [f"{i}. {esc(n)}" for i, n in enumerate(paper.header.notices, 1)] + [""]
     for s in paper.sections:
         out += [f"## {s.heading()}", "", f"*{s.instruction}*", ""]
         for pi in s.items:
@@ -264,9 +267,11 @@ def _key(k: KeyView) -> list[str]:
 
 
 def render_key(paper: Paper) -> str:
-    out = [f"# {_heading(paper.key_title)}", "", f"（满分{score_table(paper)[1][-1]}分）", ""]
+    out = [f"# {_heading(paper.key_title)}", "", esc(paper.info_line, PARA), ""]
     for s in paper.sections:
         out += [f"## {s.heading()}", ""]
+        if s.key_rule:
+            out += [f"*{s.key_rule}*", ""]
         for pi in s.items:
             out += _key(key_view(pi))
     return "\n".join(out).rstrip() + "\n"

@@ -1,7 +1,7 @@
 """Moodle XML (Question bank -> Import -> Moodle XML format).
 
-choice -> multichoice (single), multi -> multichoice (several right answers, wrong ones
-negative so ticking everything scores 0), tf -> truefalse, fill -> shortanswer (every
+choice -> multichoice (single), multi -> multichoice (several right answers; fractions from
+`multi_fractions`), tf -> truefalse, fill -> shortanswer (every
 accepted spelling is a 100% answer; several blanks -> multianswer/Cloze), order ->
 ordering (core since Moodle 4.4, a plugin before), match -> matching, short -> essay with
 the reference answer and key points as information for graders.
@@ -29,6 +29,7 @@ from quizgen.export.common import (
     tf_is_true,
 )
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import MultiRule
 
 # Moodle accepts only these grade fractions on import ("Error if grade not listed").
 _FRACTIONS = {1: "100", 2: "50", 3: "33.33333", 4: "25", 5: "20", 6: "16.66667", 7: "14.28571", 8: "12.5"}
@@ -40,6 +41,18 @@ def share(n: int) -> str:
     if n in _FRACTIONS:
         return _FRACTIONS[n]
     return "5" if n <= 20 else "0"
+
+
+def multi_fractions(right: int, rule: MultiRule) -> tuple[str, str]:
+    """The Moodle fractions (percent) of a right and of a wrong option of a 多选题 with `right`
+    right options. Moodle adds up the fractions of the ticked options and clips the sum to
+    0..100%, so `MultiRule.PARTIAL` ((right - wrong) / n, floored at 0) is exact: +1/n and -1/n.
+    Moodle cannot withhold credit from an incomplete pick, so STRICT and HALF are only partly
+    expressible: a wrong option is -100% (any wrong tick scores 0, as the rule says) while each
+    right option still earns 1/n (`export.caveats` says so when exporting)."""
+    if rule is MultiRule.PARTIAL:
+        return share(right), "-" + share(right)
+    return share(right), "-100"
 
 
 def h(text: str, *, strip: bool = True) -> str:
@@ -90,7 +103,7 @@ def grader_info(it: Item) -> str:
     return "".join(parts)
 
 
-def _question(quiz: ET.Element, number: int, it: Item) -> None:
+def _question(quiz: ET.Element, number: int, it: Item, multi_rule: MultiRule) -> None:
     qtype = {
         ItemType.CHOICE: "multichoice",
         ItemType.MULTI: "multichoice",
@@ -127,13 +140,10 @@ def _question(quiz: ET.Element, number: int, it: Item) -> None:
         _leaf(q, "answernumbering", "ABCD")
         _leaf(q, "showstandardinstruction", "0")
         right = set(it.answer)
-        wrong_n = len(it.options) - len(right)
+        good, bad = multi_fractions(len(right), multi_rule)
         for i, opt in enumerate(it.options):
-            if LETTERS[i] in right:
-                frac = share(len(right))
-            else:
-                frac = "0" if t is ItemType.CHOICE or wrong_n == 0 else "-" + share(wrong_n)
-            _answer(q, frac, h(opt))
+            wrong = "0" if t is ItemType.CHOICE else bad
+            _answer(q, good if LETTERS[i] in right else wrong, h(opt))
     elif t is ItemType.TF:
         truth = tf_is_true(it)
         _answer(q, "100" if truth else "0", "true", "moodle_auto_format")
@@ -174,7 +184,7 @@ def _question(quiz: ET.Element, number: int, it: Item) -> None:
         _text(q, "responsetemplate", "")
 
 
-def render(items: Sequence[Item], *, title: str) -> str:
+def render(items: Sequence[Item], *, title: str, multi_rule: MultiRule = MultiRule.STRICT) -> str:
     """A Moodle XML document: one category named after the bank, then every item."""
     quiz = ET.Element("quiz")
     cat = ET.SubElement(quiz, "question", {"type": "category"})
@@ -182,6 +192,6 @@ def render(items: Sequence[Item], *, title: str) -> str:
     ET.SubElement(c, "text").text = category_path(title)
     _text(cat, "info", "")
     for n, it in enumerate(items, 1):
-        _question(quiz, n, it)
+        _question(quiz, n, it, multi_rule)
     ET.indent(quiz, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"

@@ -14,7 +14,7 @@ from enum import Enum
 
 from quizgen.errors import ExportError
 from quizgen.export.common import (
-    SECTION_INSTRUCTIONS,
+    MULTI_RULE_TEXT,
     SECTION_NAMES,
     SECTION_ORDER,
     answer_text,
@@ -25,10 +25,12 @@ from quizgen.export.common import (
     key_points,
     match_pairs,
     order_steps,
+    section_instruction,
     split_blanks,
     uniform_points,
 )
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import MultiRule
 
 VARIANT_LETTERS = "ABCDEFGHIJ"
 MAX_VARIANTS = len(VARIANT_LETTERS)
@@ -45,6 +47,7 @@ class PaperSection:
     ordinal: int  # 1 -> 一、
     type: ItemType
     items: tuple[PaperItem, ...]
+    multi_rule: MultiRule = MultiRule.STRICT  # how a 多选题 is scored
 
     @property
     def name(self) -> str:
@@ -65,7 +68,12 @@ class PaperSection:
 
     @property
     def instruction(self) -> str:
-        return SECTION_INSTRUCTIONS[self.type]
+        return section_instruction(self.type, self.multi_rule)
+
+    @property
+    def key_rule(self) -> str:
+        """The scoring rule the key repeats under the section heading ("" when none)."""
+        return f"评分标准：{MULTI_RULE_TEXT[self.multi_rule]}" if self.type is ItemType.MULTI else ""
 
     def heading(self) -> str:
         """``一、单选题（共5题，每题2分，共10分）``."""
@@ -84,10 +92,32 @@ class PaperSection:
 
 
 @dataclass(frozen=True)
+class PaperHeader:
+    """Lines a teacher may want under the title: 考试科目, 考试时间 and 注意事项 (each one line)."""
+
+    subject: str = ""
+    time: str = ""
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, subject: str = "", time: str = "", notices: Sequence[str] = ()) -> PaperHeader:
+        """A header from user text: each field on one line, empty notices dropped."""
+
+        def line(text: str) -> str:
+            return " ".join(clean(text).split())
+
+        return cls(line(subject), line(time), tuple(n for n in map(line, notices) if n))
+
+
+NO_HEADER = PaperHeader()
+
+
+@dataclass(frozen=True)
 class Paper:
     title: str
     sections: tuple[PaperSection, ...]
     variant: str | None = None  # "A", "B", ... or None for a single paper
+    header: PaperHeader = NO_HEADER
 
     @property
     def total(self) -> float:
@@ -100,6 +130,17 @@ class Paper:
     @property
     def key_title(self) -> str:
         return f"{self.full_title} 答案及评分标准"
+
+    @property
+    def info_line(self) -> str:
+        """The line under the title: ``（满分40分）``, or with a subject or time
+        ``考试科目：深度学习　考试时间：120分钟　满分：40分``."""
+        total = fmt_points(self.total)
+        h = self.header
+        if not (h.subject or h.time):
+            return f"（满分{total}分）"
+        parts = [f"考试科目：{h.subject}" if h.subject else "", f"考试时间：{h.time}" if h.time else ""]
+        return "　".join([*(p for p in parts if p), f"满分：{total}分"])
 
     def items(self) -> list[PaperItem]:
         return [pi for s in self.sections for pi in s.items]
@@ -200,11 +241,14 @@ def build_paper(
     *,
     variant: str | None = None,
     rng: random.Random | None = None,
+    multi_rule: MultiRule = MultiRule.STRICT,
+    header: PaperHeader = NO_HEADER,
 ) -> Paper:
     """Group items into sections in paper order and number them.
 
     With an `rng` the questions inside each section and the options inside each item are
-    shuffled (a variant); without one the generated order is kept.
+    shuffled (a variant); without one the generated order is kept. `multi_rule` is the
+    scoring of 多选题 the paper states.
     """
     _check(items)
     by_type: dict[ItemType, list[Item]] = {t: [] for t in SECTION_ORDER}
@@ -223,11 +267,21 @@ def build_paper(
         for it in group:
             number += 1
             numbered.append(PaperItem(number, it))
-        sections.append(PaperSection(len(sections) + 1, t, tuple(numbered)))
-    return Paper(title=" ".join(clean(title).split()), sections=tuple(sections), variant=variant)
+        sections.append(PaperSection(len(sections) + 1, t, tuple(numbered), multi_rule))
+    return Paper(
+        title=" ".join(clean(title).split()), sections=tuple(sections), variant=variant, header=header
+    )
 
 
-def build_papers(items: Sequence[Item], title: str, *, variants: int = 1, rng: random.Random) -> list[Paper]:
+def build_papers(
+    items: Sequence[Item],
+    title: str,
+    *,
+    variants: int = 1,
+    rng: random.Random,
+    multi_rule: MultiRule = MultiRule.STRICT,
+    header: PaperHeader = NO_HEADER,
+) -> list[Paper]:
     """One paper in the generated order, or `variants` papers A, B, ... each shuffled its own way.
 
     Every variant holds the same items; each has its own numbering, option letters and key.
@@ -237,10 +291,19 @@ def build_papers(items: Sequence[Item], title: str, *, variants: int = 1, rng: r
             f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}", hint="papers are lettered A-J"
         )
     if variants == 1:
-        return [build_paper(items, title)]
+        return [build_paper(items, title, multi_rule=multi_rule, header=header)]
     papers = []
     for v in VARIANT_LETTERS[:variants]:
-        papers.append(build_paper(items, title, variant=v, rng=random.Random(rng.random())))
+        papers.append(
+            build_paper(
+                items,
+                title,
+                variant=v,
+                rng=random.Random(rng.random()),
+                multi_rule=multi_rule,
+                header=header,
+            )
+        )
     return papers
 
 

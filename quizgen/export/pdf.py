@@ -164,18 +164,27 @@ def _str(text: str) -> str:
 
 
 PREAMBLE = """#set page(paper: "a4", margin: (x: 2cm, top: 2cm, bottom: 2.2cm),
-  footer: context align(center, text(size: 9pt)[第 #counter(page).display() 页]))
+  footer: context align(center, text(size: 9pt)[第 #counter(page).display() 页 共 #doc-pages() 页]))
 #set text(font: (BODY,), size: 10.5pt, lang: "zh", region: "cn")
 #set par(leading: 0.9em, spacing: 0.9em, justify: false)
 #show heading: set text(font: (HEADING,), weight: "bold")
 #show heading.where(level: 1): it => align(center, block(above: 0pt, below: 8pt, text(size: 17pt, it.body)))
-#show heading.where(level: 2): it => block(above: 14pt, below: 4pt, text(size: 12pt, it.body))
+#show heading.where(level: 2): it => block(sticky: true, above: 14pt, below: 4pt, text(size: 12pt, it.body))
 #show strong: set text(font: (HEADING,))
 #let blank(w: 7em) = box(width: w, stroke: (bottom: 0.6pt), outset: (bottom: 2pt))
 #let rule() = block(width: 100%, height: 2.1em, below: 0pt,
   stroke: (bottom: (paint: luma(60%), thickness: 0.5pt, dash: "dashed")))
 #let indent(body) = pad(left: 1.6em, body)
 #let opt(body) = par(hanging-indent: 1.3em, body)
+"""
+
+# Pages of the paper or key the current page belongs to: several of them share one PDF (variants,
+# keys), each numbered from 1 and ended by a <quizgen-doc-end> marker.
+DOC_PAGES = """#let doc-pages() = {
+  let ends = query(<quizgen-doc-end>).filter(m => m.location().page() >= here().page())
+  if ends.len() == 0 { counter(page).final().first() }
+  else { counter(page).at(ends.first().location()).first() }
+}
 """
 
 
@@ -201,7 +210,7 @@ def _item(v: ItemView) -> str:
 
 def _paper(paper: Paper) -> str:
     head, marks = score_table(paper)
-    out = [f"#heading(level: 1)[{lit(paper.full_title)}]", f"#align(center)[{lit(f'（满分{marks[-1]}分）')}]"]
+    out = [f"#heading(level: 1)[{lit(paper.full_title)}]", f"#align(center)[{lit(paper.info_line)}]"]
     fields = " #h(1.5em) ".join(f"{lit(f + '：')}#blank(w: 6em)" for f in STUDENT_FIELDS)
     out.append(f"#align(center)[{fields}]")
     cells = [f"[{lit(c)}]" for c in [*head, *marks, "得分"]] + ["[]"] * (len(head) - 1)
@@ -210,6 +219,9 @@ def _paper(paper: Paper) -> str:
         + ", ".join(cells)
         + "))"
     )
+    if paper.header.notices:
+        lines = "".join(f" \\\n#h(1.6em){lit(f'{i}. {n}')}" for i, n in enumerate(paper.header.notices, 1))
+        out.append(f"#block(breakable: false, above: 10pt)[#strong[{lit('注意事项：')}]{lines}]")
     for s in paper.sections:
         out.append(f"#heading(level: 2)[{lit(s.heading())}]")
         out.append(f"#block(sticky: true, below: 6pt, text(size: 9.5pt)[{lit(s.instruction)}])\n")
@@ -218,31 +230,36 @@ def _paper(paper: Paper) -> str:
 
 
 def _key_entry(k: KeyView) -> str:
-    out = [f"#block(breakable: true, below: 8pt)[#strong[{k.number}.] "]
+    """One key entry; a list in it (评分要点, the steps of an order item, the pairs of a match
+    item) is one unbreakable block that stays with the answer above it."""
     if k.type is ItemType.SHORT:
-        out.append(f"#strong[{lit('【参考答案】')}]{lit(k.answer)}{lit(f'（{k.points}分）')}")
-        if k.key_points:
-            out.append(f" \\\n#strong[{lit('【评分要点】')}]")
-            out += [
-                f" \\\n#h(1.6em){lit(f'{i}. ')}{lit(t)}{lit(f'（{p}分）')}"
-                for i, (t, p) in enumerate(k.key_points, 1)
-            ]
+        answer = f"#strong[{lit('【参考答案】')}]{lit(k.answer)}{lit(f'（{k.points}分）')}"
+        lines = [f"#strong[{lit('【评分要点】')}]"] if k.key_points else []
+        lines += [
+            f"#h(1.6em){lit(f'{i}. ')}{lit(t)}{lit(f'（{p}分）')}" for i, (t, p) in enumerate(k.key_points, 1)
+        ]
     else:
-        note = lit(f"（{k.note}）") if k.note else ""
-        out.append(f"#strong[{lit('【答案】')}]{lit(k.answer)}{note}")
-        out += [f" \\\n#h(1.6em){lit(d)}" for d in k.detail]
+        answer = f"#strong[{lit('【答案】')}]{lit(k.answer)}" + (lit(f"（{k.note}）") if k.note else "")
+        lines = [f"#h(1.6em){lit(d)}" for d in k.detail]
+    sticky = str(bool(lines)).lower()
+    head = f"#block(sticky: {sticky}, below: 0.9em)[#strong[{k.number}.] {answer}]"
+    out = [f"#block(breakable: true, below: 8pt)[{head}"]
+    if lines:
+        out.append("#block(breakable: false, below: 0.9em)[" + " \\\n".join(lines) + "]")
     if k.explanation:
-        out.append(f" \\\n#strong[{lit('【解析】')}]{lit(k.explanation)}")
-    return "".join(out) + "]\n"
+        out.append(f"#strong[{lit('【解析】')}]{lit(k.explanation)}")
+    return "\n".join(out) + "]\n"
 
 
 def _key(paper: Paper) -> str:
     out = [
         f"#heading(level: 1)[{lit(paper.key_title)}]",
-        f"#align(center)[{lit(f'（满分{score_table(paper)[1][-1]}分）')}]",
+        f"#align(center)[{lit(paper.info_line)}]",
     ]
     for s in paper.sections:
         out.append(f"#heading(level: 2)[{lit(s.heading())}]")
+        if s.key_rule:
+            out.append(f"#block(sticky: true, below: 6pt, text(size: 9.5pt)[{lit(s.key_rule)}])\n")
         out += [_key_entry(key_view(pi)) for pi in s.items]
     return "\n".join(out)
 
@@ -251,11 +268,12 @@ def source(docs: list[Doc], fonts: FontChoice) -> str:
     """The Typst source of the given papers and keys (each starts a page, numbered from 1)."""
     title = docs[0].title if docs else ""
     head = f'#set document(title: {_str(title)}, author: "quizgen", date: none)\n'
-    pre = PREAMBLE.replace("BODY", _str(fonts.body)).replace("HEADING", _str(fonts.heading))
+    pre = DOC_PAGES + PREAMBLE.replace("BODY", _str(fonts.body)).replace("HEADING", _str(fonts.heading))
     parts = []
     for i, d in enumerate(docs):
         brk = "#pagebreak()\n#counter(page).update(1)\n" if i else ""
-        parts.append(brk + (_key(d.paper) if d.part is Part.KEY else _paper(d.paper)))
+        body = _key(d.paper) if d.part is Part.KEY else _paper(d.paper)
+        parts.append(f"{brk}{body}\n#metadata(none) <quizgen-doc-end>")
     return head + pre + "\n".join(parts) + "\n"
 
 

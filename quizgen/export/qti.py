@@ -4,9 +4,16 @@ assessmentTest that groups them into the paper's sections and weights them by po
 Interactions: choice/multi/tf -> choiceInteraction, fill -> textEntryInteraction (accepted
 spellings mapped to full marks, case-insensitive), order -> orderInteraction, match ->
 matchInteraction (directedPair), short -> extendedTextInteraction scored by hand, with the
-reference answer and key points in a ``rubricBlock view="scorer"``. Objective items use the
-standard response-processing templates, which LMS importers recognise best; each item's
-SCORE (0..1) is weighted by its points in the test's outcome processing.
+reference answer and key points in a ``rubricBlock view="scorer"``.
+
+Scoring is in points throughout: an item's SCORE runs from 0 to its MAXSCORE, which is its
+points, and the test's SCORE and MAXSCORE are the plain sums (no weights), so a correct 2-point
+item shows 2/2 and a 5-point essay counts 5. Choice, tf and order items earn their points for
+the exact answer; a 多选题 follows the export's `MultiRule` (strict: the exact set; half: the
+exact set, or half for a correct incomplete pick; partial: points/n per right option and
+-points/n per wrong one, floored at 0, the map_response template); match items earn points/n
+per right pair and fill items points/n per blank (map_response). Essays are scored by hand
+(SCORE 0..MAXSCORE).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from quizgen.export.common import (
 )
 from quizgen.export.paper import build_paper
 from quizgen.items import LETTERS, Item, ItemType
+from quizgen.scoring import MultiRule
 from quizgen.text import content_hash
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -82,7 +90,7 @@ def _values(parent: ET.Element, tag: str, values: Sequence[str]) -> None:
 
 
 def _outcomes(root: ET.Element, points: float) -> None:
-    for ident, default in (("SCORE", "0"), ("MAXSCORE", fmt_points(points))):
+    for ident, default in (("SCORE", "0"), ("MAXSCORE", _num(points))):
         od = ET.SubElement(
             root,
             _q("outcomeDeclaration"),
@@ -91,13 +99,66 @@ def _outcomes(root: ET.Element, points: float) -> None:
         _values(od, "defaultValue", [default])
 
 
+def _num(x: float) -> str:
+    """A float for baseValue/mapping attributes: 2 -> "2", 2/3 -> "0.6666666667"."""
+    return f"{x:.10g}"
+
+
+def _mapping(
+    rd: ET.Element, points: float, entries: Sequence[tuple[str, float]], *, case_sensitive: bool = True
+) -> None:
+    """A mapping worth 0..`points` (a sum of entries past either bound is clipped to it).
+    caseSensitive is written on every entry: QTI 2.1 requires it, 2.1.2 defaults it."""
+    m = ET.SubElement(rd, _q("mapping"), {"defaultValue": "0", "lowerBound": "0", "upperBound": _num(points)})
+    for key, value in entries:
+        ET.SubElement(
+            m,
+            _q("mapEntry"),
+            {"mapKey": key, "mappedValue": _num(value), "caseSensitive": str(case_sensitive).lower()},
+        )
+
+
+def _score(parent: ET.Element, value: float) -> None:
+    so = ET.SubElement(parent, _q("setOutcomeValue"), {"identifier": "SCORE"})
+    ET.SubElement(so, _q("baseValue"), {"baseType": "float"}).text = _num(value)
+
+
+def _response(parent: ET.Element) -> None:
+    ET.SubElement(parent, _q("variable"), {"identifier": "RESPONSE"})
+
+
+def _exact_answer_processing(
+    root: ET.Element, points: float, *, half: bool = False, wrong: Sequence[str] = ()
+) -> None:
+    """SCORE = points for the correct response, else 0: match_correct, in points. With `half`
+    (a 多选题 scored `MultiRule.HALF`), points/2 for a response that picks none of the `wrong`
+    options (少选). Written with `member` rather than `contains`, whose argument order engines
+    read differently."""
+    rc = ET.SubElement(ET.SubElement(root, _q("responseProcessing")), _q("responseCondition"))
+    first = ET.SubElement(rc, _q("responseIf"))
+    match = ET.SubElement(first, _q("match"))
+    _response(match)
+    ET.SubElement(match, _q("correct"), {"identifier": "RESPONSE"})
+    _score(first, points)
+    if half:
+        second = ET.SubElement(rc, _q("responseElseIf"))
+        all_of = ET.SubElement(second, _q("and"))
+        _response(ET.SubElement(ET.SubElement(all_of, _q("not")), _q("isNull")))
+        for letter in wrong:
+            member = ET.SubElement(ET.SubElement(all_of, _q("not")), _q("member"))
+            ET.SubElement(member, _q("baseValue"), {"baseType": "identifier"}).text = letter
+            _response(member)
+        _score(second, points / 2)
+    _score(ET.SubElement(rc, _q("responseElse")), 0)
+
+
 def _choices(parent: ET.Element, tag: str, options: Sequence[str], **extra: str) -> None:
     for i, opt in enumerate(options):
         c = ET.SubElement(parent, _q(tag), {"identifier": LETTERS[i], **extra})
         _flow(c, opt)
 
 
-def assessment_item(n: int, it: Item) -> ET.Element:
+def assessment_item(n: int, it: Item, multi_rule: MultiRule = MultiRule.STRICT) -> ET.Element:
     ident = item_identifier(n, it)
     root = ET.Element(
         _q("assessmentItem"),
@@ -112,7 +173,8 @@ def assessment_item(n: int, it: Item) -> ET.Element:
         },
     )
     t = it.type
-    template = "match_correct"
+    points = float(it.points)
+    template = ""  # a standard template, else the processing is written out below
     fill_ids: list[str] = []
     fill_keys: list[list[str]] = []
     blanks: list[str] = []
@@ -141,8 +203,17 @@ def assessment_item(n: int, it: Item) -> ET.Element:
         _values(
             rd, "correctResponse", ["T" if tf_is_true(it) else "F"] if t is ItemType.TF else list(it.answer)
         )
+        if t is ItemType.MULTI and multi_rule is MultiRule.PARTIAL:
+            template = "map_response"
+            each = points / len(it.answer)
+            _mapping(
+                rd,
+                points,
+                [(LETTERS[i], each if LETTERS[i] in it.answer else -each) for i in range(len(it.options))],
+            )
     elif t is ItemType.FILL:
         template = "map_response" if len(fill_ids) == 1 else ""
+        each = points / len(fill_ids)
         for rid, accepted in zip(fill_ids, fill_keys, strict=True):
             rd = ET.SubElement(
                 root,
@@ -150,13 +221,7 @@ def assessment_item(n: int, it: Item) -> ET.Element:
                 {"identifier": rid, "cardinality": "single", "baseType": "string"},
             )
             _values(rd, "correctResponse", accepted[:1])
-            mapping = ET.SubElement(
-                rd, _q("mapping"), {"defaultValue": "0", "lowerBound": "0", "upperBound": "1"}
-            )
-            for a in accepted:
-                ET.SubElement(
-                    mapping, _q("mapEntry"), {"mapKey": a, "mappedValue": "1", "caseSensitive": "false"}
-                )
+            _mapping(rd, each, [(a, each) for a in accepted], case_sensitive=False)
     elif t is ItemType.ORDER:
         rd = ET.SubElement(
             root,
@@ -170,9 +235,11 @@ def assessment_item(n: int, it: Item) -> ET.Element:
             _q("responseDeclaration"),
             {"identifier": "RESPONSE", "cardinality": "multiple", "baseType": "directedPair"},
         )
-        _values(rd, "correctResponse", [f"L{i} {a}" for i, a in enumerate(it.answer, 1)])
+        pairs = [f"L{i} {a}" for i, a in enumerate(it.answer, 1)]
+        _values(rd, "correctResponse", pairs)
+        template = "map_response"
+        _mapping(rd, points, [(p, points / len(pairs)) for p in pairs])
     else:
-        template = ""
         ET.SubElement(
             root,
             _q("responseDeclaration"),
@@ -242,14 +309,16 @@ def assessment_item(n: int, it: Item) -> ET.Element:
             _p(rubric, "解析：" + it.explanation)
     if template:
         ET.SubElement(root, _q("responseProcessing"), {"template": TEMPLATES + template})
-    elif len(fill_ids) > 1:  # several blanks: the share of blanks filled right
+    elif len(fill_ids) > 1:  # several blanks: points/n for each blank filled right
         rp = ET.SubElement(root, _q("responseProcessing"))
         so = ET.SubElement(rp, _q("setOutcomeValue"), {"identifier": "SCORE"})
-        div = ET.SubElement(so, _q("divide"))
-        total = ET.SubElement(div, _q("sum"))
+        total = ET.SubElement(so, _q("sum"))
         for rid in fill_ids:
             ET.SubElement(total, _q("mapResponse"), {"identifier": rid})
-        ET.SubElement(div, _q("baseValue"), {"baseType": "float"}).text = str(len(fill_ids))
+    elif t in (ItemType.CHOICE, ItemType.TF, ItemType.ORDER, ItemType.MULTI):
+        wrong = [LETTERS[i] for i in range(len(it.options)) if LETTERS[i] not in it.answer]
+        half = t is ItemType.MULTI and multi_rule is MultiRule.HALF
+        _exact_answer_processing(root, points, half=half, wrong=wrong)
     return root
 
 
@@ -266,10 +335,7 @@ def assessment_test(items: Sequence[Item], idents: dict[str, str], *, title: str
             "toolVersion": __version__,
         },
     )
-    od = ET.SubElement(
-        root, _q("outcomeDeclaration"), {"identifier": "SCORE", "cardinality": "single", "baseType": "float"}
-    )
-    _values(od, "defaultValue", ["0"])
+    _outcomes(root, sum(float(it.points) for it in items))
     part = ET.SubElement(
         root,
         _q("testPart"),
@@ -283,12 +349,12 @@ def assessment_test(items: Sequence[Item], idents: dict[str, str], *, title: str
         )
         for pi in s.items:
             ident = idents[pi.item.id]
-            ref = ET.SubElement(sec, _q("assessmentItemRef"), {"identifier": ident, "href": f"{ident}.xml"})
-            ET.SubElement(ref, _q("weight"), {"identifier": "points", "value": fmt_points(pi.item.points)})
+            ET.SubElement(sec, _q("assessmentItemRef"), {"identifier": ident, "href": f"{ident}.xml"})
     op = ET.SubElement(root, _q("outcomeProcessing"))
-    so = ET.SubElement(op, _q("setOutcomeValue"), {"identifier": "SCORE"})
-    total = ET.SubElement(so, _q("sum"))
-    ET.SubElement(total, _q("testVariables"), {"variableIdentifier": "SCORE", "weightIdentifier": "points"})
+    for outcome in ("SCORE", "MAXSCORE"):  # items score in points: the test adds them up
+        so = ET.SubElement(op, _q("setOutcomeValue"), {"identifier": outcome})
+        total = ET.SubElement(so, _q("sum"))
+        ET.SubElement(total, _q("testVariables"), {"variableIdentifier": outcome})
     return root
 
 
@@ -332,7 +398,7 @@ def _xml(el: ET.Element) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def files(items: Sequence[Item], *, title: str) -> dict[str, bytes]:
+def files(items: Sequence[Item], *, title: str, multi_rule: MultiRule = MultiRule.STRICT) -> dict[str, bytes]:
     """Every file of the package by its name in the zip (imsmanifest.xml first)."""
     idents = {it.id: item_identifier(n, it) for n, it in enumerate(items, 1)}
     test = assessment_test(items, idents, title=title)
@@ -341,15 +407,15 @@ def files(items: Sequence[Item], *, title: str) -> dict[str, bytes]:
     out["imsmanifest.xml"] = _xml(manifest(test_ident, list(idents.values()), title=title))
     out[f"{test_ident}.xml"] = _xml(test)
     for n, it in enumerate(items, 1):
-        out[f"{idents[it.id]}.xml"] = _xml(assessment_item(n, it))
+        out[f"{idents[it.id]}.xml"] = _xml(assessment_item(n, it, multi_rule))
     return out
 
 
-def render(items: Sequence[Item], *, title: str) -> bytes:
+def render(items: Sequence[Item], *, title: str, multi_rule: MultiRule = MultiRule.STRICT) -> bytes:
     """The zipped content package (deterministic: fixed timestamps, fixed order)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files(items, title=title).items():
+        for name, data in files(items, title=title, multi_rule=multi_rule).items():
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -7,13 +7,14 @@ rich's table module and the parser are imported inside the commands so that
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from quizgen.errors import UsageError
+from quizgen.errors import InputError, UsageError
 from quizgen.ui.console import check_not_input, command_group, info, out, warn, write_data
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def parse_cmd(
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use yaml or json")
+    if file.is_dir():
+        raise InputError("is a directory, expected a notes file", where=str(file), hint=_notes_in(file))
     if not explain:
         check_not_input(output, file, suggest=f"bank.{fmt}")
     given = load_rules(rules) if rules is not None else None
@@ -105,6 +108,20 @@ def parse_cmd(
     if output is not None:
         summary += f" -> {output}"
     info(summary)
+
+
+def _notes_in(folder: Path) -> str:
+    """The hint for `quizgen parse FOLDER`: the notes files it holds, if any."""
+    from quizgen.bank import NOTES_SUFFIXES
+
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in NOTES_SUFFIXES and p.is_file())
+    except OSError:
+        names = []
+    if not names:
+        return f"give a notes file ({', '.join(NOTES_SUFFIXES)}); there is none in this folder"
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"give one notes file, e.g. quizgen parse {shlex.quote(str(folder / names[0]))} (here: {shown})"
 
 
 def bank_stats(bank: Bank) -> dict[str, Any]:

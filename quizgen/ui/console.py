@@ -277,6 +277,7 @@ class Source:
     title: str
     bank: Bank | None = None
     items: list[Item] | None = None
+    seed: int | None = None  # the seed an items file was generated with (its header), if known
 
     @property
     def question_ids(self) -> frozenset[str]:
@@ -289,25 +290,20 @@ class Source:
 _ITEMS_KEY_RE = re.compile(r"^items[ \t]*:", re.M)
 
 
-def items_header_title(text: str) -> str | None:
+def items_header(text: str) -> dict[str, Any]:
+    """The header of an items file (``generator``, ``bank``, ``seed``...), {} when unreadable.
+    Only the header is read (it comes before ``items:`` in files we write), so a big file is
+    not parsed twice."""
+    from quizgen.bank import parse_document
+
+    m = None if text.lstrip().startswith("{") else _ITEMS_KEY_RE.search(text)
+    data, error = parse_document(text[: m.start()] if m else text)
+    return data if error is None and isinstance(data, dict) else {}
+
+
+def _header_title(data: dict[str, Any]) -> str | None:
     """The title an items file carries in its header: ``title:``, or ``bank:`` (the bank's
-    title, as `quizgen generate` writes it). Only the header is read (it comes before
-    ``items:`` in files we write), so a big file is not parsed twice."""
-    import json
-
-    import yaml
-
-    data: Any = None
-    try:
-        if text.lstrip().startswith("{"):
-            data = json.loads(text)
-        else:
-            m = _ITEMS_KEY_RE.search(text)
-            data = yaml.safe_load(text[: m.start()] if m else text)
-    except (ValueError, yaml.YAMLError):
-        return None
-    if not isinstance(data, dict):
-        return None
+    title, as `quizgen generate` writes it)."""
     for key in ("title", "bank_title", "bank"):
         v = data.get(key)
         if isinstance(v, dict):
@@ -326,7 +322,14 @@ def load_source(path: Path) -> Source:
     text = read_text_file(path)
     loaded = loads_bank_or_items(text, path)
     if isinstance(loaded, list):
-        return Source(path, items_header_title(text) or path.stem, items=loaded)
+        header = items_header(text)
+        seed = header.get("seed")
+        return Source(
+            path,
+            _header_title(header) or path.stem,
+            items=loaded,
+            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        )
     return Source(path, loaded.title or path.stem, bank=loaded)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +19,10 @@ from quizgen.ui.console import (
     warn,
     write_data,
 )
+
+if TYPE_CHECKING:
+    from quizgen.items import Item, ItemType
+    from quizgen.scoring import ScoringPolicy
 
 FORMAT_HELP = "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards)."
 DEFAULT_COUNT = 20
@@ -47,6 +52,20 @@ def _parse_points(spec: str | None) -> dict[Any, float]:
             raise UsageError(f"bad --points entry {part.strip()!r}", hint="e.g. --points choice=2,short=10")
         out[t] = p
     return out
+
+
+def _policy(rule: str) -> ScoringPolicy:
+    """The exam scoring policy with the --multi-scoring rule for 多选题."""
+    from quizgen.scoring import EXAM, MultiRule
+
+    try:
+        return EXAM.with_multi(MultiRule(rule.strip().lower()))
+    except ValueError:
+        raise UsageError(
+            f"unknown --multi-scoring {rule!r}",
+            hint="use strict (多选、少选、错选均不得分, the default), half (少选得一半分) or partial "
+            "(1/n per right option, -1/n per wrong one)",
+        ) from None
 
 
 def _format_of_name(name: str) -> str | None:
@@ -142,8 +161,8 @@ def export_cmd(
             "--number",
             metavar="N",
             min=1,
-            help=f"How many items to make from a bank [default: {DEFAULT_COUNT}]; of an items file, "
-            "the first N.",
+            help=f"How many items to make from a bank [default: {DEFAULT_COUNT}]. An items file is "
+            "exported whole; with -n, its first N (what is left out is reported).",
         ),
     ] = None,
     types: Annotated[
@@ -158,6 +177,34 @@ def export_cmd(
         str | None,
         typer.Option("--points", metavar="TYPE=N,...", help="Points per item type, e.g. choice=2,short=10."),
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", metavar="TEXT", help="考试科目 line under the paper's title."),
+    ] = None,
+    exam_time: Annotated[
+        str | None,
+        typer.Option(
+            "--exam-time", metavar="TEXT", help="考试时间 line, e.g. '120分钟' or '6月20日 9:00-11:00'."
+        ),
+    ] = None,
+    notices: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notice",
+            metavar="TEXT",
+            help="A line of 注意事项 on the paper (repeat for several: numbered in order).",
+        ),
+    ] = None,
+    multi_scoring: Annotated[
+        str,
+        typer.Option(
+            "--multi-scoring",
+            metavar="RULE",
+            help="How 多选题 are scored, stated on the paper and its key and applied by Moodle, GIFT and "
+            "QTI: strict (多选、少选、错选均不得分), half (少选得一半分) or partial (1/n per right option, "
+            "-1/n per wrong one).",
+        ),
+    ] = "strict",
     font: Annotated[
         str | None,
         typer.Option(
@@ -172,7 +219,10 @@ def export_cmd(
         BINARY,
         LMS_FORMATS,
         MAX_VARIANTS,
+        NO_HEADER,
         PAPER_FORMATS,
+        PaperHeader,
+        caveats,
         export,
         output_path,
         with_points,
@@ -180,6 +230,7 @@ def export_cmd(
     )
 
     f = _infer_format(fmt, output)
+    policy = _policy(multi_scoring)
     if not 1 <= variants <= MAX_VARIANTS:
         raise UsageError(f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}")
     if variants > 1 and f in LMS_FORMATS:
@@ -198,13 +249,32 @@ def export_cmd(
         check_not_input(output, source, suggest=f"paper{_ext(f)}")
     if answer_key and f in LMS_FORMATS:
         warn(f"--answer-key is not needed for {f}: the answers are always in the file")
+    header = PaperHeader.of(subject or "", exam_time or "", notices or ())
+    if header != NO_HEADER and f in LMS_FORMATS:
+        warn(f"--subject, --exam-time and --notice are printed on papers, not written to {f}")
     rng = random.Random(seed)
 
     src = load_source(source)
+    if src.items is not None and per_question is not None:
+        raise UsageError(
+            f"--per-question applies when items are generated from a bank; {source} is an items file, "
+            "exported as it is",
+            hint="leave --per-question out, or make the items again: "
+            "quizgen generate BANK --per-question N -o ITEMS",
+        )
+    default_count = DEFAULT_COUNT if src.items is None else len(src.items)
     items = pick_items(
-        src, count=count, default_count=DEFAULT_COUNT, types=wanted, rng=rng, per_question=per_question
+        src, count=count, default_count=default_count, types=wanted, rng=rng, per_question=per_question
     )
-    made = f"{len(items)} items {'from' if src.items is not None else 'generated from'} {source}"
+    if src.items is None:
+        made = f"{len(items)} items generated from {source} · seed {seed}"
+    else:
+        _say_left_out(src.items, len(items), source, count, wanted)
+        made = f"{len(items)} items from {source}"
+        if src.seed is not None:
+            made += f" (generated with seed {src.seed})"
+        if variants > 1:
+            made += f" · variants shuffled with seed {seed}"
     items = with_points(items, pts)
     outs = export(
         items,
@@ -215,19 +285,43 @@ def export_cmd(
         variants=variants,
         font=font,
         split=output is not None,
+        policy=policy,
+        header=header,
     )
+    for caveat in caveats(items, f, policy):
+        warn(caveat)
     if base is None:
         write_data(outs[0].data.decode("utf-8").lstrip("\ufeff"))
-        info(f"{made} · {f} · seed {seed}")
+        info(f"{made} · {f}")
         return
     for o in outs:  # names made from -o (an extension added, -A, -key): none may be the input
         path = output_path(base, o.format, o.suffix)
         if path != output:
             check_not_input(path, source, suggest=f"paper{_ext(f)}", named_after=output)
     paths = write_outputs(outs, base)
-    info(f"{made} · seed {seed}")
+    info(made)
     for o, p in zip(outs, paths, strict=True):
         info(f"  {o.label} -> {p}")
+
+
+def _say_left_out(
+    all_items: Sequence[Item], kept: int, source: Path, count: int | None, types: Sequence[ItemType] | None
+) -> None:
+    """Warn about the items of an items file that are not exported (--types, -n)."""
+    of_type = sum(1 for it in all_items if types is None or it.type in types)
+    other = len(all_items) - of_type
+    beyond = of_type - kept
+    if not other and not beyond:
+        return
+    total = len(all_items)
+    if not other:
+        warn(f"exporting the first {kept} of {total} items in {source} (-n {count}): {beyond} left out")
+        return
+    wanted = ",".join(t.value for t in types or ())
+    msg = f"exporting {kept} of {total} items in {source}: {other} of other types left out (--types {wanted})"
+    if beyond:
+        msg += f" and {beyond} more after the first {kept} (-n {count})"
+    warn(msg)
 
 
 def _ext(fmt: str) -> str:
