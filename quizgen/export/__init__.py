@@ -1,5 +1,5 @@
-"""Items -> exam papers (md, html, docx, pdf) and files LMSs and flashcard apps import
-(moodle, gift, qti, apkg, csv).
+"""Items -> exam papers (md, html, docx, pdf), files LMSs and flashcard apps import
+(moodle, gift, qti, apkg, csv), and a self-contained web quiz for phones (web).
 
     from quizgen.export import export, write_outputs
     outs = export(items, "html", title="深度学习基础", rng=random.Random(7), answer_key=True, variants=2)
@@ -16,11 +16,15 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.bank import atomic_write_bytes
 from quizgen.errors import ExportError
 from quizgen.export.paper import MAX_VARIANTS, Doc, Part, build_papers, docs_for, with_points
 from quizgen.items import Item
+
+if TYPE_CHECKING:
+    from quizgen.export.web import WebOptions
 
 __all__ = [
     "EXTENSIONS",
@@ -37,7 +41,7 @@ __all__ = [
 
 PAPER_FORMATS: tuple[str, ...] = ("md", "html", "docx", "pdf")
 LMS_FORMATS: tuple[str, ...] = ("moodle", "gift", "qti", "apkg", "csv")
-FORMATS: tuple[str, ...] = PAPER_FORMATS + LMS_FORMATS
+FORMATS: tuple[str, ...] = (*PAPER_FORMATS, *LMS_FORMATS, "web")
 
 # Moodle's GIFT import takes .txt files; QTI packages are plain zips.
 EXTENSIONS: dict[str, str] = {
@@ -50,6 +54,7 @@ EXTENSIONS: dict[str, str] = {
     "qti": ".zip",
     "apkg": ".apkg",
     "csv": ".csv",
+    "web": ".html",
 }
 BINARY: frozenset[str] = frozenset({"docx", "pdf", "qti", "apkg", "csv"})
 
@@ -96,25 +101,27 @@ def export(
     variants: int = 1,
     font: str | None = None,
     split: bool = True,
+    web: WebOptions | None = None,
 ) -> list[OutputFile]:
     """Render items in one format.
 
     Paper formats give a paper per variant, each followed by its key when `answer_key`;
     with `split` each of those is its own file, otherwise they share one document (page
     breaks between). LMS formats give one file and always carry the answers; `variants`
-    does not apply to them (an LMS shuffles questions and options itself).
+    does not apply to them (an LMS shuffles questions and options itself). The web quiz is one
+    page whose mode and time limit come from `web` (`quizgen.export.web.WebOptions`).
     """
     fmt = check_format(fmt)
     if not items:
         raise ExportError("there are no items to export", hint="generate some items first (-n, --types)")
-    if fmt in LMS_FORMATS:
+    if fmt in LMS_FORMATS or fmt == "web":
         if variants != 1:
             raise ExportError(
                 f"--variants applies to papers ({', '.join(PAPER_FORMATS)}), not to {fmt}",
                 hint="LMSs shuffle questions and options themselves; leave --variants out",
             )
         mod = importlib.import_module(f"quizgen.export.{fmt}")
-        data = mod.render(items, title=title)
+        data = mod.render(items, title=title, options=web, rng=rng) if fmt == "web" else mod.render(items, title=title)
         return [OutputFile(fmt, data if isinstance(data, bytes) else data.encode("utf-8"))]
     papers = build_papers(items, title, variants=variants, rng=rng or random.Random(0))
     docs = docs_for(papers, answer_key=answer_key)
