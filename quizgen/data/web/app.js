@@ -289,7 +289,7 @@
     return ["bad", "✗ " + (isAnswered(it) ? "错误" : "未作答"), "0 / " + fmtPts(it.points) + " 分"];
   }
   function partsNode(it, s) {
-    if (!s.parts.length) return null;
+    if (!s.parts.length || (s.correct && it.type !== "fill")) return null;
     if (it.type === "fill") {
       var p = s.parts[0];
       return el("p", { cls: "note", text: s.correct ? "有小的拼写错误，按正确处理：" + p.expected : "有错别字，正确写法：" + p.expected });
