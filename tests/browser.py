@@ -36,9 +36,8 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """A launched browser, shared by a test module."""
+def launch() -> Iterator[Any]:
+    """A launched browser (for a module-scoped fixture: ``yield from launch()``)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,17 @@ from quizgen.items import LETTERS, Item, ItemType, load_items, save_items
 from quizgen.results import load_table
 from quizgen.results.files import CODE_RE, decode_code
 from quizgen.text import normalize_loose
-from tests.browser import DESKTOP, PHONE, chromium, open_page  # noqa: F401
+from tests.browser import DESKTOP, PHONE, launch, open_page
 from tests.conftest import SEED_BANK
 
 runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    yield from launch()
+
+
 # Screenshots go to a temporary folder; set QUIZGEN_SCREENSHOTS=DIR to keep them and look.
 SHOTS = os.environ.get("QUIZGEN_SCREENSHOTS")
 HOSTILE = Item(
@@ -114,7 +122,21 @@ def test_options_belong_to_exam_mode(items: list[Item]) -> None:
 def test_cli_writes_the_page_and_keeps_generated_items(tmp_path: Path) -> None:
     page = tmp_path / "quiz.html"
     r = runner.invoke(
-        app, ["export", str(SEED_BANK), "-f", "web", "--mode", "exam", "--time-limit", "20", "-n", "8", "-o", str(page)]
+        app,
+        [
+            "export",
+            str(SEED_BANK),
+            "-f",
+            "web",
+            "--mode",
+            "exam",
+            "--time-limit",
+            "20",
+            "-n",
+            "8",
+            "-o",
+            str(page),
+        ],
     )
     assert r.exit_code == 0, r.output
     kept = tmp_path / "quiz.items.yaml"
@@ -127,12 +149,18 @@ def test_cli_writes_the_page_and_keeps_generated_items(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["-f", "web", "--mode", "quiz"], "Error: unknown --mode 'quiz'\n  Hint: use practice or exam\n"),
-        (["-f", "web", "--keyless"], "Error: --time-limit and --keyless are for exam pages\n  Hint: add --mode exam\n"),
+        (
+            ["-f", "web", "--keyless"],
+            "Error: --time-limit and --keyless are for exam pages\n  Hint: add --mode exam\n",
+        ),
         (
             ["-f", "md", "--mode", "exam"],
             "Error: --mode, --time-limit and --keyless are for the web quiz\n  Hint: add --format web\n",
         ),
-        (["-f", "web", "--mode", "exam", "--time-limit", "2000"], "Error: --time-limit must be 1-1440 minutes, got 2000\n"),
+        (
+            ["-f", "web", "--mode", "exam", "--time-limit", "2000"],
+            "Error: --time-limit must be 1-1440 minutes, got 2000\n",
+        ),
     ],
 )
 def test_cli_option_errors(args: list[str], message: str, tmp_path: Path) -> None:
@@ -141,6 +169,7 @@ def test_cli_option_errors(args: list[str], message: str, tmp_path: Path) -> Non
 
 
 # ---------------------------------------------------------------------------- in the browser
+
 
 def _start(page: Any, name: str = "张三", sid: str = "2023001") -> None:
     page.fill("#student-name", name)
@@ -208,7 +237,7 @@ def _next(page: Any) -> None:
 
 
 @pytest.mark.slow
-def test_exam_loop_from_page_to_analysis(chromium: Any, items: list[Item], tmp_path: Path) -> None:  # noqa: F811
+def test_exam_loop_from_page_to_analysis(chromium: Any, items: list[Item], tmp_path: Path) -> None:
     page_path = _page(items, tmp_path)
     save_items(items, tmp_path / "quiz.items.yaml")
     ctx, page, watch = open_page(chromium, page_path.as_uri())
@@ -248,7 +277,9 @@ def test_exam_loop_from_page_to_analysis(chromium: Any, items: list[Item], tmp_p
     assert m is not None and decode_code(m.group(1), m.group(2), "code") == doc
     # The page's own score equals quizgen.scoring under EXAM.
     objective = [it for it in items if it.type is not ItemType.SHORT]
-    expected = sum(scoring.score_response(it, _tuple(got[it.id]), scoring.EXAM).fraction * it.points for it in objective)
+    expected = sum(
+        scoring.score_response(it, _tuple(got[it.id]), scoring.EXAM).fraction * it.points for it in objective
+    )
     shown = page.locator("#score strong").inner_text()
     assert float(shown) == pytest.approx(round(expected, 2))
     assert watch.foreign_requests(page_path.as_uri()) == [] and watch.errors == []
@@ -258,12 +289,23 @@ def test_exam_loop_from_page_to_analysis(chromium: Any, items: list[Item], tmp_p
     (tmp_path / "answers" / "codes.txt").write_text(f"张三发来：\n{code}\n", encoding="utf-8")
     r = runner.invoke(
         app,
-        ["results", "collect", str(tmp_path / "answers"), "--items", str(tmp_path / "quiz.items.yaml"),
-         "-o", str(tmp_path / "results.csv"), "--embedder", "none"],
+        [
+            "results",
+            "collect",
+            str(tmp_path / "answers"),
+            "--items",
+            str(tmp_path / "quiz.items.yaml"),
+            "-o",
+            str(tmp_path / "results.csv"),
+            "--embedder",
+            "none",
+        ],
     )
     assert r.exit_code == 0, r.output
     assert "the same submission from 2023001 twice" in r.stderr
-    a = runner.invoke(app, ["analyze", str(tmp_path / "quiz.items.yaml"), str(tmp_path / "results.csv"), "--json"])
+    a = runner.invoke(
+        app, ["analyze", str(tmp_path / "quiz.items.yaml"), str(tmp_path / "results.csv"), "--json"]
+    )
     assert a.exit_code == 0, a.output
     report = json.loads(a.stdout)
     assert report["test"]["students"] == 1 and len(report["items"]) == len(items)
@@ -279,7 +321,7 @@ def _tuple(r: Any) -> Any:
 
 
 @pytest.mark.slow
-def test_practice_feedback(chromium: Any, items: list[Item], tmp_path: Path) -> None:  # noqa: F811
+def test_practice_feedback(chromium: Any, items: list[Item], tmp_path: Path) -> None:
     page_path = _page(items, tmp_path, WebMode.PRACTICE)
     ctx, page, watch = open_page(chromium, page_path.as_uri())
     _start(page)
@@ -310,7 +352,7 @@ def test_practice_feedback(chromium: Any, items: list[Item], tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_time_limit_submits_by_itself(chromium: Any, items: list[Item], tmp_path: Path) -> None:  # noqa: F811
+def test_time_limit_submits_by_itself(chromium: Any, items: list[Item], tmp_path: Path) -> None:
     page_path = _page(items[:3], tmp_path, time_limit=1)
     ctx = chromium.new_context(viewport=PHONE, accept_downloads=True)
     page = ctx.new_page()
@@ -328,7 +370,9 @@ def test_time_limit_submits_by_itself(chromium: Any, items: list[Item], tmp_path
 
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_layout_fits_and_prints(chromium: Any, items: list[Item], tmp_path: Path, viewport: dict[str, int]) -> None:  # noqa: F811
+def test_layout_fits_and_prints(
+    chromium: Any, items: list[Item], tmp_path: Path, viewport: dict[str, int]
+) -> None:
     page_path = _page(items, tmp_path, WebMode.PRACTICE)
     ctx, page, _ = open_page(chromium, page_path.as_uri(), viewport=viewport, device_scale_factor=2)
     name = "phone" if viewport is PHONE else "desktop"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import random
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,16 @@ from quizgen import scoring
 from quizgen.export.web import WebMode, WebOptions, _policy_data, _public, render
 from quizgen.items import LETTERS, Item, ItemType
 from quizgen.text import normalize_loose
-from tests.browser import chromium, open_page  # noqa: F401
+from tests.browser import launch, open_page
 
 SALT = "0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    yield from launch()
+
+
 POLICIES = [scoring.PRACTICE, scoring.EXAM, scoring.PRACTICE.with_multi(scoring.MultiRule.HALF)]
 EXAMPLES = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -29,7 +37,7 @@ EXAMPLES = settings(
 
 
 @pytest.fixture(scope="module")
-def page(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:  # noqa: F811
+def page(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     item = Item(id="i1", type=ItemType.TF, question_id="q", stem="?", answer=("对",))
     path = tmp_path_factory.mktemp("web") / "quiz.html"
     path.write_text(render([item], title="t"), encoding="utf-8")
@@ -124,7 +132,9 @@ def fill_items(draw: st.DrawFn) -> tuple[Item, Any]:
     if kind == "other":
         return item, draw(words)
     if kind == "list":
-        return item, tuple(draw(st.lists(st.sampled_from([base, *draw(st.lists(words, max_size=1))]), max_size=2)))
+        return item, tuple(
+            draw(st.lists(st.sampled_from([base, *draw(st.lists(words, max_size=1))]), max_size=2))
+        )
     return item, None
 
 
@@ -224,9 +234,9 @@ def test_fill_typo_examples(page: Any, typed: str, accept: list[str]) -> None:
 
 # ---------------------------------------------------------------------------- building blocks
 
-ASSIGNED = st.characters(
-    codec="utf-8", exclude_categories=("Cs", "Co", "Cn")
-).filter(lambda c: unicodedata.category(c) != "Cn")
+ASSIGNED = st.characters(codec="utf-8", exclude_categories=("Cs", "Co", "Cn")).filter(
+    lambda c: unicodedata.category(c) != "Cn"
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -14,8 +14,8 @@ from quizgen.items import ItemType
 CSS = """
 :root { --ink: #1f2328; --muted: #5b6470; --line: #d6dae0; --bg: #f6f7f9; --card: #fff; --accent: #1a62d6;
   --bad: #b3261e; --ok: #137333; --warn: #8a5a00; color-scheme: light dark; }
-@media (prefers-color-scheme: dark) { :root { --ink: #e6e8eb; --muted: #9aa4b0; --line: #343a42; --bg: #111418;
-  --card: #1b1f24; --accent: #7aa7ff; --bad: #ff8a80; --ok: #7bd88f; --warn: #f2c46d; } }
+@media (prefers-color-scheme: dark) { :root { --ink: #e6e8eb; --muted: #9aa4b0; --line: #343a42;
+  --bg: #111418;  --card: #1b1f24; --accent: #7aa7ff; --bad: #ff8a80; --ok: #7bd88f; --warn: #f2c46d; } }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); line-height: 1.6; font-size: 15px;
   font-family: -apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
@@ -29,7 +29,8 @@ h2 { font-size: 1.15em; margin: 1.6em 0 .5em; }
 .card .v { font-size: 1.5em; font-weight: 700; }
 .card .k { color: var(--muted); font-size: .85em; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1em; }
-figure { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: .8em; }
+figure { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: .8em; }
 figcaption { font-weight: 600; margin-bottom: .4em; }
 svg { width: 100%; height: auto; display: block; }
 svg text { fill: var(--muted); font-size: 11px; font-family: inherit; }
@@ -47,11 +48,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 tr.flagged td:first-child { border-left: 3px solid var(--bad); }
 .stem { max-width: 28em; }
 .flags { color: var(--bad); }
-.meter { display: inline-block; width: 4em; height: .55em; background: var(--line); border-radius: 3px; margin-left: .4em;
-  vertical-align: middle; overflow: hidden; }
+.meter { display: inline-block; width: 4em; height: .55em; background: var(--line); border-radius: 3px;
+  margin-left: .4em;  vertical-align: middle; overflow: hidden; }
 .meter i { display: block; height: 100%; background: var(--accent); }
 .opts { display: grid; gap: .15em; min-width: 12em; }
-.opt { display: grid; grid-template-columns: 1.6em minmax(4em, 1fr) 5.5em; gap: .3em; align-items: center; font-size: .9em; }
+.opt { display: grid; grid-template-columns: 1.6em minmax(4em, 1fr) 5.5em; gap: .3em; align-items: center;
+  font-size: .9em; }
 .opt .num { white-space: nowrap; text-align: right; }
 .opt .b { height: .75em; background: var(--line); border-radius: 3px; overflow: hidden; }
 .opt .b i { display: block; height: 100%; background: var(--muted); }
@@ -89,12 +91,13 @@ def histogram_svg(a: Analysis) -> str:
         bh = (h - bottom - top) * b.count / peak
         x = left + i * bw
         y = h - bottom - bh
-        out.append(f'<rect class="bar" x="{x + 2:.1f}" y="{y:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" rx="2"/>')
+        out.append(
+            f'<rect class="bar" x="{x + 2:.1f}" y="{y:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" rx="2"/>'
+        )
         if b.count:
             out.append(f'<text x="{x + bw / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{b.count}</text>')
-        out.append(
-            f'<text x="{x + bw / 2:.1f}" y="{h - bottom + 13}" text-anchor="middle">{_pts(round(b.low, 1))}</text>'
-        )
+        label = _pts(round(b.low, 1))
+        out.append(f'<text x="{x + bw / 2:.1f}" y="{h - bottom + 13}" text-anchor="middle">{label}</text>')
     out.append(
         f'<text x="{w - 4}" y="{h - 4}" text-anchor="end">total score (of {_pts(a.test.max_score)}) →</text>'
     )
@@ -130,7 +133,9 @@ def scatter_svg(items: Sequence[ItemStats]) -> str:
             continue
         cls = "pt bad" if it.flags else "pt"
         x, y = px(it.difficulty), py(it.discrimination)
-        out.append(f'<circle class="{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>#{it.number}</title></circle>')
+        out.append(
+            f'<circle class="{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>#{it.number}</title></circle>'
+        )
         out.append(f'<text class="lbl" x="{x + 5:.1f}" y="{y - 4:.1f}">{it.number}</text>')
     out.append("</svg>")
     return "".join(out)
@@ -160,7 +165,8 @@ def _question(it: ItemStats) -> str:
     if it.question_number is None and not it.question_id:
         return ""
     num = f"#{it.question_number} " if it.question_number is not None else ""
-    return f"bank question {num}{esc(it.question_title) if it.question_title else '(' + esc(it.question_id) + ')'}"
+    title = esc(it.question_title) if it.question_title else f"({esc(it.question_id)})"
+    return f"bank question {num}{title}"
 
 
 def render(a: Analysis, *, title: str, source: str = "") -> str:
@@ -180,7 +186,10 @@ def render(a: Analysis, *, title: str, source: str = "") -> str:
         body.append(f'<p class="sub">{esc(source)}</p>')
     body.append(
         '<div class="cards">'
-        + "".join(f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>' for k, v in cards)
+        + "".join(
+            f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
+            for k, v in cards
+        )
         + "</div>"
     )
     for n in a.notes:
@@ -188,7 +197,8 @@ def render(a: Analysis, *, title: str, source: str = "") -> str:
     body.append(
         '<div class="plots">'
         f"<figure><figcaption>Score distribution</figcaption>{histogram_svg(a)}</figure>"
-        f"<figure><figcaption>Items: difficulty and discrimination (red: flagged)</figcaption>{scatter_svg(a.items)}</figure>"
+        "<figure><figcaption>Items: difficulty and discrimination (red: flagged)</figcaption>"
+        f"{scatter_svg(a.items)}</figure>"
         "</div>"
     )
     flagged = a.flagged
@@ -208,7 +218,7 @@ def render(a: Analysis, *, title: str, source: str = "") -> str:
     body.append("</tr></thead><tbody>")
     for it in a.items:
         body.append(
-            f"<tr class=\"{'flagged' if it.flags else ''}\">"
+            f'<tr class="{"flagged" if it.flags else ""}">'
             f'<td class="num">{it.number}</td><td>{esc(SECTION_NAMES[ItemType(it.type)])}</td>'
             f'<td class="stem">{esc(_clip(it.stem, 90))}</td><td class="num">{it.n}</td>'
             f'<td class="num">{_f(it.difficulty)}{_meter(it.difficulty)}</td>'
@@ -218,9 +228,10 @@ def render(a: Analysis, *, title: str, source: str = "") -> str:
         )
     body.append("</tbody></table>")
     body.append(
-        f'<p class="note">Difficulty: mean score ÷ max score. Discrimination: Pearson correlation of the item score with '
-        f"the total of the other items. Upper − lower: difficulty in the top {27}% minus the bottom 27% by total. "
-        f"Flags: difficulty &gt; {EASY} or &lt; {HARD}, discrimination &lt; {LOW_DISCRIMINATION}, distractors nobody "
+        '<p class="note">Difficulty: mean score ÷ max score. Discrimination: Pearson correlation of the '
+        "item score with the total of the other items. Upper − lower: difficulty in the top 27% minus the "
+        f"bottom 27% by total. Flags: difficulty &gt; {EASY} or &lt; {HARD}, discrimination &lt; "
+        f"{LOW_DISCRIMINATION}, distractors nobody "
         "chose or that the top group preferred to the key.</p>"
     )
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

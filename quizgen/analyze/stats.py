@@ -89,7 +89,11 @@ class ItemStats:
             "options": [o.to_dict() for o in self.options],
             "no_answer": self.no_answer,
             "flags": [f.to_dict() for f in self.flags],
-            "question": {"id": self.question_id, "number": self.question_number, "title": self.question_title},
+            "question": {
+                "id": self.question_id,
+                "number": self.question_number,
+                "title": self.question_title,
+            },
         }
 
 
@@ -130,7 +134,9 @@ class TestStats:
             "median": _r(self.median),
             "min": _r(self.minimum),
             "max": _r(self.maximum),
-            "distribution": [{"from": _r(b.low), "to": _r(b.high), "count": b.count} for b in self.distribution],
+            "distribution": [
+                {"from": _r(b.low), "to": _r(b.high), "count": b.count} for b in self.distribution
+            ],
         }
 
 
@@ -182,7 +188,9 @@ def cronbach_alpha(matrix: np.ndarray) -> float | None:
 # ---------------------------------------------------------------------------- building the matrix
 
 
-def _matrix(items: Sequence[Item], rows: Sequence[TableRow]) -> tuple[list[str], np.ndarray, dict[tuple[str, str], TableRow], list[str]]:
+def _matrix(
+    items: Sequence[Item], rows: Sequence[TableRow]
+) -> tuple[list[str], np.ndarray, dict[tuple[str, str], TableRow], list[str]]:
     index = {it.id: j for j, it in enumerate(items)}
     notes: list[str] = []
     unknown = sorted({r.item_id for r in rows if r.item_id not in index})
@@ -204,7 +212,7 @@ def _matrix(items: Sequence[Item], rows: Sequence[TableRow]) -> tuple[list[str],
         if key in cells:
             raise InputError(
                 f"two rows for student {r.student} and item {r.item_id}",
-                hint="collect the results with `quizgen results collect`, which keeps one submission per student",
+                hint="collect the results with `quizgen results collect` (one submission per student)",
             )
         cells[key] = r
         m[srow[r.student], j] = r.score
@@ -274,7 +282,9 @@ def _flags(st: ItemStats, item: Item, upper_n: int) -> tuple[Flag, ...]:
         flags.append(Flag("too_hard", f"too hard: difficulty {st.difficulty:.2f} < {HARD}"))
     d = st.discrimination
     if d is not None and d < 0:
-        flags.append(Flag("negative_discrimination", f"negative discrimination {d:.2f}: better students do worse"))
+        flags.append(
+            Flag("negative_discrimination", f"negative discrimination {d:.2f}: better students do worse")
+        )
     elif d is not None and d < LOW_DISCRIMINATION:
         flags.append(Flag("low_discrimination", f"low discrimination {d:.2f} < {LOW_DISCRIMINATION}"))
     if item.type in (ItemType.CHOICE, ItemType.MULTI) and st.n:
@@ -309,7 +319,11 @@ def _distribution(totals: np.ndarray, max_score: float) -> tuple[Bin, ...]:
 
 
 def analyze(
-    items: Sequence[Item], rows: Sequence[TableRow], *, bank: Bank | None = None, upper_lower: float = UPPER_LOWER_SHARE
+    items: Sequence[Item],
+    rows: Sequence[TableRow],
+    *,
+    bank: Bank | None = None,
+    upper_lower: float = UPPER_LOWER_SHARE,
 ) -> Analysis:
     """Item and test statistics of `rows` (a results table) for `items`."""
     if not items:
@@ -326,8 +340,8 @@ def analyze(
     complete = [s for s, ok in zip(students, complete_mask, strict=True) if ok]
     if len(complete) < len(students):
         notes.append(
-            f"{len(students) - len(complete)} of {len(students)} students did not get every item; correlations, "
-            "groups and test figures use the other " + str(len(complete))
+            f"{len(students) - len(complete)} of {len(students)} students did not get every item; "
+            f"correlations, groups and test figures use the other {len(complete)}"
         )
     totals = full.sum(axis=1) if len(full) else np.zeros(0)
     n_c = len(complete)
@@ -396,7 +410,9 @@ def analyze(
         maximum=float(totals.max()) if n_c else None,
         distribution=_distribution(totals, k_max),
     )
-    return Analysis(tuple(stats), test, tuple(notes), {s: float(t) for s, t in zip(complete, totals, strict=True)})
+    return Analysis(
+        tuple(stats), test, tuple(notes), {s: float(t) for s, t in zip(complete, totals, strict=True)}
+    )
 
 
 def _with_flags(st: ItemStats, item: Item, upper_n: int) -> ItemStats:

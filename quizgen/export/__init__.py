@@ -121,7 +121,11 @@ def export(
                 hint="LMSs shuffle questions and options themselves; leave --variants out",
             )
         mod = importlib.import_module(f"quizgen.export.{fmt}")
-        data = mod.render(items, title=title, options=web, rng=rng) if fmt == "web" else mod.render(items, title=title)
+        data = (
+            mod.render(items, title=title, options=web, rng=rng)
+            if fmt == "web"
+            else mod.render(items, title=title)
+        )
         return [OutputFile(fmt, data if isinstance(data, bytes) else data.encode("utf-8"))]
     papers = build_papers(items, title, variants=variants, rng=rng or random.Random(0))
     docs = docs_for(papers, answer_key=answer_key)

@@ -110,8 +110,9 @@ def _row(d: dict[str, Any], where: str) -> TableRow:
     if max_score <= 0 or not 0 <= score <= max_score + 1e-9:
         raise InputError(f"score {score:g} is not within 0..{max_score:g}", where=where)
     text = response
-    if isinstance(text, str) and text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]  # CsvSink's guard against spreadsheet formulas
+    # CsvSink's guard against spreadsheet formulas (a CR it guarded was then written as LF).
+    if isinstance(text, str) and text.startswith("'") and text[1:].startswith((*FORMULA_START, "\n")):
+        text = text[1:]
     return TableRow(
         student=str(d["student"]).strip(),
         item_id=str(d["item_id"]).strip(),
@@ -141,7 +142,7 @@ def load_table(path: str | Path) -> list[TableRow]:
             rows.append(_row(d, f"{p}:{reader.line_num}"))
         return rows
     try:
-        data = json.loads(text) if fmt == "json" else [json.loads(x) for x in text.splitlines() if x.strip()]
+        data = json.loads(text) if fmt == "json" else [json.loads(x) for x in text.split("\n") if x.strip()]
     except ValueError as e:
         raise InputError(f"not valid JSON: {e}", where=str(p)) from None
     if not isinstance(data, list):

@@ -12,6 +12,7 @@ that collected them (exam pages `EXAM`, practice pages and the terminal quiz `PR
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -172,14 +173,19 @@ def merge(
     good: list[Submission] = []
     for s in loaded:
         if isinstance(s, InputError):
-            problems.append(Problem(ProblemKind.UNREADABLE, s.where or "?", s.message + (f" ({s.hint})" if s.hint else "")))
+            problems.append(
+                Problem(
+                    ProblemKind.UNREADABLE, s.where or "?", s.message + (f" ({s.hint})" if s.hint else "")
+                )
+            )
             continue
         if s.verified is False:
             problems.append(
                 Problem(
                     ProblemKind.TAMPERED,
                     s.source,
-                    f"the checksum does not match: the file from {s.student} {s.name} was changed after the quiz"
+                    f"the checksum does not match: the file from {s.student} {s.name} was changed after "
+                    "the quiz"
                     + ("; merged anyway (--accept-tampered)" if accept_tampered else "; not merged"),
                     s.student,
                 )
@@ -204,10 +210,14 @@ def merge(
             if twin is None:
                 distinct.append(s)
             else:
-                notes.append(f"the same submission from {student} twice ({twin.source}, {s.source}); counted once")
+                notes.append(
+                    f"the same submission from {student} twice ({twin.source}, {s.source}); counted once"
+                )
         latest = max(distinct, key=lambda d: d.submitted_at)
         if len(distinct) > 1:
-            others = ", ".join(f"{d.source} ({d.submitted_at or 'no time'})" for d in distinct if d is not latest)
+            others = ", ".join(
+                f"{d.source} ({d.submitted_at or 'no time'})" for d in distinct if d is not latest
+            )
             problems.append(
                 Problem(
                     ProblemKind.DUPLICATE,
@@ -287,13 +297,14 @@ def score_submissions(
     order = {it.id: n for n, it in enumerate(items)}
     by_id = {it.id: it for it in items}
     rows: list[ResultRow | None] = []
-    pending: list[tuple[int, Item, str, Submission, Any]] = []
+    pending: list[tuple[int, Item, str, Callable[..., ResultRow]]] = []
     for sub in sorted(subs, key=lambda s: s.student):
         pol = policy or policy_for_mode(sub.mode)
         for resp in sorted(sub.responses, key=lambda r: order[r.item_id]):
             item = by_id[resp.item_id]
             r = _clean_response(resp.response)
-            base = dict(
+            row = functools.partial(
+                ResultRow,
                 student=sub.student,
                 name=sub.name,
                 item_id=item.id,
@@ -305,18 +316,17 @@ def score_submissions(
                 source=sub.source,
             )
             if resp.response is not None and r is None:
-                rows.append(ResultRow(**base, score=0.0, correct=False, reason="unreadable response", needs_review=True))
+                rows.append(row(score=0.0, correct=False, reason="unreadable response", needs_review=True))
             elif item.type is ItemType.SHORT:
                 if not _answered(r):
-                    rows.append(ResultRow(**base, score=0.0, correct=False, reason="no answer", needs_review=False))
+                    rows.append(row(score=0.0, correct=False, reason="no answer", needs_review=False))
                 else:
-                    pending.append((len(rows), item, response_text(item, r), sub, base))
+                    pending.append((len(rows), item, response_text(item, r), row))
                     rows.append(None)
             else:
                 s = scoring.score_response(item, r, pol)
                 rows.append(
-                    ResultRow(
-                        **base,
+                    row(
                         score=round(s.fraction * item.points, 4),
                         correct=s.correct,
                         reason=s.detail,
@@ -329,12 +339,11 @@ def score_submissions(
                 "short answers need the grader", hint="pass a grader (the command does: --embedder)"
             )
         g = grader()
-        results = g.grade_many({"item": it, "answer": text} for _, it, text, _, _ in pending)
+        results = g.grade_many({"item": it, "answer": text} for _, it, text, _ in pending)
         from quizgen.session import SHORT_PASS
 
-        for (slot, _, _, _, base), res in zip(pending, results, strict=True):
-            rows[slot] = ResultRow(
-                **base,
+        for (slot, _, _, make), res in zip(pending, results, strict=True):
+            rows[slot] = make(
                 score=round(float(res.score), 4),
                 correct=res.fraction >= SHORT_PASS,
                 reason=_short_reason(res),

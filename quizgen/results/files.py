@@ -129,7 +129,9 @@ def submission_from(data: Any, source: str) -> Submission:
     """A results document -> Submission (checksum verified). Raises InputError when it is not one."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise InputError(
-            "not a quizgen results file", where=source, hint="expected a results-<学号>.json from the quiz page"
+            "not a quizgen results file",
+            where=source,
+            hint="expected a results-<学号>.json from the quiz page",
         )
     if data.get("version") != VERSION:
         raise InputError(
@@ -137,11 +139,13 @@ def submission_from(data: Any, source: str) -> Submission:
             where=source,
             hint="upgrade quizgen",
         )
-    quiz = data.get("quiz") if isinstance(data.get("quiz"), Mapping) else {}
-    student = data.get("student") if isinstance(data.get("student"), Mapping) else {}
+    quiz: Mapping[str, Any] = data["quiz"] if isinstance(data.get("quiz"), Mapping) else {}
+    student: Mapping[str, Any] = data["student"] if isinstance(data.get("student"), Mapping) else {}
     raw = data.get("responses")
     if not isinstance(raw, list):
-        raise InputError("responses: expected a list", where=source, hint="the file is damaged; ask for it again")
+        raise InputError(
+            "responses: expected a list", where=source, hint="the file is damaged; ask for it again"
+        )
     responses = []
     for i, r in enumerate(raw):
         if not isinstance(r, Mapping) or not _str(r.get("item_id")):
@@ -211,7 +215,7 @@ def response_from_text(text: str, item_type: str | None) -> Any:
         return [c for c in t.upper() if c in LETTERS]
     if item_type == "match":
         # "C-B" or "C,,B": one entry per term, '-' or an empty field for a term left unmatched.
-        cells = re.split(r"[,，;；\s]+", t) if re.search(r"[,，;；\s]", t) else list(t)
+        cells = re.split(r"\s*[,，;；]\s*|\s+", t) if re.search(r"[,，;；\s]", t) else list(t)
         return [c.upper() if c.upper() in LETTERS else "" for c in cells]
     return t
 
@@ -279,14 +283,16 @@ def read_results(
         if suffix == ".csv":
             yield from _from_csv(path, item_types or {})
             return
-        if suffix == ".json" or text.lstrip().startswith(("{", "[")):
+        if suffix == ".json":
             yield from _from_json(path, text)
             return
         found = False
         for s in _from_codes(path, text):
             found = True
             yield s
-        if not found:
+        if not found and text.lstrip().startswith("{"):
+            yield from _from_json(path, text)  # a results file saved under another name
+        elif not found:
             raise InputError(
                 "no results in this file",
                 where=str(path),

@@ -30,7 +30,10 @@ def _test_table(a: Analysis) -> Table:
     tab.add_column(style="dim")
     tab.add_column(justify="right")
     rows = [
-        ("students", f"{t.students}" + (f" ({t.complete} with every item)" if t.complete != t.students else "")),
+        (
+            "students",
+            f"{t.students}" + (f" ({t.complete} with every item)" if t.complete != t.students else ""),
+        ),
         ("items", str(t.items)),
         ("max score", f"{t.max_score:g}"),
         ("mean", _f(t.mean)),
@@ -99,7 +102,9 @@ def _fix_list(a: Analysis) -> Text:
     text = Text(f"{len(flagged)} item(s) not working as they should; fix them in the bank:\n", style="bold")
     for it in flagged:
         where = (
-            f"bank question #{it.question_number}" if it.question_number is not None else f"question {it.question_id}"
+            f"bank question #{it.question_number}"
+            if it.question_number is not None
+            else f"question {it.question_id}"
         )
         title = f" {it.question_title}" if it.question_title else ""
         text.append(f"  #{it.number} ", style="bold")
@@ -116,20 +121,27 @@ def analyze_cmd(
     results: Annotated[
         Path,
         typer.Argument(
-            metavar="RESULTS", help="A results table from `quizgen results collect` (.csv, .json, .jsonl).",
+            metavar="RESULTS",
+            help="A results table from `quizgen results collect` (.csv, .json, .jsonl).",
             show_default=False,
         ),
     ],
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print JSON: items[].{item_id, n, difficulty, discrimination, options, ...}, test.{...}."),
+        typer.Option(
+            "--json",
+            help="Print JSON: items[].{item_id, n, difficulty, discrimination, options, ...}, test.{...}.",
+        ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write a self-contained HTML report.")
+        Path | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write a self-contained HTML report."),
     ] = None,
     bank_path: Annotated[
         Path | None,
-        typer.Option("--bank", metavar="BANK", help="The bank the items came from: flagged items show its titles."),
+        typer.Option(
+            "--bank", metavar="BANK", help="The bank the items came from: flagged items show its titles."
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", metavar="TITLE", help="Report title.")] = None,
 ) -> None:
@@ -147,7 +159,8 @@ def analyze_cmd(
     if not isinstance(loaded, list):
         raise UsageError(
             f"{items_path} is a bank, not an items file",
-            hint="give the items the quiz was made from (quiz.items.yaml next to the page); pass the bank with --bank",
+            hint="give the items the quiz was made from (quiz.items.yaml next to the page); "
+            "pass the bank with --bank",
         )
     bank = banks.load(bank_path) if bank_path is not None else None
     a = analyze(loaded, load_table(results), bank=bank)
@@ -163,7 +176,9 @@ def analyze_cmd(
         from quizgen.bank import atomic_write_text, read_text_file
 
         name = title or items_header_title(read_text_file(items_path)) or items_path.stem
-        atomic_write_text(output, render(a, title=f"{name} · item analysis", source=f"{items_path.name} · {results.name}"))
+        atomic_write_text(
+            output, render(a, title=f"{name} · item analysis", source=f"{items_path.name} · {results.name}")
+        )
         info(f"report -> {output}")
 
 

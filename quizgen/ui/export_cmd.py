@@ -180,7 +180,9 @@ def export_cmd(
     ] = "practice",
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", metavar="MIN", help="web exam: minutes until the page submits by itself."),
+        typer.Option(
+            "--time-limit", metavar="MIN", help="web exam: minutes until the page submits by itself."
+        ),
     ] = None,
     keyless: Annotated[
         bool,
@@ -222,7 +224,10 @@ def export_cmd(
     if answer_key and f in LMS_FORMATS:
         warn(f"--answer-key is not needed for {f}: the answers are always in the file")
     if answer_key and f == "web":
-        warn("--answer-key does not apply to web: keep the items file, `quizgen results collect` scores with it")
+        warn(
+            "--answer-key does not apply to web: keep the items file, "
+            "`quizgen results collect` scores with it"
+        )
     rng = random.Random(seed)
 
     src = load_source(source)

@@ -17,7 +17,6 @@ from quizgen.ui.console import (
     check_not_input,
     command_group,
     embedder_is_none,
-    err,
     info,
     out,
     warn,
@@ -58,10 +57,15 @@ def _policy(name: str | None) -> Any:
 def _students_table(c: Collected) -> Table:
     t = Table(title=Text(f"{c.students} students"), pad_edge=False)
     for h in ("student", "name", "score", "max", "answered", "review", "source"):
-        t.add_column(h, justify="right" if h in ("score", "max", "answered", "review") else "left", overflow="fold")
+        t.add_column(
+            h, justify="right" if h in ("score", "max", "answered", "review") else "left", overflow="fold"
+        )
     per: dict[str, dict[str, Any]] = {}
     for r in c.rows:
-        d = per.setdefault(r.student, {"name": r.name, "score": 0.0, "max": 0.0, "n": 0, "answered": 0, "review": 0, "src": r.source})
+        d = per.setdefault(
+            r.student,
+            {"name": r.name, "score": 0.0, "max": 0.0, "n": 0, "answered": 0, "review": 0, "src": r.source},
+        )
         d["score"] += r.score
         d["max"] += r.max_score
         d["n"] += 1
@@ -99,15 +103,20 @@ def collect_cmd(
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the table here (.csv, .json or .jsonl). Default: stdout (CSV)."),
+        typer.Option(
+            "-o", "--output", help="Write the table here (.csv, .json or .jsonl). Default: stdout (CSV)."
+        ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="csv, json or jsonl (default: by -o suffix).")
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="csv, json or jsonl (default: by -o suffix)."),
     ] = None,
     embedder: Annotated[str, typer.Option("--embedder", "-e", metavar="NAME", help=EMBEDDER_HELP)] = "use-m3",
     bank_path: Annotated[
         Path | None,
-        typer.Option("--bank", metavar="BANK", help="The bank, for short answers' aliases and grading rules."),
+        typer.Option(
+            "--bank", metavar="BANK", help="The bank, for short answers' aliases and grading rules."
+        ),
     ] = None,
     policy: Annotated[
         str | None,
@@ -119,12 +128,15 @@ def collect_cmd(
         ),
     ] = None,
     accept_tampered: Annotated[
-        bool, typer.Option("--accept-tampered", help="Merge files whose checksum does not match (reported still).")
+        bool,
+        typer.Option("--accept-tampered", help="Merge files whose checksum does not match (reported still)."),
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any file had a problem.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")
+    ] = False,
 ) -> None:
-    """Merge students' results files into one scored table: student, item_id, response, score, max_score, seconds."""
+    """Merge students' results files into one scored table (student, item_id, response, score, ...)."""
     from quizgen import bank as banks
     from quizgen.items import load_bank_or_items
     from quizgen.results import collect, dumps_table, table_format, write_table
@@ -144,7 +156,11 @@ def collect_cmd(
         )
     bank = banks.load(bank_path) if bank_path is not None else None
     c = collect(
-        sources, loaded, grader=_grader_factory(embedder, bank, no_cache), policy=pol, accept_tampered=accept_tampered
+        sources,
+        loaded,
+        grader=_grader_factory(embedder, bank, no_cache),
+        policy=pol,
+        accept_tampered=accept_tampered,
     )
     for p in c.problems:
         warn(p.render())
@@ -171,15 +187,23 @@ def collect_cmd(
 @results_app.command("export")
 def export_cmd(
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="Your name (姓名).")],
-    student_id: Annotated[str, typer.Option("--student-id", metavar="ID", help="Your student number (学号).")],
+    student_id: Annotated[
+        str, typer.Option("--student-id", metavar="ID", help="Your student number (学号).")
+    ],
     session: Annotated[
         int | None,
-        typer.Argument(metavar="[SESSION]", help="Session number (`quizgen history`); default: the latest.", show_default=False),
+        typer.Argument(
+            metavar="[SESSION]",
+            help="Session number (`quizgen history`); default: the latest.",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Default: results-<学号>.json in this folder.")
     ] = None,
-    code: Annotated[bool, typer.Option("--code", help="Print the results as a code to paste into a chat instead.")] = False,
+    code: Annotated[
+        bool, typer.Option("--code", help="Print the results as a code to paste into a chat instead.")
+    ] = False,
 ) -> None:
     """Export a terminal quiz session as a results file (results-<学号>.json) to hand in."""
     import json
@@ -208,4 +232,3 @@ def export_cmd(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(results_app, name="results")
-
