@@ -162,7 +162,7 @@
       refreshChrome();
     });
     if (!area) input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter") { e.preventDefault(); input.blur(); primaryAction(); }
+      if (e.key === "Enter") { e.preventDefault(); input.blur(); primaryAction(false); }
     });
     return input;
   }
@@ -383,7 +383,7 @@
     var cards = el("main", { cls: "screen quiz", id: "cards" });
     var foot = el("nav", { cls: "foot" }, [
       el("button", { type: "button", cls: "btn", id: "prev", text: "上一题", onclick: function () { go(state.pos - 1); } }),
-      el("button", { type: "button", cls: "btn primary", id: "primary", onclick: primaryAction })
+      el("button", { type: "button", cls: "btn primary", id: "primary", onclick: function () { primaryAction(false); } })
     ]);
     app.appendChild(bar);
     app.appendChild(el("div", { cls: "meter" }, [el("div", { cls: "meter-fill", id: "meter" })]));
@@ -440,9 +440,23 @@
     window.scrollTo(0, 0);
     startClock();
   }
-  function primaryAction() {
+  function missingParts(it) {
+    var r = answerOf(it).r || [];
+    if (it.type === "order") return it.options.length - r.length;
+    if (it.type === "match") return r.filter(function (x) { return !x; }).length;
+    return 0;
+  }
+  function primaryAction(force) {
     var it = ITEMS[state.pos], last = state.pos === ITEMS.length - 1;
     if (!EXAM && !answerOf(it).checked && isAnswered(it)) {
+      var open = missingParts(it);
+      if (open && !force) {
+        modal("还没做完", "这题还有 " + open + " 项没有" + (it.type === "order" ? "排" : "配对") + "，现在检查会算错。", [
+          { label: "接着做" },
+          { label: "检查", primary: true, run: function () { primaryAction(true); } }
+        ]);
+        return;
+      }
       answerOf(it).checked = true;
       save();
       refresh();
@@ -553,7 +567,8 @@
     if (shortPts && objective.length) summary.push(el("p", { cls: "muted", text: "简答题 " + fmtPts(shortPts) + " 分由老师评分。" }));
     var list = el("ol", { cls: "result-list" }, scored.map(function (p) {
       var it = p[0], s = p[1], mark = "·", cls = "";
-      if (s === null) mark = it.type === "short" ? (isAnswered(it) ? "待评" : "未答") : (isAnswered(it) ? "已答" : "未答");
+      if (!isAnswered(it)) mark = "未答";
+      else if (s === null) mark = it.type === "short" ? "待评" : "已答";
       else { mark = s.correct ? "✓" : s.fraction > 0 ? "◐" : "✗"; cls = s.correct ? "ok" : s.fraction > 0 ? "part" : "bad"; }
       return el("li", { cls: cls }, [el("span", { cls: "mark", text: mark }),
                                      el("span", { cls: "badge", text: typeName(it) }),
