@@ -75,7 +75,7 @@ def _students_table(c: Collected) -> Table:
         t.add_row(
             Text(s),
             Text(d["name"]),
-            f"{d['score']:g}",
+            f"{round(d['score'], 2):g}",
             f"{d['max']:g}",
             f"{d['answered']}/{d['n']}",
             str(d["review"]) if d["review"] else "",
