@@ -72,13 +72,15 @@ def browser(pages: dict[str, Path], items: list[Item]) -> None:
                                      tf: '对', fill: '完全不对的一个长答案文本'};
                       const t = performance.now();
                       for (let k = 0; k < 20; k++)
-                        for (const it of data.items) QZ.scoreExam(it, wrong[it.type] ?? null, data.policy, data.salt);
+                        for (const it of data.items)
+                          QZ.scoreExam(it, wrong[it.type] ?? null, data.policy, data.salt);
                       return (performance.now() - t) / 20;
                     }"""
                 )
                 fills = sum(i.type is ItemType.FILL for i in items)
                 print(
-                    f"browser: exam submit scores {len(items)} items ({fills} fill) from hashes in {ms:.1f} ms"
+                    f"browser: exam submit scores {len(items)} items ({fills} fill) from hashes "
+                    f"in {ms:.1f} ms"
                 )
             page.close()
         b.close()
