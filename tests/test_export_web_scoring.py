@@ -9,7 +9,6 @@ import json
 import random
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -257,7 +256,7 @@ def test_sha256_long_input(page: Any) -> None:
     assert page.evaluate("t => sha256(t)", text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_page_holds_pythons_tables(page: Any, tmp_path: Path) -> None:
+def test_page_holds_pythons_tables(page: Any) -> None:
     tables = json.loads(page.evaluate("document.getElementById('quiz-tables').textContent"))
     assert tables["unicode"] == unicodedata.unidata_version
     assert set(tables["true"]) == scoring._TRUE_WORDS and set(tables["false"]) == scoring._FALSE_WORDS
