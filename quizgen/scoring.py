@@ -7,7 +7,7 @@ Canonical responses (what the quiz front end passes in):
 - choice: a tuple with one option letter, ``("B",)``
 - multi:  a tuple of option letters, ``("A", "C")``
 - order:  a tuple of option letters in the order the student puts the steps
-- match:  a tuple of option letters, one per ``item.left`` entry
+- match:  a tuple of option letters, one per ``item.left`` entry (``''`` for one left unmatched)
 - tf:     ``"对"`` or ``"错"`` (also accepted: 正确/错误, √/×, T/F, true/false, yes/no, 1/0)
 - fill:   the typed text
 
@@ -266,8 +266,12 @@ def _order(item: Item, response: Response) -> ItemScore:
 def _match(item: Item, response: Response) -> ItemScore:
     right = list(item.answer)
     expected = "；".join(f"{term} → {a}" for term, a in zip(item.left, right, strict=False))
-    given = letters(response)
-    if not given:
+    if response is None or isinstance(response, str):
+        given = letters(response)
+    else:
+        # One entry per term, '' for a term left unmatched (the web quiz): keep the positions.
+        given = [next(iter(letters(r)), "") for r in response]
+    if not any(given):
         return _score(0.0, expected, "no answer")
     good = sum(1 for i, a in enumerate(right) if i < len(given) and given[i] == a)
     n = len(right) or 1
@@ -320,17 +324,32 @@ def _digits(s: str) -> list[str]:
     return re.findall(r"\d+", s)
 
 
-def _touches_cjk(typed: str, form: str) -> bool:
-    """Does turning `typed` into `form` edit a Chinese character (a 错别字)?"""
-    for op in Levenshtein.editops(typed, form):
-        chars = []
-        if op.tag in ("replace", "delete"):
-            chars.append(typed[op.src_pos])
-        if op.tag in ("replace", "insert"):
-            chars.append(form[op.dest_pos])
-        if any(is_cjk(c) for c in chars):
-            return True
-    return False
+def _cjk_typo(typed: str, form: str, distance: int) -> bool:
+    """Is the difference between `typed` and `form` (`distance` edits) a 错别字: does every
+    alignment with that few edits change a Chinese character? ``ab中cdefg`` for ``a中bcdefg``
+    is two edits either way, moving ``b`` or moving ``中``: a Latin typo, since one reading
+    leaves the Chinese alone. (One fixed rule, so the web quiz can apply the same one.)"""
+    # Edit distance where an edit touching a Chinese character costs more than `distance`.
+    heavy = distance + 1
+    prev = [0]
+    for ch in form:
+        prev.append(prev[-1] + (heavy if is_cjk(ch) else 1))
+    for a in typed:
+        cur = [prev[0] + (heavy if is_cjk(a) else 1)]
+        for j, b in enumerate(form, 1):
+            if a == b:
+                cur.append(prev[j - 1])
+                continue
+            sub = heavy if is_cjk(a) or is_cjk(b) else 1
+            cur.append(
+                min(
+                    prev[j - 1] + sub,
+                    prev[j] + (heavy if is_cjk(a) else 1),
+                    cur[j - 1] + (heavy if is_cjk(b) else 1),
+                )
+            )
+        prev = cur
+    return prev[-1] > distance
 
 
 def fill_match(typed: str, accept: Sequence[str]) -> tuple[str, str] | None:
@@ -351,7 +370,7 @@ def fill_match(typed: str, accept: Sequence[str]) -> tuple[str, str] | None:
             continue
         d = Levenshtein.distance(t, na, score_cutoff=allowed_edits(len(na)))
         if d <= allowed_edits(len(na)):
-            cand = (d, _touches_cjk(t, na), a)
+            cand = (d, _cjk_typo(t, na, d), a)
             # A Latin-only typo beats a 错别字 at the same distance.
             if best is None or cand[:2] < best[:2]:
                 best = cand

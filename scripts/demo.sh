@@ -43,4 +43,10 @@ step "quizgen grade bank/sample_answers.csv (use-m3 embedder, shipped default)"
 COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
 $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"
 
-step "done: see $OUT/ (paper.html, paper-key.html, paper.docx, quiz.moodle.xml, quiz.zip, deck.apkg, items.yaml, grades.csv)"
+step "quizgen export -f web: an exam page for phones; 40 simulated students hand in; collect and analyse"
+$QG export "$OUT/items.yaml" -f web --mode exam --time-limit 20 -o "$OUT/quiz.html"
+rm -rf "$OUT/answers" && .venv/bin/python scripts/simulate_class.py "$OUT/items.yaml" "$OUT/answers"
+COLUMNS=${COLUMNS:-120} $QG results collect "$OUT/answers" --items "$OUT/items.yaml" -o "$OUT/results.csv" | tail -n 5
+COLUMNS=${COLUMNS:-120} $QG analyze "$OUT/items.yaml" "$OUT/results.csv" --bank "$OUT/deep_learning.yaml" -o "$OUT/report.html"
+
+step "done: see $OUT/ (paper.html, paper-key.html, paper.docx, quiz.moodle.xml, quiz.zip, deck.apkg, items.yaml, grades.csv, quiz.html, results.csv, report.html)"

@@ -85,6 +85,10 @@ def test_match() -> None:
     assert score_response(MATCH, ("C",)).fraction == pytest.approx(1 / 3)  # missing entries are wrong
     assert score_response(MATCH, ()).fraction == 0.0
     assert score_response(MATCH, ("C", "A", "B")).expected == "卷积层 → C；池化层 → A；全连接层 → B"
+    # A term left unmatched ('' from the web quiz) keeps the others in place.
+    gap = score_response(MATCH, ("", "A", "B"))
+    assert gap.fraction == pytest.approx(2 / 3) and [p.given for p in gap.parts] == ["", "A", "B"]
+    assert score_response(MATCH, ("", "", "")).detail == "no answer"
 
 
 @pytest.mark.parametrize("said", ["对", "正确", "√", "T", "true", "Yes", " 对 ", "对。"])
@@ -134,6 +138,9 @@ def test_fill_typo_rules() -> None:
     assert fill_match("解码器", ["编码器"]) is None  # short answers must be exact
     assert fill_match("L2 正则化", ["L1 正则化"]) is None  # never a typo in digits
     assert fill_match("sigmoid", ["sigmoid 函数", "sigmoid"]) == ("sigmoid", "exact")
+    # Two edits read either as moving b (Latin) or as moving 中: one Latin reading is enough.
+    assert fill_match("ab中cdefgh", ["a中bcdefgh"]) == ("a中bcdefgh", "typo")
+    assert fill_match("文中abcdefg", ["中文abcdefg"]) == ("中文abcdefg", "cjk-typo")
     latin = item(ItemType.FILL, ("Sigmoid 函数",))
     s = score_response(latin, "sigmiod 函数")
     assert (s.fraction, s.correct, s.detail) == (1.0, True, "accepted as a small typo of Sigmoid 函数")

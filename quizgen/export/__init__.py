@@ -1,5 +1,5 @@
-"""Items -> exam papers (md, html, docx, pdf) and files LMSs and flashcard apps import
-(moodle, gift, qti, apkg, csv).
+"""Items -> exam papers (md, html, docx, pdf), files LMSs and flashcard apps import
+(moodle, gift, qti, apkg, csv), and a self-contained web quiz for phones (web).
 
     from quizgen.export import export, write_outputs
     outs = export(items, "html", title="深度学习基础", rng=random.Random(7), answer_key=True, variants=2)
@@ -20,6 +20,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizgen.bank import atomic_write_bytes
 from quizgen.errors import ExportError
@@ -35,6 +36,9 @@ from quizgen.export.paper import (
 )
 from quizgen.items import Item, ItemType
 from quizgen.scoring import EXAM, MultiRule, ScoringPolicy
+
+if TYPE_CHECKING:
+    from quizgen.export.web import WebOptions
 
 __all__ = [
     "EXTENSIONS",
@@ -54,7 +58,7 @@ __all__ = [
 
 PAPER_FORMATS: tuple[str, ...] = ("md", "html", "docx", "pdf")
 LMS_FORMATS: tuple[str, ...] = ("moodle", "gift", "qti", "apkg", "csv")
-FORMATS: tuple[str, ...] = PAPER_FORMATS + LMS_FORMATS
+FORMATS: tuple[str, ...] = (*PAPER_FORMATS, *LMS_FORMATS, "web")
 
 # Moodle's GIFT import takes .txt files; QTI packages are plain zips.
 EXTENSIONS: dict[str, str] = {
@@ -67,6 +71,7 @@ EXTENSIONS: dict[str, str] = {
     "qti": ".zip",
     "apkg": ".apkg",
     "csv": ".csv",
+    "web": ".html",
 }
 BINARY: frozenset[str] = frozenset({"docx", "pdf", "qti", "apkg", "csv"})
 # LMS formats that score answers themselves, and so take the export's 多选题 rule.
@@ -117,6 +122,7 @@ def export(
     split: bool = True,
     policy: ScoringPolicy = EXAM,
     header: PaperHeader = NO_HEADER,
+    web: WebOptions | None = None,
 ) -> list[OutputFile]:
     """Render items in one format.
 
@@ -125,20 +131,24 @@ def export(
     breaks between). LMS formats give one file and always carry the answers; `variants`
     does not apply to them (an LMS shuffles questions and options itself). `policy.multi`
     is how 多选题 are scored, in every format that says or applies a rule. `header` adds
-    考试科目 / 考试时间 / 注意事项 lines to papers (and the first two to keys).
+    考试科目 / 考试时间 / 注意事项 lines to papers (and the first two to keys). The web quiz is
+    one page whose mode and time limit come from `web` (`quizgen.export.web.WebOptions`).
     """
     fmt = check_format(fmt)
     if not items:
         raise ExportError("there are no items to export", hint="generate some items first (-n, --types)")
-    if fmt in LMS_FORMATS:
+    if fmt in LMS_FORMATS or fmt == "web":
         if variants != 1:
             raise ExportError(
                 f"--variants applies to papers ({', '.join(PAPER_FORMATS)}), not to {fmt}",
                 hint="LMSs shuffle questions and options themselves; leave --variants out",
             )
         mod = importlib.import_module(f"quizgen.export.{fmt}")
-        extra = {"multi_rule": policy.multi} if fmt in SCORED_FORMATS else {}
-        data = mod.render(items, title=title, **extra)
+        if fmt == "web":
+            data = mod.render(items, title=title, options=web, rng=rng)
+        else:
+            extra = {"multi_rule": policy.multi} if fmt in SCORED_FORMATS else {}
+            data = mod.render(items, title=title, **extra)
         return [OutputFile(fmt, data if isinstance(data, bytes) else data.encode("utf-8"))]
     papers = build_papers(
         items,

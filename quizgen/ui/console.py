@@ -301,6 +301,11 @@ def items_header(text: str) -> dict[str, Any]:
     return data if error is None and isinstance(data, dict) else {}
 
 
+def items_header_title(text: str) -> str | None:
+    """The title in an items file's header (see `_header_title`)."""
+    return _header_title(items_header(text))
+
+
 def _header_title(data: dict[str, Any]) -> str | None:
     """The title an items file carries in its header: ``title:``, or ``bank:`` (the bank's
     title, as `quizgen generate` writes it)."""

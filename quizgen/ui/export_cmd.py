@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from quizgen.items import Item, ItemType
     from quizgen.scoring import ScoringPolicy
 
-FORMAT_HELP = "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards)."
+FORMAT_HELP = (
+    "md, html, docx, pdf (papers); moodle, gift, qti, apkg, csv (LMS and flashcards); "
+    "web (a quiz page for phones)."
+)
 DEFAULT_COUNT = 20
 
 
@@ -104,7 +107,7 @@ def _output_base(output: Path, fmt: str) -> Path:
     if output.is_dir():
         return output / f"{'paper' if fmt in PAPER_FORMATS else 'quiz'}{EXTENSIONS[fmt]}"
     named = _format_of_name(output.name)
-    if named is not None and named != fmt:
+    if named is not None and EXTENSIONS[named] != EXTENSIONS[fmt]:
         warn(
             f"-o {output} has the extension of {named}, but the format is {fmt}: "
             f"writing {fmt} into it (name it *{EXTENSIONS[fmt]}, or give --format {named})"
@@ -213,6 +216,27 @@ def export_cmd(
             help="CJK font for pdf (file or family) and docx (family). Default: found on the system.",
         ),
     ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            metavar="MODE",
+            help="web: practice (feedback and explanation after each answer) or exam (no key in the page, "
+            "score after submit).",
+        ),
+    ] = "practice",
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit", metavar="MIN", help="web exam: minutes until the page submits by itself."
+        ),
+    ] = None,
+    keyless: Annotated[
+        bool,
+        typer.Option(
+            "--keyless", help="web exam: not even hashed answers in the page; students see no score."
+        ),
+    ] = False,
 ) -> None:
     """Export a paper with answer key (md/html/docx/pdf) or a Moodle/GIFT/QTI/Anki/CSV file."""
     from quizgen.export import (
@@ -231,6 +255,7 @@ def export_cmd(
 
     f = _infer_format(fmt, output)
     policy = _policy(multi_scoring)
+    web = _web_options(f, mode, time_limit, keyless)
     if not 1 <= variants <= MAX_VARIANTS:
         raise UsageError(f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}")
     if variants > 1 and f in LMS_FORMATS:
@@ -250,8 +275,13 @@ def export_cmd(
     if answer_key and f in LMS_FORMATS:
         warn(f"--answer-key is not needed for {f}: the answers are always in the file")
     header = PaperHeader.of(subject or "", exam_time or "", notices or ())
-    if header != NO_HEADER and f in LMS_FORMATS:
+    if header != NO_HEADER and (f in LMS_FORMATS or f == "web"):
         warn(f"--subject, --exam-time and --notice are printed on papers, not written to {f}")
+    if answer_key and f == "web":
+        warn(
+            "--answer-key does not apply to web: keep the items file, "
+            "`quizgen results collect` scores with it"
+        )
     rng = random.Random(seed)
 
     src = load_source(source)
@@ -287,12 +317,19 @@ def export_cmd(
         split=output is not None,
         policy=policy,
         header=header,
+        web=web,
     )
     for caveat in caveats(items, f, policy):
         warn(caveat)
     if base is None:
         write_data(outs[0].data.decode("utf-8").lstrip("\ufeff"))
         info(f"{made} · {f}")
+        if f == "web" and src.items is None:
+            warn(
+                "the items were generated from the bank and not kept, so results cannot be scored: "
+                "give -o quiz.html (the items are written next to it), or make them first with "
+                "quizgen generate BANK -o items.yaml"
+            )
         return
     for o in outs:  # names made from -o (an extension added, -A, -key): none may be the input
         path = output_path(base, o.format, o.suffix)
@@ -302,6 +339,35 @@ def export_cmd(
     info(made)
     for o, p in zip(outs, paths, strict=True):
         info(f"  {o.label} -> {p}")
+    if f == "web" and src.items is None:
+        # Generated here: results are scored against these items, so they must be kept.
+        from quizgen.items import save_items
+
+        kept = base.with_name(base.stem + ".items.yaml")
+        check_not_input(kept, source, suggest="quiz.items.yaml")
+        save_items(items, kept, bank=src.title, seed=seed)
+        info(f"  items (keep them to score results: quizgen results collect ... --items {kept}) -> {kept}")
+
+
+def _web_options(fmt: str, mode: str, time_limit: float | None, keyless: bool) -> Any:
+    """The web page's options; they are errors with any other format."""
+    from quizgen.export.web import WebMode, WebOptions
+
+    try:
+        m = WebMode(mode.strip().lower())
+    except ValueError:
+        raise UsageError(f"unknown --mode {mode!r}", hint="use practice or exam") from None
+    if fmt != "web":
+        if m is not WebMode.PRACTICE or time_limit is not None or keyless:
+            raise UsageError(
+                "--mode, --time-limit and --keyless are for the web quiz", hint="add --format web"
+            )
+        return None
+    if m is not WebMode.EXAM and (time_limit is not None or keyless):
+        raise UsageError("--time-limit and --keyless are for exam pages", hint="add --mode exam")
+    if time_limit is not None and not 0 < time_limit <= 24 * 60:
+        raise UsageError(f"--time-limit must be 1-1440 minutes, got {time_limit:g}")
+    return WebOptions(mode=m, time_limit=time_limit, keyless=keyless)
 
 
 def _say_left_out(

@@ -47,6 +47,15 @@ LAZY: dict[str, LazyCommand] = {
         "quizgen.ui.grade_cmd",
         "Grade free-text answers (keywords + semantic similarity); calibrate and evaluate on human scores.",
     ),
+    "results": LazyCommand(
+        "quizgen.ui.results_cmd",
+        "Students' results back into quizgen: collect and score the web quiz's results files; export a "
+        "terminal quiz session as one.",
+    ),
+    "analyze": LazyCommand(
+        "quizgen.ui.analyze_cmd",
+        "Item analysis of a results table: difficulty, discrimination, distractors, Cronbach's alpha.",
+    ),
 }
 
 
