@@ -572,14 +572,15 @@ class Piece:
 
 @dataclass(frozen=True)
 class QInfo:
-    q: Question
+    q: Question  # as item text (`quizgen.generate.plain`)
     group: str
     subject: Subject | None
+    raw: Question  # as written in the bank (Markdown), for reading its structure
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: per-analysis caches key on it
 class Analysis:
-    bank: Bank
+    bank: Bank  # as item text (`quizgen.generate.plain`): what every generator reads
     questions: list[QInfo]  # unique questions (duplicates skipped), bank order
     info: dict[str, QInfo]
     pieces: list[Piece]  # list items of unique questions
@@ -617,9 +618,13 @@ def _group_of(q: Question, bank: Bank) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def analyze(bank: Bank) -> Analysis:
+def analyze(raw_bank: Bank) -> Analysis:
+    from quizgen.generate.plain import plain_bank
+
+    bank = plain_bank(raw_bank)
+    raw = {q.id: q for q in raw_bank.questions}
     unique = [q for q in bank.questions if q.duplicate_of is None]
-    infos = [QInfo(q=q, group=_group_of(q, bank), subject=subject_of(q)) for q in unique]
+    infos = [QInfo(q=q, group=_group_of(q, bank), subject=subject_of(q), raw=raw[q.id]) for q in unique]
     info = {i.q.id: i for i in infos}
     pieces: list[Piece] = []
     for qi in infos:
