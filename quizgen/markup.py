@@ -132,10 +132,10 @@ _POINT_START_RE = re.compile(
     r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[①-⑳]|\d+\s*[、.．)]|[a-zA-Z][.)、])"
 )
 # HTML tags that start a new line of text; tags whose content is no text; emphasis tags.
-_HTML_BREAK_TAGS = frozenset(
-    "br p div li tr table details summary figure figcaption h1 h2 h3 h4 h5 h6 blockquote pre ul ol hr "
-    "section article center".split()
-)
+_HTML_BREAK_TAGS = frozenset({"br", "p", "div", "li", "tr", "table", "details", "summary", "pre", "hr"}) | {
+    *("figure", "figcaption", "blockquote", "ul", "ol", "section", "article", "center"),
+    *(f"h{i}" for i in range(1, 7)),
+}
 _HTML_SKIP_TAGS = frozenset({"script", "style", "img", "svg", "video", "audio", "iframe", "object", "head"})
 _HTML_EMPHASIS_TAGS = frozenset({"u", "b", "strong", "em", "i", "mark", "ins"})
 _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")

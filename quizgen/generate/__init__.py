@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizgen.bank import Bank
-from quizgen.generate import choice, fill, match, order, short, tf
+from quizgen.generate import authored, choice, fill, match, order, short, tf
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, analyze
 from quizgen.items import Item, ItemType
 
@@ -150,6 +150,12 @@ def _planned(bank: Bank, typ: ItemType) -> _Planned:
     tally = Tally()
     plans: list[Plan] = []
     for qi in an.questions:
+        if authored.is_authored(qi):
+            # asked as written; its answer (a letter, 对/错, blank fillers) is no text to read
+            plans.extend(authored.plans(an, qi, tally, typ))
+            if typ is ItemType.SHORT:
+                tally.reject(typ, Reason.AUTHORED)
+            continue
         if not qi.q.has_answer and typ in (ItemType.SHORT,):
             tally.reject(typ, Reason.NO_ANSWER)
             continue
@@ -253,6 +259,8 @@ def _select(
 ) -> list[Item]:
     order = [qid for qid, ps in by_q.items() if ps]
     rng.shuffle(order)
+    # The notes' own questions come round first: asked as written before generated items.
+    order.sort(key=lambda qid: min(p.priority for p in by_q[qid]) >= 0)
     # Within a question and type: best priority first, ties in a seeded order.
     pools: dict[str, list[Plan]] = {}
     for qid in order:
@@ -264,6 +272,7 @@ def _select(
     used_type: Counter[ItemType] = Counter()
     per_q: Counter[str] = Counter()
     facts: dict[str, set[str]] = {qid: set() for qid in order}
+    keys: set[str] = set()
     taken: set[int] = set()
     out: list[Item] = []
     ids: set[str] = set()
@@ -279,7 +288,8 @@ def _select(
                 avail = [
                     p
                     for p in pools[qid]
-                    if id(p) not in taken and not (strict and _conflicts(p.fact, facts[qid]))
+                    if id(p) not in taken
+                    and not (strict and (_conflicts(p.fact, facts[qid]) or p.keys & keys))
                 ]
                 if not avail:
                     continue
@@ -297,4 +307,5 @@ def _select(
                 used_type[typ] += 1
                 per_q[qid] += 1
                 facts[qid].add(plan.fact)
+                keys.update(plan.keys)
     return out

@@ -60,7 +60,7 @@ class Reason(str, Enum):
     NO_BLANK = "no term to blank that is absent from the rest of the stem"
     NO_SAFE_SWAP = "no safe term swap for a false statement"
     NO_ANSWER = "question has no answer"
-    CHOICE_QUESTION = "a choice question (asked as written)"
+    AUTHORED = "the notes' own objective question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
     OPEN_SLOT = "gap in a slot many terms fit"
     # distractors
@@ -769,6 +769,7 @@ def make_item(
     index: int | None = None,
     id_key: Sequence[str] | None = None,
     meta: dict[str, object] | None = None,
+    authored: bool = False,
 ) -> Item:
     key = list(id_key) if id_key is not None else list(answer)
     return Item(
@@ -783,9 +784,14 @@ def make_item(
         key_points=tuple(key_points),
         explanation=explanation,
         points=POINTS[typ],
-        source=ItemSource(number=q.number, section=section, index=index),
+        source=ItemSource(number=q.number, section=section, index=index, authored=authored),
         meta=dict(meta or {}),
     )
+
+
+def fact_key(term: str) -> str:
+    """The bank-wide name of a fact about `term` (width, case, spaces and punctuation ignored)."""
+    return loose(strip_parens(term) or term)
 
 
 def options_distinct(options: Sequence[str]) -> bool:
@@ -804,15 +810,18 @@ def is_latin(text: str) -> bool:
 @dataclass(frozen=True)
 class Plan:
     """A candidate item, ready to be built with the caller's rng (option order, which
-    distractors of the best few). `fact` names what it tests, so one quiz does not ask the
-    same thing twice: ``<qid>/def``, ``<qid>/<section>`` (a whole list) or
-    ``<qid>/<section>/<index>`` (one list item)."""
+    distractors of the best few). `fact` names what it tests within its question, so one quiz
+    does not ask the same thing twice: ``<qid>/def``, ``<qid>/<section>`` (a whole list) or
+    ``<qid>/<section>/<index>`` (one list item); `keys` name it across the bank (`fact_key`)."""
 
     type: ItemType
     qid: str
     fact: str
     build: Callable[[random.Random], Item]
-    priority: int = 0  # lower is preferred within a question and type
+    priority: int = 0  # lower is preferred within a question and type; < 0: the notes' own question
+    # What the item asks about, bank-wide (normalised terms: 用户体验): a fill and a choice on one
+    # term test one fact, whichever question or list they come from.
+    keys: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -42,10 +42,6 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if not q.has_answer:
         tally.reject(typ, Reason.NO_ANSWER)
         return
-    if q.options:
-        # a choice question's answer is a letter: it is asked as written (choice/multi)
-        tally.reject(typ, Reason.CHOICE_QUESTION)
-        return
     rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
     points = key_points(q)
     reference = reference_answer(q, points)
