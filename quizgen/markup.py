@@ -123,6 +123,7 @@ _TRAILING_TAGS_RE = re.compile(
 )
 # Characters and line starts that can make text more than plain text in CommonMark.
 _SPECIAL_RE = re.compile(r"[*_`<>\[\]!#|~$&\\]|^\s*(?:[-+=]|\d+[.)])(?:\s|$)|^ {4}|\n")
+_ATTR_LIST_RE = re.compile(r"^[ \t]*\{[:.#]?[^{}\n]*\}")
 _MD_NUMBER_RE = re.compile(r"^\d{1,9}[.)](?:[ \t]|$)")
 _SPACES_RE = re.compile(r"[ \t]{2,}")
 # A soft line break joins two lines without a break unless the first ends a sentence or clause,
@@ -326,6 +327,7 @@ class _Walker:
         self.code: dict[str, Any] | None = None
         self.html: list[str] | None = None
         self.skip = 0  # inside an image, a footnote definition or metadata: text is not content
+        self.after_image = False
         self.strike = 0
 
     # -- helpers
@@ -517,6 +519,7 @@ class _Walker:
             self._end_dict(tag)
         elif tag in ("Image", "FootnoteDefinition"):
             self.skip -= 1
+            self.after_image = tag == "Image"
 
     def _end_dict(self, tag: dict[str, Any]) -> None:
         if "Heading" in tag:
@@ -531,6 +534,10 @@ class _Walker:
 
     def _inline(self, ev: dict[str, Any]) -> None:
         if "Text" in ev:
+            if self.after_image:
+                # an attribute list right after an image (MkDocs, kramdown): ``{ width="300" }``
+                ev = {"Text": _ATTR_LIST_RE.sub("", ev["Text"], count=1)}
+            self.after_image = False
             if self.code is not None:
                 self.code["parts"].append(ev["Text"])
             elif self.items and self.leaf is None and self.cell is None and not self.skip:
@@ -585,7 +592,8 @@ class _Walker:
         self.html = None
         text, emphasis = _html_text("".join(chunks))
         for line in text.split("\n"):
-            line = _finish_text(line)
+            # Markdown inside HTML (``<figure markdown>``, ``<details>`` bodies) is read as Markdown
+            line = to_plain(line.strip())
             if line:
                 self._emit(BlockKind.PARAGRAPH, line, emphasis=tuple(e for e in emphasis if e in line))
 

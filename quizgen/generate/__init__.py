@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizgen.bank import Bank
-from quizgen.generate import authored, choice, fill, match, order, short, tf
+from quizgen.generate import authored, choice, fill, match, order, prose, short, tf
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, analyze
 from quizgen.items import Item, ItemType
 
@@ -42,14 +42,16 @@ ALL_TYPES: tuple[ItemType, ...] = (
 
 Planner = Callable[[Analysis, QInfo, Tally], Iterable[Plan]]
 
-PLANNERS: dict[ItemType, Planner] = {
-    ItemType.CHOICE: choice.plans,
-    ItemType.MULTI: choice.multi_plans,
-    ItemType.FILL: fill.plans,
-    ItemType.ORDER: order.plans,
-    ItemType.MATCH: match.plans,
-    ItemType.TF: tf.plans,
-    ItemType.SHORT: short.plans,
+# Per type, the planners in order: from lists and definitions of "what is X" questions, then
+# from facts read in prose (`quizgen.generate.prose`).
+PLANNERS: dict[ItemType, tuple[Planner, ...]] = {
+    ItemType.CHOICE: (choice.plans, prose.choice_plans),
+    ItemType.MULTI: (choice.multi_plans,),
+    ItemType.FILL: (fill.plans, prose.fill_plans),
+    ItemType.ORDER: (order.plans,),
+    ItemType.MATCH: (match.plans,),
+    ItemType.TF: (tf.plans, prose.tf_plans),
+    ItemType.SHORT: (short.plans,),
 }
 
 
@@ -159,7 +161,8 @@ def _planned(bank: Bank, typ: ItemType) -> _Planned:
         if not qi.q.has_answer and typ in (ItemType.SHORT,):
             tally.reject(typ, Reason.NO_ANSWER)
             continue
-        plans.extend(PLANNERS[typ](an, qi, tally))
+        for planner in PLANNERS[typ]:
+            plans.extend(planner(an, qi, tally))
     return _Planned(tuple(plans), tally)
 
 

@@ -16,12 +16,13 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from rapidfuzz import fuzz
 
-from quizgen.bank import Bank, ListItem, Question, Section, SectionKind
+from quizgen.bank import Bank, ListItem, Question, QuestionKind, Section, SectionKind
+from quizgen.generate.facts import Fact, fact_sections
 from quizgen.items import LETTERS, Item, ItemSource, ItemType
 from quizgen.text import content_hash, is_cjk, normalize, normalize_loose
 
@@ -71,6 +72,7 @@ class Reason(str, Enum):
     SAME_TERM = "same term as the key"
     ALSO_CORRECT = "also correct for the stem"
     SELF_REVEALING = "names its own term"
+    OTHER_FORM = "not of the key's form (Latin among Chinese names)"
     OTHER_SUBJECT = "names another question's subject"
     WEAK = "too dissimilar (weak)"
 
@@ -592,6 +594,8 @@ class Analysis:
     # answers say is partly true of most other subjects, so it never stands against them.
     umbrella: frozenset[str]
     vocabulary: tuple[str, ...]  # bank terms, subject names and aliases (jieba user words)
+    facts: dict[str, tuple[Fact, ...]]  # qid -> what its answer states (`quizgen.generate.facts`)
+    names: frozenset[str]  # the bank's terms, loosely normalised: list terms, emphasised, shared phrases
     skipped_duplicates: int = 0
     skipped_no_answer: int = 0
 
@@ -625,6 +629,14 @@ def analyze(raw_bank: Bank) -> Analysis:
     raw = {q.id: q for q in raw_bank.questions}
     unique = [q for q in bank.questions if q.duplicate_of is None]
     infos = [QInfo(q=q, group=_group_of(q, bank), subject=subject_of(q), raw=raw[q.id]) for q in unique]
+    facts, names = _read_facts(infos)
+    # what prose says as a list (包括A、B和C; 首先…然后…最后) is read as one
+    infos = [
+        replace(
+            qi, q=replace(qi.q, sections=qi.q.sections + fact_sections(facts.get(qi.q.id, ()), qi.q.title))
+        )
+        for qi in infos
+    ]
     info = {i.q.id: i for i in infos}
     pieces: list[Piece] = []
     for qi in infos:
@@ -658,9 +670,53 @@ def analyze(raw_bank: Bank) -> Analysis:
         related=related,
         umbrella=umbrella,
         vocabulary=tuple(_uniq_longest_first(vocab)),
+        facts=facts,
+        names=names,
         skipped_duplicates=len(bank.questions) - len(unique),
         skipped_no_answer=sum(1 for q in unique if not q.has_answer),
     )
+
+
+def bank_names(infos: Sequence[QInfo]) -> list[str]:
+    """The bank's own terms: subjects, aliases, list terms and what answers set in bold or
+    underline (2-16 characters)."""
+    from quizgen.markup import blocks
+
+    out: list[str] = []
+    for qi in infos:
+        if qi.subject:
+            out.extend(qi.subject.names)
+        for g in qi.q.aliases:
+            out.extend(g)
+        for s in qi.q.sections:
+            if s.kind is not SectionKind.OPTIONS:
+                out.extend(it.term for it in s.items if it.term and 2 <= len(it.term) <= 16)
+        for b in blocks(qi.raw.answer):
+            out.extend(e for e in b.emphasis if 2 <= len(e) <= 16)
+    return out
+
+
+def _read_facts(infos: Sequence[QInfo]) -> tuple[dict[str, tuple[Fact, ...]], frozenset[str]]:
+    """The facts of every open question's answer (the notes' own objective questions are asked
+    as written, never read), and the bank's terms they were read with (loosely normalised)."""
+    from quizgen.generate.facts import noun_phrases, read_facts
+    from quizgen.text import add_words
+
+    names = bank_names(infos)
+    add_words(names)  # bank terms stay one word for jieba
+    # noun phrases several answers use (方向分类器): the bank's own terms, though nobody set them in bold
+    df: Counter[str] = Counter()
+    for qi in infos:
+        df.update(noun_phrases(qi.q.answer))
+    shared = [p for p, k in df.items() if 2 <= k <= max(3, len(infos) // 10)]
+    add_words(shared)
+    normed = frozenset(normalize_loose(n) for n in [*names, *shared] if normalize_loose(n))
+    facts = {
+        qi.q.id: read_facts(qi.raw, normed, title=qi.q.title)
+        for qi in infos
+        if qi.q.kind is QuestionKind.OPEN and not qi.q.options and qi.q.has_answer
+    }
+    return facts, normed
 
 
 _GENUS_RE = re.compile(r"(?:是指|是一种|是一个|是)(?P<g>[^，。；]{2,40})")

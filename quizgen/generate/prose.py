@@ -1,0 +1,699 @@
+"""Items from facts read out of prose answers (`quizgen.generate.facts`).
+
+- definition -> fill (the term blanked in its defining sentence), choice ("which concept does
+  this describe": other defined terms of the bank, of the same form, as options), tf (true: the
+  sentence; false: another defined term swapped in, checked not to be said of it anywhere);
+- comparison -> tf (the two sides of ``A优于B`` or of parallel clauses swapped), choice (a table
+  row: which side has this value, when only one does);
+- number -> fill (the number blanked, its unit kept), choice (numbers of the same form: other
+  years of the bank, O(n) for O(n log n), 200 for 300), tf (a number changed, never under a
+  bound such as 不低于300: 不低于200 would still be true);
+- key term -> fill (the most specific term of a sentence, where nothing else in the stem names it);
+- enumeration -> fill (one member blanked in the sentence that lists them).
+
+Every statement is a whole sentence of the notes (`facts.standalone`); a false one is that
+sentence with one swap, and is dropped when the bank says it anywhere. Facts of one sentence
+share a fact path (a quiz asks one of them while others remain); `Plan.keys` names the term,
+so a fill and a choice on one term are one fact across the bank.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from quizgen.generate.common import (
+    BLANK,
+    Analysis,
+    Plan,
+    QInfo,
+    Reason,
+    Tally,
+    content_hash,
+    fact_key,
+    loose,
+    make_item,
+    mask,
+    mentions,
+    near_duplicate,
+    place_key,
+    similarity,
+    strip_parens,
+)
+from quizgen.generate.distractors import Cand, pick, rank
+from quizgen.generate.facts import Fact, FactKind, term_size
+from quizgen.generate.fill import blank_once, forms_of, generic_terms
+from quizgen.generate.tf import FALSE_SHARE, STEM_PREFIX
+from quizgen.items import FALSE, TRUE, Item, ItemType
+from quizgen.text import is_cjk, normalize, normalize_loose
+
+N_DISTRACTORS = 3
+# A term swapped into another's definition must be unlike it (sentences' bigram cosine): the
+# false statement is then certainly false.
+MAX_SWAP_SIMILARITY = 0.3
+# A false statement this close to a sentence of the bank may be what the bank says.
+TRUE_ELSEWHERE = 0.6
+MAX_KEY_TERMS = 3  # fill items from key terms per question
+# A key term in more than this share of the questions (and more than 3) is too common to ask.
+GENERIC_SHARE = 0.1
+
+
+def _path(qid: str, f: Fact) -> str:
+    """One path per sentence (or table row): a quiz asks one thing of it while others remain."""
+    return f"{qid}/s{content_hash(f.sentence or f.head + '|'.join(f.details), length=8)}"
+
+
+def _form(text: str) -> str:
+    """latin / cjk: three Chinese names and one acronym would give the acronym away."""
+    return "cjk" if any(is_cjk(ch) for ch in text) else "latin"
+
+
+def _context(qi: QInfo, text: str) -> str:
+    """A sentence of an answer with the question it answers, so the gap has one reading."""
+    title = qi.q.title.strip()
+    if not title or len(title) > 60 or "\n" in title:
+        return text
+    return f"「{title}」{text}"
+
+
+@functools.lru_cache(maxsize=8)
+def _bank_sentences(an: Analysis) -> tuple[str, ...]:
+    from quizgen.generate.common import sentences
+
+    return tuple(s for qi in an.questions for s in sentences(qi.q.reference_text()))
+
+
+def said_in_bank(an: Analysis, statement: str) -> bool:
+    """Is `statement` (or nearly it) a sentence of the bank? A false statement must not be."""
+    return any(
+        near_duplicate(statement, s) or similarity(statement, s) >= TRUE_ELSEWHERE
+        for s in _bank_sentences(an)
+    )
+
+
+def _facts(an: Analysis, qi: QInfo, kind: FactKind) -> Iterator[Fact]:
+    return (f for f in an.facts.get(qi.q.id, ()) if f.kind is kind)
+
+
+def _tf_plan(
+    qi: QInfo, f: Fact, true_stmt: str, false_stmt: str | None, *, form: str, keys: frozenset[str]
+) -> Plan:
+    q = qi.q
+
+    def build(rng: random.Random) -> Item:
+        make_false = false_stmt is not None and rng.random() < FALSE_SHARE
+        stmt = false_stmt if make_false and false_stmt else true_stmt
+        expl = f"{FALSE}。正确的说法是：{true_stmt}" if make_false else f"{TRUE}。{true_stmt}"
+        return make_item(
+            ItemType.TF,
+            q,
+            STEM_PREFIX + stmt,
+            [FALSE if make_false else TRUE],
+            explanation=expl,
+            section="答案",
+            meta={"form": f"{form}_swapped" if make_false else f"{form}_statement"},
+        )
+
+    return Plan(ItemType.TF, q.id, _path(q.id, f), build, priority=3, keys=keys)
+
+
+def _fill_plan(
+    an: Analysis,
+    qi: QInfo,
+    f: Fact,
+    stem: str,
+    answer: str,
+    forms: Sequence[str],
+    *,
+    form: str,
+    priority: int,
+) -> Plan:
+    q = qi.q
+    accept = tuple(dict.fromkeys([answer, *forms]))
+
+    def build(rng: random.Random) -> Item:
+        return make_item(
+            ItemType.FILL,
+            q,
+            stem,
+            [answer],
+            accept=accept,
+            explanation=f.sentence,
+            section="答案",
+            id_key=[normalize_loose(answer)],
+            meta={"form": form},
+        )
+
+    return Plan(
+        ItemType.FILL, q.id, _path(q.id, f), build, priority=priority, keys=frozenset({fact_key(answer)})
+    )
+
+
+# ---------------------------------------------------------------------------- definitions
+
+
+def _own_subject(qi: QInfo, term: str) -> bool:
+    """The question's own "what is X" subject: its definition items come from `choice`/`fill`."""
+    return qi.subject is not None and any(loose(n) == loose(term) for n in qi.subject.names)
+
+
+@functools.lru_cache(maxsize=8)
+def _definitions(an: Analysis) -> tuple[tuple[QInfo, Fact], ...]:
+    """Every defined term of the bank (the first definition of each), with its question."""
+    seen: set[str] = set()
+    out = []
+    for qi in an.questions:
+        for f in an.facts.get(qi.q.id, ()):
+            if f.kind is FactKind.DEFINITION and fact_key(f.term) not in seen:
+                seen.add(fact_key(f.term))
+                out.append((qi, f))
+    return tuple(out)
+
+
+def _concepts_like(an: Analysis, qi: QInfo, f: Fact, tally: Tally, typ: ItemType) -> list[Cand]:
+    """Other defined terms (and question subjects) of the same form, ranked by how alike what
+    they are said to be is (genus and sentence), safe ones only."""
+    key_forms = forms_of(an, f.term)
+    cands: list[Cand] = []
+    for oqi, of in _definitions(an):
+        if fact_key(of.term) != fact_key(f.term):
+            cands.append(Cand(text=of.term, qid=oqi.q.id, ref=oqi.q.id, compare=f"{of.head} {of.sentence}"))
+    for oqi in an.questions:
+        if oqi.subject and oqi.q.id != qi.q.id:
+            cands.append(
+                Cand(text=oqi.subject.display, qid=oqi.q.id, ref=oqi.q.id, compare=oqi.q.answer[:120])
+            )
+
+    def check(c: Cand) -> Reason | None:
+        if an.info[c.qid].group == qi.group and c.qid != qi.q.id:
+            return Reason.SAME_GROUP
+        if _form(c.text) != _form(f.term):
+            return Reason.OTHER_FORM
+        if mentions(f.sentence, (c.text, strip_parens(c.text))) or any(
+            loose(k) in loose(c.text) or loose(c.text) in loose(k) for k in key_forms if len(loose(k)) >= 2
+        ):
+            return Reason.ALSO_CORRECT
+        return None
+
+    counts: Counter[Reason] = Counter()
+    ranked = rank(f.term, cands, counts, check=check, floor=0.0, key_basis=f"{f.head} {f.sentence}")
+    tally.add_distractors(typ, counts)
+    return ranked
+
+
+def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
+    for f in _facts(an, qi, FactKind.DEFINITION):
+        if _own_subject(qi, f.term):
+            continue
+        forms = forms_of(an, f.term)
+        masked = blank_once(f.sentence, forms)
+        if masked is None:
+            tally.reject(typ, Reason.NO_BLANK)
+            continue
+        keys = frozenset({fact_key(f.term)})
+        answer = strip_parens(f.term) or f.term
+        if typ is ItemType.FILL:
+            yield _fill_plan(an, qi, f, masked, answer, forms, form="definition_cloze", priority=1)
+            continue
+        ranked = _concepts_like(an, qi, f, tally, typ)
+        if typ is ItemType.CHOICE:
+            if len(ranked) < N_DISTRACTORS:
+                tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
+                continue
+            stem = f"「{masked.rstrip('。')}」描述的是哪一个概念？"
+            yield Plan(
+                typ,
+                qi.q.id,
+                _path(qi.q.id, f),
+                _choice_build(qi, stem, answer, ranked, f.sentence, "which_concept"),
+                priority=1,
+                keys=keys,
+            )
+        elif typ is ItemType.TF:
+            false_stmt = None
+            for c in ranked:
+                swapped = mask(f.sentence, forms, token=c.text)
+                if similarity(f.sentence, c.basis) <= MAX_SWAP_SIMILARITY and not said_in_bank(an, swapped):
+                    false_stmt = swapped
+                    break
+            if false_stmt is None:
+                tally.reject(typ, Reason.NO_SAFE_SWAP)
+            yield _tf_plan(qi, f, f.sentence, false_stmt, form="definition", keys=keys)
+
+
+def _choice_build(qi: QInfo, stem: str, key: str, ranked: Sequence[Cand], explanation: str, form: str):  # type: ignore[no-untyped-def]
+    def build(rng: random.Random) -> Item:
+        chosen = pick(ranked, N_DISTRACTORS, rng)
+        options, letter = place_key(rng, key, [c.text for c in chosen])
+        return make_item(
+            ItemType.CHOICE,
+            qi.q,
+            stem,
+            [letter],
+            options=options,
+            explanation=explanation,
+            section="答案",
+            id_key=[key],
+            meta={"form": form},
+        )
+
+    return build
+
+
+# ---------------------------------------------------------------------------- comparisons
+
+
+def _comparison_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
+    for f in _facts(an, qi, FactKind.COMPARISON):
+        if f.rule in ("comparative", "parallel") and typ is ItemType.TF:
+            a, b = f.members[0], f.members[1]
+            swapped = _swap(f.sentence, a, b)
+            if swapped is None or said_in_bank(an, swapped):
+                tally.reject(typ, Reason.NO_SAFE_SWAP)
+                continue
+            keys = frozenset({fact_key(f"{a}|{b}")})
+            yield _tf_plan(qi, f, f.sentence, swapped, form="comparison", keys=keys)
+        elif f.rule == "table" and typ is ItemType.CHOICE:
+            yield from _table_choice(qi, f, tally)
+
+
+def _swap(sentence: str, a: str, b: str) -> str | None:
+    """`sentence` with the sides `a` and `b` exchanged (each written once)."""
+    if sentence.count(a) != 1 or sentence.count(b) != 1:
+        return None
+    return sentence.replace(a, "\x00").replace(b, a).replace("\x00", b)
+
+
+def _table_choice(qi: QInfo, f: Fact, tally: Tally) -> Iterator[Plan]:
+    """One row of a table of differences: which side has this value? Only for a value no
+    other side shares (取决于内容 is true of two)."""
+    typ = ItemType.CHOICE
+    cells = [loose(c) for c in f.details]
+    sides = list(f.members)
+    if len(sides) < 3:
+        return
+    for i, cell in enumerate(f.details):
+        if not cells[i] or cells.count(cells[i]) > 1 or len(cell) > 60 or cell.strip("-— ") == "":
+            continue
+        stem = f"在「{qi.q.title}」中，哪一项的「{f.head}」是：{cell}"
+        if len(stem) > 160:
+            continue
+        others = [s for j, s in enumerate(sides) if j != i]
+
+        def build(
+            rng: random.Random, key: str = sides[i], others: list[str] = others, stem: str = stem
+        ) -> Item:
+            options, letter = place_key(rng, key, others)
+            expl = "；".join(f"{s}：{d}" for s, d in zip(sides, f.details, strict=True))
+            return make_item(
+                typ,
+                qi.q,
+                stem,
+                [letter],
+                options=options,
+                explanation=f"{f.head}——{expl}",
+                section="答案",
+                id_key=[key],
+                meta={"form": "table_side"},
+            )
+
+        yield Plan(typ, qi.q.id, _path(qi.q.id, f), build, priority=2, keys=frozenset({fact_key(f.head)}))
+        return  # one value per row: the others give each other away
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_COMPLEXITIES = ("O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(2^n)")
+_BANK_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _fmt(x: float, like: str) -> str:
+    decimals = len(like.split(".")[1]) if "." in like else 0
+    return f"{x:.{decimals}f}" if decimals else str(round(x))
+
+
+def number_variants(an: Analysis, f: Fact) -> list[str]:
+    """Numbers of the key's form that are not it: O(n) for O(n log n); other years of the bank
+    or nearby years; other numbers with the same unit in the bank, else halves and doubles."""
+    key = f.term
+    if key.startswith("O("):
+        var = "N" if "N" in key else "n"
+        canon = [c.replace("n", var) for c in _COMPLEXITIES]
+        return [c for c in canon if loose(c) != loose(key)]
+    value = float(key)
+    out: list[str] = []
+    same_unit = [
+        g.term
+        for qid, fs in an.facts.items()
+        if qid != f.qid
+        for g in fs
+        if g.kind is FactKind.NUMBER and g.head == f.head and not g.term.startswith("O(")
+    ]
+    for t in same_unit:
+        v = float(t)
+        if v != value and 0.1 * value <= v <= 10 * value and ("." in t) == ("." in key):
+            out.append(t)
+    if f.head == "年" and len(key) == 4:
+        out.extend(str(int(value) + d) for d in (-3, 2, 5, -10, 10))
+    elif f.head in ("%", "％"):
+        out.extend(_fmt(v, key) for v in (value / 2, value * 2, value + 10, value - 10) if 0 < v <= 100)
+    else:
+        out.extend(_fmt(v, key) for v in (value / 2, value * 2, value * 10, value + 1) if v > 0)
+    seen = {loose(key)}
+    uniq = []
+    for o in out:
+        if loose(o) not in seen and not (o.endswith(".0") or o == "0"):
+            seen.add(loose(o))
+            uniq.append(o)
+    return uniq
+
+
+def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
+    for f in _facts(an, qi, FactKind.NUMBER):
+        s, k = f.sentence, f.start
+        if k < 0 or s[k : k + len(f.term)] != f.term:
+            continue
+        with_blank = s[:k] + BLANK + s[k + len(f.term) :]
+        keys = frozenset({fact_key(f"{s}")})
+        if typ is ItemType.FILL:
+            accept = (f.term, f"{f.term}{f.head}") if f.head else (f.term,)
+            yield _fill_plan(
+                an, qi, f, _context(qi, with_blank), f.term, accept, form="number_cloze", priority=2
+            )
+            continue
+        variants = number_variants(an, f)
+        if typ is ItemType.CHOICE:
+            if len(variants) < N_DISTRACTORS:
+                tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
+                continue
+            ranked = [Cand(text=v, qid=qi.q.id) for v in variants]
+            stem = _context(qi, with_blank) + "（＿＿＿处应填）"
+            yield Plan(
+                typ,
+                qi.q.id,
+                _path(qi.q.id, f),
+                _choice_build(qi, stem, f.term, ranked, s, "number_choice"),
+                priority=3,
+                keys=keys,
+            )
+        elif typ is ItemType.TF:
+            if f.bounded:
+                tally.reject(typ, Reason.NO_SAFE_SWAP)
+                continue
+            false_stmt = next(
+                (
+                    s[:k] + v + s[k + len(f.term) :]
+                    for v in variants
+                    if not said_in_bank(an, s[:k] + v + s[k + len(f.term) :])
+                ),
+                None,
+            )
+            yield _tf_plan(qi, f, s, false_stmt, form="number", keys=keys)
+
+
+# ---------------------------------------------------------------------------- key terms and members
+
+
+@functools.lru_cache(maxsize=8)
+def _term_df(an: Analysis) -> dict[str, int]:
+    """In how many questions each term of the bank's facts occurs (for specificity)."""
+    texts = [loose(qi.q.reference_text()) for qi in an.questions]
+    terms = {loose(f.term) for fs in an.facts.values() for f in fs if f.kind is FactKind.KEY_TERM}
+    return {t: sum(1 for x in texts if t in x) for t in terms if t}
+
+
+# A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
+_LISTED_BEFORE_RE = re.compile(
+    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$"
+)
+_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
+# A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
+_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-]$|[A-Za-z0-9]\s?$")
+_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-]|\s?[A-Za-z0-9])")
+# Characters a term may follow directly: punctuation and function words (的, 在, 用…). After
+# any other Chinese character the term is likely the tail of a longer word (预|训练模型).
+_TERM_MAY_FOLLOW = frozenset(
+    "的了和与及在是为把被将用对从到给让使向于以或个种些等中上下里有要需即就也都由通过如"
+)
+_OPEN_PARENS = "（("
+_GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
+_SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
+
+
+def _acronym_of_words(sentence: str, term: str) -> bool:
+    """CTC beside Connectionist Temporal Classification: the sentence spells the acronym out."""
+    if not re.fullmatch(r"[A-Z]{2,8}", term):
+        return False
+    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", sentence.replace(term, " ")))
+    return term in initials
+
+
+def blankable(sentence: str, term: str) -> bool:
+    """Can `term` be the one gap of `sentence`? Not when it is one of a list or of examples, a
+    piece of a path, file name, longer word or English name, a gloss in parentheses, or an
+    acronym the sentence spells out."""
+    k = sentence.find(term)
+    if k < 0:
+        return False
+    before, after = sentence[:k], sentence[k + len(term) :]
+    after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
+    if before and before[-1] in _OPEN_PARENS:
+        return False
+    if before and is_cjk(before[-1]) and is_cjk(term[0]) and before[-1] not in _TERM_MAY_FOLLOW:
+        return False
+    return not (
+        _LISTED_BEFORE_RE.search(before)
+        or _LISTED_AFTER_RE.match(after)
+        or _GLUED_BEFORE_RE.search(before)
+        or _GLUED_AFTER_RE.match(after)
+        or _acronym_of_words(sentence, term)
+    )
+
+
+def specific_latin(term: str) -> bool:
+    """An acronym (NMS, CTC), or an identifier with an underscore or inner capital
+    (unclip_ratio, StyleInput): specific enough to ask; a plain English word (diff, utils) is not."""
+    return bool(_SPECIFIC_LATIN_RE.match(term))
+
+
+def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    typ = ItemType.FILL
+    df = _term_df(an)
+    generic = generic_terms(an)
+    n = max(1, len(an.questions))
+    by_sentence: dict[str, list[Fact]] = {}
+    for f in _facts(an, qi, FactKind.KEY_TERM):
+        by_sentence.setdefault(f.sentence, []).append(f)
+    made = 0
+    for sentence, fs in by_sentence.items():
+        if made >= MAX_KEY_TERMS:
+            break
+        # the most specific term first (in fewest questions), then the one nearest the end: a
+        # Chinese sentence says what is new last, its subject is what is known already
+        fs = sorted(fs, key=lambda f: (df.get(loose(f.term), n), -sentence.rfind(f.term)))
+        for f in fs:
+            t = f.term
+            if (
+                len(loose(t)) < 2
+                or df.get(loose(t), n) > max(3, GENERIC_SHARE * n)
+                or normalize(t) in generic
+                or (_form(t) == "cjk" and len(t) < 3 and f.rule != "emphasised")
+                or (_form(t) == "latin" and not specific_latin(t) and loose(t) not in an.names)
+            ):
+                continue
+            part = clause_around(sentence, t)
+            if part is None or not blankable(part, t):
+                continue
+            context = _context(qi, part)
+            if context == part and not (qi.subject and mentions(part, qi.subject.names)):
+                continue  # a sentence of an answer needs its question to have one reading
+            forms = forms_of(an, t)
+            stem = blank_once(context, forms)
+            if stem is None:
+                tally.reject(typ, Reason.NO_BLANK)
+                continue
+            yield _fill_plan(an, qi, f, stem, t, forms, form="key_term_cloze", priority=3)
+            made += 1
+            break
+
+
+MAX_GAP_SENTENCE = 80
+_SUBORDINATE_RE = re.compile(r"^(?:因为|由于|虽然|尽管|即使|以便|为了|从而|使得|导致|以及|并且|而且)")
+_QUALIFIES_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|才|却|仍|反而|而是|并非|不是)")
+
+
+def clause_around(sentence: str, term: str) -> str | None:
+    """`sentence`, or when it is long the clause holding `term` (with the clause before it when
+    that one is short), as a sentence; None when the clause leans on what it would lose."""
+    if len(sentence) <= MAX_GAP_SENTENCE:
+        return sentence
+    clauses = [c for c in re.split(r"(?<=[，,；;])", sentence.rstrip("。.!！")) if c.strip()]
+    i = next((k for k, c in enumerate(clauses) if term in c), None)
+    if i is None:
+        return None
+    lo = i - 1 if i > 0 and len(clauses[i]) < 15 else i
+    part = "".join(clauses[lo : i + 1]).strip().rstrip("，,；;") + "。"
+    if (
+        _QUALIFIES_RE.match(part)
+        or _SUBORDINATE_RE.match(part)
+        or (i + 1 < len(clauses) and _QUALIFIES_RE.match(clauses[i + 1].strip()))
+    ):
+        return None
+    from quizgen.generate.facts import standalone
+
+    return part if standalone(part) else None
+
+
+def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    """One member of a listed set blanked: PaddleOCR模型部署方式有Inference部署，＿＿＿和…"""
+    typ = ItemType.FILL
+    for f in _facts(an, qi, FactKind.ENUMERATION):
+        for m in sorted(f.members, key=lambda x: -term_size(x)):
+            forms = forms_of(an, m)
+            stem = blank_once(f.sentence, forms)
+            if stem is None:
+                continue
+            yield _fill_plan(an, qi, f, _context(qi, stem), m, forms, form="member_cloze", priority=2)
+            break
+        else:
+            tally.reject(typ, Reason.NO_BLANK)
+
+
+# ---------------------------------------------------------------------------- planners
+
+
+# ---------------------------------------------------------------------------- which answer
+
+MIN_ANSWER_OPTION = 10
+MAX_ANSWER_OPTION = 70
+# Two answers this alike (bigram cosine) may say the same thing: one is no distractor for the other.
+MAX_ANSWER_SIMILARITY = 0.3
+_VERDICT_START_RE = re.compile(r"^(?:是的|对的|不是|不|没有|可以|支持|需要|有的|会的|能)")
+
+
+@functools.lru_cache(maxsize=8)
+def _answer_heads(an: Analysis) -> dict[str, str]:
+    """qid -> the first statement of its answer, when it can be an option: a whole sentence of
+    10-70 characters that does not open with a verdict (支持的，…)."""
+    from quizgen.generate.facts import split_sentences, statement_part
+
+    out = {}
+    for qi in an.questions:
+        if qi.q.id not in an.facts:
+            continue
+        first = next(iter(split_sentences(qi.q.answer)), "")
+        head = statement_part(first) if first else ""
+        if MIN_ANSWER_OPTION <= len(head) <= MAX_ANSWER_OPTION and not _VERDICT_START_RE.match(head):
+            out[qi.q.id] = head
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _word_df(an: Analysis) -> dict[str, int]:
+    """In how many questions each word (jieba, 2+ characters) occurs."""
+    from quizgen.text import cut
+
+    df: Counter[str] = Counter()
+    for qi in an.questions:
+        df.update({w.casefold() for w in cut(qi.q.title + qi.q.answer) if len(loose(w)) >= 2})
+    return dict(df)
+
+
+def content_words(an: Analysis, text: str) -> set[str]:
+    """The words of `text` that say what it is about: 2+ characters, in at most a fifth of the
+    questions (模型, 训练 in an OCR FAQ say nothing)."""
+    from quizgen.text import cut
+
+    df = _word_df(an)
+    limit = max(3, len(an.questions) // 5)
+    return {w.casefold() for w in cut(text) if len(loose(w)) >= 2 and df.get(w.casefold(), 0) <= limit}
+
+
+def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    """针对「问题」，正确的回答是？ The first statement of the answer among those of other
+    questions that are clearly about something else (no shared term, unlike wording)."""
+    typ = ItemType.CHOICE
+    if qi.subject is not None:
+        return  # "what is X": `choice.describes` asks it with the subject masked in every option
+    heads = _answer_heads(an)
+    key = heads.get(qi.q.id)
+    title = qi.q.title.strip()
+    if key is None or not title or len(title) > 60 or "\n" in title:
+        return
+    # a distractor may be about the question's topic (its title's words), never say what the key says
+    asked = content_words(an, title)
+    said = content_words(an, key) - asked
+
+    def check(c: Cand) -> Reason | None:
+        other = an.info[c.qid]
+        if other.group == qi.group:
+            return Reason.SAME_GROUP
+        if similarity(key, c.text) >= MAX_ANSWER_SIMILARITY or content_words(an, other.q.title) & asked:
+            return Reason.ALSO_CORRECT  # alike, or the answer to a question on the same thing
+        if content_words(an, c.text) & said:
+            return Reason.ALSO_CORRECT  # says part of what the key says: it may answer this too
+        return None
+
+    # answers of the same part of the notes (## 模型训练) first: on topic, yet for another question
+    group = qi.q.group
+    cands = [
+        Cand(text=h, qid=qid, ref=qid, sibling=bool(group) and an.info[qid].q.group == group)
+        for qid, h in heads.items()
+        if qid != qi.q.id
+    ]
+    counts: Counter[Reason] = Counter()
+    ranked = rank(key, cands, counts, check=check, floor=0.05, key_basis=f"{title}{key}")
+    tally.add_distractors(typ, counts)
+    if len(ranked) < N_DISTRACTORS:
+        tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
+        return
+    if title.endswith(("？", "?")):
+        stem = f"{title}以下哪一项是正确的回答？"
+    else:
+        stem = f"关于「{title.rstrip('。')}」，以下哪一项是正确的回答？"
+    build = _choice_build(qi, stem, key, ranked, qi.q.answer, "which_answer")
+    yield Plan(typ, qi.q.id, qi.q.id, build, priority=4)
+
+
+def choice_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    yield from _definition_plans(an, qi, tally, ItemType.CHOICE)
+    yield from _comparison_plans(an, qi, tally, ItemType.CHOICE)
+    yield from _number_plans(an, qi, tally, ItemType.CHOICE)
+    yield from _answer_plans(an, qi, tally)
+
+
+def fill_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    yield from _definition_plans(an, qi, tally, ItemType.FILL)
+    yield from _number_plans(an, qi, tally, ItemType.FILL)
+    yield from _member_plans(an, qi, tally)
+    yield from _key_term_plans(an, qi, tally)
+
+
+def _verdict_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    """A yes/no question of the notes as a statement, true or false by its own answer."""
+    for f in _facts(an, qi, FactKind.VERDICT):
+        key = TRUE if f.term == TRUE else FALSE
+        answer = f.details[0] if f.details else ""
+
+        def build(rng: random.Random, f: Fact = f, key: str = key, answer: str = answer) -> Item:
+            return make_item(
+                ItemType.TF,
+                qi.q,
+                STEM_PREFIX + f.sentence,
+                [key],
+                explanation=f"{key}。{answer}",
+                section="答案",
+                meta={"form": "verdict"},
+            )
+
+        yield Plan(ItemType.TF, qi.q.id, qi.q.id, build, priority=2)
+
+
+def tf_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    yield from _verdict_plans(an, qi, tally)
+    yield from _definition_plans(an, qi, tally, ItemType.TF)
+    yield from _comparison_plans(an, qi, tally, ItemType.TF)
+    yield from _number_plans(an, qi, tally, ItemType.TF)
