@@ -56,7 +56,8 @@ class Fact:
     """One thing the notes state.
 
     - DEFINITION: `term` is defined by `sentence`; `head` is what it is said to be (插值算法).
-    - ENUMERATION: `head` (what the members are: PaddleOCR模型部署方式) and `members`.
+    - ENUMERATION: `head` (what the members are: PaddleOCR模型部署方式) and `members`; from
+      ``方法一：X（…）`` paragraphs also `details` (what is said of each) and `other` the label (方法).
     - SEQUENCE: `members` are the steps in order; `head` what they are steps of.
     - COMPARISON: `members` are the sides (CTC, Attention), `details` what is said of each
       side, in order; for a comparative sentence (A优于B) `term`/`other` are A and B. From a
@@ -104,7 +105,7 @@ _LEANS_RE = re.compile(
     r"|否则|对此|为此)"
 )
 _POINTS_ELSEWHERE_RE = re.compile(
-    r"如下|以下|下面|下图|上图|如图|见图|上述|上文|下文|参考|参见|详见|链接|这里|点击"
+    r"如下|以下|下面|下图|上图|如图所示|如图\d|见图|上述|上文|下文|参考|参见|详见|链接|这里|点击"
 )
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|cn|io|html?)\b")
 MIN_SENTENCE = 8
@@ -130,7 +131,6 @@ def standalone(s: str) -> bool:
         and not _LEANS_RE.match(s)
         and not _POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
-        and "`" not in s
         and "$" not in s
         and any(is_cjk(ch) for ch in s)
     )
@@ -467,6 +467,27 @@ def _list_after(text: str) -> tuple[tuple[str, ...], bool] | None:
 
 def enumeration(r: Reader) -> Iterator[Fact]:
     fallback = title_head(r.title)
+    # "`display`的属性值都有哪些？" answered by nothing but the members: `none`, `block`, `inline`…
+    first = next((b for b in r.blocks if b.kind is BlockKind.PARAGRAPH), None)
+    if fallback and first is not None:
+        found = _list_after(first.text.split("\n")[0])
+        if (
+            found
+            and found[1]
+            and len(found[0]) >= 3
+            and all(r.is_name(x) or x.startswith("`") for x in found[0])
+        ):
+            listed = ", ".join(found[0])
+            if len(normalize_loose(listed)) >= len(normalize_loose(first.text.split("\n")[0])) * 0.8:
+                yield Fact(
+                    FactKind.ENUMERATION,
+                    "enumeration",
+                    r.qid,
+                    f"{fallback}包括：{'、'.join(found[0])}。",
+                    head=fallback,
+                    members=found[0],
+                    block=r.blocks.index(first),
+                )
     for s in r.statements():
         for m in _ENUM_CUE_RE.finditer(s.text):
             found = _list_after(s.text[m.end() :])
@@ -495,6 +516,42 @@ def enumeration(r: Reader) -> Iterator[Fact]:
                     block=s.block,
                 )
                 break
+
+
+# 方法一：嵌套查询（先查出最高的月薪再用它当条件筛选出对应的员工）
+_ALTERNATIVE_RE = re.compile(
+    r"^(?P<label>方法|方案|思路|做法|解法|方式|写法)\s*(?:[一二三四五六七八九十]+|\d+)\s*[：:]\s*"
+    r"(?P<name>[^（(，,。：:]{2,16}?)\s*(?:[（(](?P<paren>[^）)]{2,80})[）)]|[，,：:]\s*(?P<rest>.{2,80}?))?[。.]?$"
+)
+
+
+def alternatives(r: Reader) -> Iterator[Fact]:
+    """``方法一：X（…）``, ``方法二：Y（…）`` paragraphs: the ways the answer gives, each with what
+    it says of it (an enumeration with `details`)."""
+    found: list[tuple[int, re.Match[str]]] = []
+    for i, b in enumerate(r.blocks):
+        if b.kind is BlockKind.PARAGRAPH and b.quote == 0:
+            m = _ALTERNATIVE_RE.match(b.text.split("\n")[0].strip())
+            if m:
+                found.append((i, m))
+    if len(found) < 2 or len({m.group("label") for _, m in found}) != 1:
+        return
+    names = tuple(m.group("name").strip() for _, m in found)
+    details = tuple((m.group("paren") or m.group("rest") or "").strip() for _, m in found)
+    if len({normalize_loose(n) for n in names}) != len(names):
+        return
+    label = found[0][1].group("label")
+    head = f"「{r.title.rstrip('？?。')}」的{label}"
+    yield Fact(
+        FactKind.ENUMERATION,
+        "alternatives",
+        r.qid,
+        head=head,
+        other=label,
+        members=names,
+        details=details if all(details) else (),
+        block=found[0][0],
+    )
 
 
 # ---------------------------------------------------------------------------- sequence
@@ -596,18 +653,19 @@ def _parallel_part(r: Reader, s: Sentence, part: str) -> Fact | None:
             pairs.append((c[:k].strip().removesuffix("则").strip(), c[k:].strip()))
         else:
             sides = [p[0] for p in pairs]
-            if all(r.is_name(x) for x in sides) and len({normalize_loose(x) for x in sides}) == len(sides):
-                if len({normalize_loose(p[1]) for p in pairs}) == len(pairs):
-                    return Fact(
-                        FactKind.COMPARISON,
-                        "parallel",
-                        r.qid,
-                        s.text,
-                        head=verb,
-                        members=tuple(sides),
-                        details=tuple(p[1] for p in pairs),
-                        block=s.block,
-                    )
+            distinct = len({normalize_loose(x) for x in sides}) == len(sides)
+            said = len({normalize_loose(p[1]) for p in pairs}) == len(pairs)
+            if distinct and said and all(r.is_name(x) for x in sides):
+                return Fact(
+                    FactKind.COMPARISON,
+                    "parallel",
+                    r.qid,
+                    s.text,
+                    head=verb,
+                    members=tuple(sides),
+                    details=tuple(p[1] for p in pairs),
+                    block=s.block,
+                )
     return None
 
 
@@ -689,6 +747,7 @@ def number(r: Reader) -> Iterator[Fact]:
 
 # ---------------------------------------------------------------------------- key term
 
+_CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z][A-Za-z0-9]*(?:[_\-.][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
 
 
@@ -698,7 +757,11 @@ def key_term(r: Reader) -> Iterator[Fact]:
     for s in r.statements():
         emphasised = [e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e)]
         cands: list[str] = list(emphasised)
-        for m in _IDENT_RE.finditer(s.text):
+        # code spans: `float`, `z-index`, `@font-face` (the whole span, backticks and all)
+        code = [m.group() for m in _CODE_SPAN_RE.finditer(s.text) if len(m.group()) <= MAX_MEMBER + 2]
+        cands.extend(code)
+        prose = _CODE_SPAN_RE.sub(" ", s.text)
+        for m in _IDENT_RE.finditer(prose):
             w = m.group()
             if len(w) >= 2 and w.lower() not in _ENGLISH_WORDS and not w.isdigit():
                 cands.append(w)
@@ -708,7 +771,7 @@ def key_term(r: Reader) -> Iterator[Fact]:
             k = normalize_loose(c)
             if k and k not in seen and s.text.count(c) == 1:
                 seen.add(k)
-                rule = "emphasised" if c in emphasised else "key_term"
+                rule = "emphasised" if c in emphasised else "code" if c in code else "key_term"
                 yield Fact(FactKind.KEY_TERM, rule, r.qid, s.text, term=c, block=s.block)
 
 
@@ -777,6 +840,7 @@ def verdict(r: Reader) -> Iterator[Fact]:
 RULES: tuple[tuple[str, Rule], ...] = (
     ("definition", definition),
     ("enumeration", enumeration),
+    ("alternatives", alternatives),
     ("sequence", sequence),
     ("comparison", comparison),
     ("number", number),
@@ -805,7 +869,15 @@ def fact_sections(facts: Iterable[Fact], title: str) -> tuple[Section, ...]:
     (order), side -> what is said of it (match, term <-> description)."""
     out: list[Section] = []
     for f in facts:
-        if f.kind is FactKind.ENUMERATION and len(f.members) >= 3:
+        if f.kind is FactKind.ENUMERATION and f.details:
+            out.append(
+                Section(
+                    label=f.other or f.head,
+                    kind=SectionKind.SOLUTION,
+                    items=tuple(ListItem(m, d) for m, d in zip(f.members, f.details, strict=True)),
+                )
+            )
+        elif f.kind is FactKind.ENUMERATION and len(f.members) >= 3:
             out.append(
                 Section(
                     label=f.head,

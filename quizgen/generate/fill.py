@@ -51,8 +51,9 @@ from quizgen.generate.common import (
 from quizgen.generate.common import (
     is_latin as is_latin_text,
 )
+from quizgen.generate.facts import standalone
 from quizgen.items import Item, ItemType
-from quizgen.text import cut, normalize, normalize_loose
+from quizgen.text import cut, is_cjk, normalize, normalize_loose
 
 MAX_STEM = 160
 MAX_BLANK_TERM = 12
@@ -163,6 +164,72 @@ def blank_once(text: str, forms: Sequence[str], prefixes: Sequence[str] = ()) ->
     if _FRAME_RE.search(out):
         return None
     return out
+
+
+# A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
+_LISTED_BEFORE_RE = re.compile(
+    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$"
+)
+_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
+# A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
+_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
+_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
+_OPEN_PARENS = "（("
+_GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
+_SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
+
+
+def _acronym_of_words(sentence: str, term: str) -> bool:
+    """CTC beside Connectionist Temporal Classification: the sentence spells the acronym out."""
+    if not re.fullmatch(r"[A-Z]{2,8}", term):
+        return False
+    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", sentence.replace(term, " ")))
+    return term in initials
+
+
+def _crosses_word(before: str, term: str) -> bool:
+    """Is `term` the tail of a longer word (预|训练模型)? True when jieba, which knows the bank's
+    terms, cuts no word boundary where the term starts."""
+    from quizgen.text import segmenter
+
+    head = before[-6:]
+    cut_at = 0
+    for w in segmenter().lcut(head + term):
+        if cut_at == len(head):
+            return False
+        if cut_at > len(head):
+            return True
+        cut_at += len(w)
+    return cut_at != len(head)
+
+
+def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> bool:
+    """Can `term` be the one gap of `sentence`? Not when it is a piece of a path, file name,
+    longer word or English name, a gloss in parentheses, or an acronym the sentence spells out;
+    nor one of a list or of examples (``例如A、B等``: other members fit the gap) unless it is one
+    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点)."""
+    k = sentence.find(term)
+    if k < 0:
+        return False
+    before, after = sentence[:k], sentence[k + len(term) :]
+    after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
+    if before and before[-1] in _OPEN_PARENS:
+        return False
+    if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
+        return False
+    listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
+    return not (
+        (listed and normalize_loose(term) not in names)
+        or _GLUED_BEFORE_RE.search(before)
+        or _GLUED_AFTER_RE.match(after)
+        or _acronym_of_words(sentence, term)
+    )
+
+
+def specific_latin(term: str) -> bool:
+    """An acronym (NMS, CTC), or an identifier with an underscore or inner capital
+    (unclip_ratio, StyleInput): specific enough to ask; a plain English word (diff, utils) is not."""
+    return bool(_SPECIFIC_LATIN_RE.match(term))
 
 
 def _context_sentence(sents: list[str], i: int) -> str:
@@ -304,6 +371,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
     # 1a. bank terms in the answer
     vocab = {normalize(v): v for v in an.vocabulary}
+    vocab_names = frozenset(normalize_loose(v) for v in an.vocabulary)
     generic = generic_terms(an)
     named = concepts(an)
     subject_forms = {normalize(n) for n in (qi.subject.names + qi.subject.cores if qi.subject else ())}
@@ -321,9 +389,11 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue
+                written = w
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
                 w = next((f for f in forms if not is_latin_text(f)), w)
-                stem = blank_once(ctx, forms)
+                ok = standalone(ctx) and blankable(ctx, written, vocab_names)
+                stem = blank_once(ctx, forms) if ok else None
                 if stem is None:
                     tally.reject(typ, Reason.NO_BLANK)
                     continue

@@ -23,7 +23,7 @@ import functools
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from quizgen.generate.common import (
     BLANK,
@@ -45,7 +45,7 @@ from quizgen.generate.common import (
 )
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import Fact, FactKind, term_size
-from quizgen.generate.fill import blank_once, forms_of, generic_terms
+from quizgen.generate.fill import blank_once, blankable, forms_of, generic_terms, specific_latin
 from quizgen.generate.tf import FALSE_SHARE, STEM_PREFIX
 from quizgen.items import FALSE, TRUE, Item, ItemType
 from quizgen.text import is_cjk, normalize, normalize_loose
@@ -130,6 +130,7 @@ def _fill_plan(
     *,
     form: str,
     priority: int,
+    path: str | None = None,
 ) -> Plan:
     q = qi.q
     accept = tuple(dict.fromkeys([answer, *forms]))
@@ -147,9 +148,8 @@ def _fill_plan(
             meta={"form": form},
         )
 
-    return Plan(
-        ItemType.FILL, q.id, _path(q.id, f), build, priority=priority, keys=frozenset({fact_key(answer)})
-    )
+    keys = frozenset({fact_key(answer)})
+    return Plan(ItemType.FILL, q.id, path or _path(q.id, f), build, priority=priority, keys=keys)
 
 
 # ---------------------------------------------------------------------------- definitions
@@ -244,7 +244,9 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
             yield _tf_plan(qi, f, f.sentence, false_stmt, form="definition", keys=keys)
 
 
-def _choice_build(qi: QInfo, stem: str, key: str, ranked: Sequence[Cand], explanation: str, form: str):  # type: ignore[no-untyped-def]
+def _choice_build(
+    qi: QInfo, stem: str, key: str, ranked: Sequence[Cand], explanation: str, form: str
+) -> Callable[[random.Random], Item]:
     def build(rng: random.Random) -> Item:
         chosen = pick(ranked, N_DISTRACTORS, rng)
         options, letter = place_key(rng, key, [c.text for c in chosen])
@@ -425,60 +427,6 @@ def _term_df(an: Analysis) -> dict[str, int]:
     return {t: sum(1 for x in texts if t in x) for t in terms if t}
 
 
-# A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
-_LISTED_BEFORE_RE = re.compile(
-    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$"
-)
-_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
-# A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
-_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-]$|[A-Za-z0-9]\s?$")
-_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-]|\s?[A-Za-z0-9])")
-# Characters a term may follow directly: punctuation and function words (的, 在, 用…). After
-# any other Chinese character the term is likely the tail of a longer word (预|训练模型).
-_TERM_MAY_FOLLOW = frozenset(
-    "的了和与及在是为把被将用对从到给让使向于以或个种些等中上下里有要需即就也都由通过如"
-)
-_OPEN_PARENS = "（("
-_GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
-_SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
-
-
-def _acronym_of_words(sentence: str, term: str) -> bool:
-    """CTC beside Connectionist Temporal Classification: the sentence spells the acronym out."""
-    if not re.fullmatch(r"[A-Z]{2,8}", term):
-        return False
-    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", sentence.replace(term, " ")))
-    return term in initials
-
-
-def blankable(sentence: str, term: str) -> bool:
-    """Can `term` be the one gap of `sentence`? Not when it is one of a list or of examples, a
-    piece of a path, file name, longer word or English name, a gloss in parentheses, or an
-    acronym the sentence spells out."""
-    k = sentence.find(term)
-    if k < 0:
-        return False
-    before, after = sentence[:k], sentence[k + len(term) :]
-    after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
-    if before and before[-1] in _OPEN_PARENS:
-        return False
-    if before and is_cjk(before[-1]) and is_cjk(term[0]) and before[-1] not in _TERM_MAY_FOLLOW:
-        return False
-    return not (
-        _LISTED_BEFORE_RE.search(before)
-        or _LISTED_AFTER_RE.match(after)
-        or _GLUED_BEFORE_RE.search(before)
-        or _GLUED_AFTER_RE.match(after)
-        or _acronym_of_words(sentence, term)
-    )
-
-
-def specific_latin(term: str) -> bool:
-    """An acronym (NMS, CTC), or an identifier with an underscore or inner capital
-    (unclip_ratio, StyleInput): specific enough to ask; a plain English word (diff, utils) is not."""
-    return bool(_SPECIFIC_LATIN_RE.match(term))
-
-
 def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     typ = ItemType.FILL
     df = _term_df(an)
@@ -501,21 +449,29 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 or df.get(loose(t), n) > max(3, GENERIC_SHARE * n)
                 or normalize(t) in generic
                 or (_form(t) == "cjk" and len(t) < 3 and f.rule != "emphasised")
-                or (_form(t) == "latin" and not specific_latin(t) and loose(t) not in an.names)
+                or (
+                    _form(t) == "latin"
+                    and f.rule == "key_term"
+                    and not specific_latin(t)
+                    and loose(t) not in an.names
+                )
             ):
                 continue
             part = clause_around(sentence, t)
-            if part is None or not blankable(part, t):
+            if part is None or not blankable(part, t, an.names):
                 continue
             context = _context(qi, part)
             if context == part and not (qi.subject and mentions(part, qi.subject.names)):
                 continue  # a sentence of an answer needs its question to have one reading
-            forms = forms_of(an, t)
+            answer = t.strip("`") if f.rule == "code" else t
+            forms = forms_of(an, t, (answer,))
             stem = blank_once(context, forms)
             if stem is None:
                 tally.reject(typ, Reason.NO_BLANK)
                 continue
-            yield _fill_plan(an, qi, f, stem, t, forms, form="key_term_cloze", priority=3)
+            # a "what is X" answer is one fact for every gap in it (see fill._sentence_fact)
+            path = f"{qi.q.id}/def" if qi.subject else None
+            yield _fill_plan(an, qi, f, stem, answer, forms, form="key_term_cloze", priority=3, path=path)
             made += 1
             break
 
@@ -551,6 +507,8 @@ def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """One member of a listed set blanked: PaddleOCR模型部署方式有Inference部署，＿＿＿和…"""
     typ = ItemType.FILL
     for f in _facts(an, qi, FactKind.ENUMERATION):
+        if not f.sentence:
+            continue
         for m in sorted(f.members, key=lambda x: -term_size(x)):
             forms = forms_of(an, m)
             stem = blank_once(f.sentence, forms)
@@ -560,6 +518,69 @@ def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             break
         else:
             tally.reject(typ, Reason.NO_BLANK)
+
+
+# ---------------------------------------------------------------------------- SQL
+
+_SQL_LANGS = frozenset(
+    {"sql", "mysql", "postgresql", "postgres", "sqlite", "plsql", "tsql", "hive", "sparksql"}
+)
+_SQL_START_RE = re.compile(r"^\s*(?:SELECT|WITH|INSERT|UPDATE|DELETE)\b", re.I)
+# What a gap in a query can ask for: a join, a clause, a keyword or a function, as written in capitals.
+_SQL_TOKEN_RE = re.compile(
+    r"\b(?:(?:LEFT|RIGHT|INNER|FULL|CROSS|NATURAL)(?:\s+OUTER)?\s+JOIN|(?:GROUP|ORDER|PARTITION)\s+BY"
+    r"|UNION\s+ALL|[A-Z][A-Z_]{1,}(?=\s*\()|HAVING|EXISTS|ALL|ANY|IN|BETWEEN|DISTINCT|LIMIT|OVER|UNION|LIKE)\b"
+)
+# Too common to test anything, or not the point of a query.
+_SQL_PLAIN = frozenset({"SELECT", "FROM", "WHERE", "AS", "ON", "AND", "OR", "NOT", "NULL", "IS", "IN"})
+MAX_CODE_LINES = 15
+
+
+def _sql_blocks(an: Analysis, qi: QInfo) -> list[str]:
+    from quizgen.markup import BlockKind, blocks
+
+    out = []
+    for b in blocks(qi.raw.answer):
+        if b.kind is not BlockKind.CODE or b.quote:
+            continue
+        if (b.lang.lower() in _SQL_LANGS or _SQL_START_RE.match(b.text)) and b.text.count(
+            "\n"
+        ) < MAX_CODE_LINES:
+            out.append(b.text)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _sql_df(an: Analysis) -> Counter[str]:
+    """In how many of the bank's queries each token occurs."""
+    df: Counter[str] = Counter()
+    for qi in an.questions:
+        for code in _sql_blocks(an, qi):
+            df.update({re.sub(r"\s+", " ", m.group()) for m in _SQL_TOKEN_RE.finditer(code)})
+    return df
+
+
+def _sql_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
+    """补全查询: the rarest keyword or function of a query (LEFT JOIN, HAVING, MAX, RANK) blanked."""
+    title = qi.q.title.strip()
+    df = _sql_df(an)
+    for code in _sql_blocks(an, qi):
+        tokens = [re.sub(r"\s+", " ", m.group()) for m in _SQL_TOKEN_RE.finditer(code)]
+        once = [t for t in dict.fromkeys(tokens) if tokens.count(t) == 1 and t not in _SQL_PLAIN]
+        if not once:
+            tally.reject(ItemType.FILL, Reason.NO_BLANK)
+            continue
+        token = min(once, key=lambda t: (df[t], -len(t)))
+        m = next(m for m in _SQL_TOKEN_RE.finditer(code) if re.sub(r"\s+", " ", m.group()) == token)
+        gapped = code[: m.start()] + BLANK + code[m.end() :]
+        stem = f"「{title}」补全下面的 SQL 语句（＿＿＿处为一个关键字或函数名）：\n```sql\n{gapped}\n```"
+        accept = (
+            (token, token.replace(" JOIN", " OUTER JOIN"))
+            if token.startswith(("LEFT ", "RIGHT "))
+            else (token,)
+        )
+        f = Fact(FactKind.KEY_TERM, "sql", qi.q.id, sentence=code, term=token)
+        yield _fill_plan(an, qi, f, stem, token, accept, form="code_cloze", priority=2)
 
 
 # ---------------------------------------------------------------------------- planners
@@ -670,6 +691,7 @@ def fill_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     yield from _number_plans(an, qi, tally, ItemType.FILL)
     yield from _member_plans(an, qi, tally)
     yield from _key_term_plans(an, qi, tally)
+    yield from _sql_plans(an, qi, tally)
 
 
 def _verdict_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
