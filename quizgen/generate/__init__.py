@@ -55,6 +55,12 @@ PLANNERS: dict[ItemType, tuple[Planner, ...]] = {
 }
 
 
+# How much one item of a type counts when types are balanced: a short answer counts twice, so a
+# quiz of all types is mostly objective items (a paper of only 简答题 is not what was asked for)
+# and a question with an objective candidate gives it before its short answer.
+TYPE_WEIGHT: dict[ItemType, int] = {ItemType.SHORT: 2}
+
+
 @dataclass(frozen=True)
 class GenerationReport:
     """What `generate` made and what it left out, and why."""
@@ -298,7 +304,7 @@ def _select(
                     continue
                 present = {p.type for p in avail}
                 jitter = {t: rng.random() for t in sorted(present, key=type_rank.__getitem__)}
-                typ = min(present, key=lambda t: (used_type[t], jitter[t]))
+                typ = min(present, key=lambda t: (used_type[t] * TYPE_WEIGHT.get(t, 1), jitter[t]))
                 plan = next(p for p in avail if p.type is typ)
                 taken.add(id(plan))
                 progress = True

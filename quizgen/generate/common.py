@@ -61,6 +61,7 @@ class Reason(str, Enum):
     NO_BLANK = "no term to blank that is absent from the rest of the stem"
     NO_SAFE_SWAP = "no safe term swap for a false statement"
     NO_ANSWER = "question has no answer"
+    POINTER_ONLY = "answer is only a link"
     AUTHORED = "the notes' own objective question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
     OPEN_SLOT = "gap in a slot many terms fit"
@@ -73,6 +74,7 @@ class Reason(str, Enum):
     ALSO_CORRECT = "also correct for the stem"
     SELF_REVEALING = "names its own term"
     OTHER_FORM = "not of the key's form (Latin among Chinese names)"
+    GIVEAWAY = "off the stem's topic (the key alone would echo it)"
     OTHER_SUBJECT = "names another question's subject"
     WEAK = "too dissimilar (weak)"
 

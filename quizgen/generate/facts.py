@@ -105,7 +105,7 @@ _LEANS_RE = re.compile(
     r"|否则|对此|为此)"
 )
 _POINTS_ELSEWHERE_RE = re.compile(
-    r"如下|以下|下面|下图|上图|如图所示|如图\d|见图|上述|上文|下文|参考|参见|详见|链接|这里|点击"
+    r"如下|以下|下面|下图|上图|如图所示|如图\d|见图|上述|上文|下文|参考|参见|参照|详见|链接|这里|点击|#\d"
 )
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|cn|io|html?)\b")
 MIN_SENTENCE = 8
@@ -136,24 +136,36 @@ def standalone(s: str) -> bool:
     )
 
 
-# A clause that qualifies what comes before it: a sentence is never cut before one.
-_QUALIFIER_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|才|却|仍|反而|而是|并非|不是)")
+# A clause that qualifies the one before it (但…, 除非…): a sentence is never cut before one.
+QUALIFIER_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|才|却|仍|反而|而是|并非|不是)")
+# A clause that leans on a main clause (如果…, 因为…, 以及…): never the end, nor the start, of a cut.
+SUBORDINATE_RE = re.compile(
+    r"^(?:如果|若|假如|要是|当|虽然|尽管|即使|为了|因为|由于|只要|只有|除非|一旦|以便|从而|使得|导致|以及|并且|而且)"
+)
+
+
+def clauses_of(s: str) -> list[str]:
+    """The clauses of a sentence, each with its closing ，；."""
+    return [c for c in re.split(r"(?<=[，,；;])", s.rstrip("。.!！")) if c.strip()]
+
+
+def clause_prefix(s: str, ok: Callable[[str], bool]) -> str:
+    """The longest run of `s`'s leading clauses, as a sentence, that `ok` accepts; never cut
+    before a qualifying clause, never ended by a subordinate one; "" when there is none."""
+    clauses = clauses_of(s)
+    for k in range(len(clauses) - 1, 0, -1):
+        if QUALIFIER_RE.match(clauses[k].strip()):
+            return ""
+        head = "".join(clauses[:k]).rstrip("，,；;") + "。"
+        if ok(head) and not SUBORDINATE_RE.match(clauses[k - 1].strip()):
+            return head
+    return ""
 
 
 def statement_part(s: str) -> str:
     """`s` if it stands alone, else its longest run of leading clauses that does (dygraph是动态图
-    分支，并且适配Paddle-develop, without ``…新特性我们会在这里更新``), never cut before a
-    qualifying clause (但…, 除非…); "" when there is none."""
-    if standalone(s):
-        return s
-    clauses = re.split(r"(?<=[，,；;])", s.rstrip("。.!！"))
-    for k in range(len(clauses) - 1, 0, -1):
-        if _QUALIFIER_RE.match(clauses[k].strip()):
-            return ""
-        head = "".join(clauses[:k]).rstrip("，,；;") + "。"
-        if standalone(head):
-            return head
-    return ""
+    分支，并且适配Paddle-develop, without ``…新特性我们会在这里更新``); "" when there is none."""
+    return s if standalone(s) else clause_prefix(s, standalone)
 
 
 def sentences_of(bs: Sequence[Block]) -> tuple[Sentence, ...]:
@@ -289,6 +301,11 @@ def noun_phrases(text: str) -> set[str]:
     run: list[tuple[str, str]] = []
     for w in [*jb.lcut(text), "。"]:
         tag = tags.get(w, "x")
+        if len(w) >= 4:
+            # a long dictionary entry tagged as a noun may be a verb phrase (保持一致): its last part decides
+            parts = [p for p in jb.lcut_for_search(w) if 2 <= len(p) < len(w) and w.endswith(p)]
+            if parts and tags.get(parts[-1], "x") not in _PHRASE_TAGS:
+                tag = "x"
         if tag in _PHRASE_TAGS and all(is_cjk(ch) for ch in w):
             run.append((w, tag))
             continue

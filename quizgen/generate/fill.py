@@ -217,6 +217,8 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
         return False
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
         return False
+    if any(normalize_loose(before[-k:] + term) in names for k in (1, 2, 3) if len(before) >= k):
+        return False  # the tail of a longer term of the bank (预|训练模型)
     listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
     return not (
         (listed and normalize_loose(term) not in names)
@@ -224,6 +226,31 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
         or _GLUED_AFTER_RE.match(after)
         or _acronym_of_words(sentence, term)
     )
+
+
+# Head nouns that name no particular thing: a gap ending in one (解决方案, 训练数据) has many fillers.
+_GENERIC_HEADS = (
+    "方案",
+    "方法",
+    "问题",
+    "情况",
+    "效果",
+    "数据",
+    "信息",
+    "结果",
+    "方式",
+    "过程",
+    "部分",
+    "内容",
+    "场景",
+    "能力",
+    "功能",
+)
+
+
+def generic_phrase(term: str) -> bool:
+    """A Chinese phrase whose head noun names no particular thing (解决方案, 训练数据)."""
+    return is_cjk(term[-1]) and term.endswith(_GENERIC_HEADS)
 
 
 def specific_latin(term: str) -> bool:
@@ -385,7 +412,13 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 continue
             if nw in generic:
                 continue
-            if nw in vocab and nw in named and len(strip_parens(w)) >= 2 and len(w) <= MAX_BLANK_TERM:
+            if (
+                nw in vocab
+                and nw in named
+                and len(strip_parens(w)) >= 2
+                and len(w) <= MAX_BLANK_TERM
+                and not generic_phrase(w)
+            ):
                 forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue

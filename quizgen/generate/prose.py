@@ -44,8 +44,26 @@ from quizgen.generate.common import (
     strip_parens,
 )
 from quizgen.generate.distractors import Cand, pick, rank
-from quizgen.generate.facts import Fact, FactKind, term_size
-from quizgen.generate.fill import blank_once, blankable, forms_of, generic_terms, specific_latin
+from quizgen.generate.facts import (
+    QUALIFIER_RE,
+    SUBORDINATE_RE,
+    Fact,
+    FactKind,
+    clause_prefix,
+    clauses_of,
+    split_sentences,
+    standalone,
+    term_size,
+    yes_no_statement,
+)
+from quizgen.generate.fill import (
+    blank_once,
+    blankable,
+    forms_of,
+    generic_phrase,
+    generic_terms,
+    specific_latin,
+)
 from quizgen.generate.tf import FALSE_SHARE, STEM_PREFIX
 from quizgen.items import FALSE, TRUE, Item, ItemType
 from quizgen.text import is_cjk, normalize, normalize_loose
@@ -448,7 +466,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 len(loose(t)) < 2
                 or df.get(loose(t), n) > max(3, GENERIC_SHARE * n)
                 or normalize(t) in generic
-                or (_form(t) == "cjk" and len(t) < 3 and f.rule != "emphasised")
+                or (_form(t) == "cjk" and (len(t) < 3 or generic_phrase(t)) and f.rule != "emphasised")
                 or (
                     _form(t) == "latin"
                     and f.rule == "key_term"
@@ -477,8 +495,6 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
 
 MAX_GAP_SENTENCE = 80
-_SUBORDINATE_RE = re.compile(r"^(?:因为|由于|虽然|尽管|即使|以便|为了|从而|使得|导致|以及|并且|而且)")
-_QUALIFIES_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|才|却|仍|反而|而是|并非|不是)")
 
 
 def clause_around(sentence: str, term: str) -> str | None:
@@ -486,20 +502,18 @@ def clause_around(sentence: str, term: str) -> str | None:
     that one is short), as a sentence; None when the clause leans on what it would lose."""
     if len(sentence) <= MAX_GAP_SENTENCE:
         return sentence
-    clauses = [c for c in re.split(r"(?<=[，,；;])", sentence.rstrip("。.!！")) if c.strip()]
+    clauses = clauses_of(sentence)
     i = next((k for k, c in enumerate(clauses) if term in c), None)
     if i is None:
         return None
     lo = i - 1 if i > 0 and len(clauses[i]) < 15 else i
     part = "".join(clauses[lo : i + 1]).strip().rstrip("，,；;") + "。"
     if (
-        _QUALIFIES_RE.match(part)
-        or _SUBORDINATE_RE.match(part)
-        or (i + 1 < len(clauses) and _QUALIFIES_RE.match(clauses[i + 1].strip()))
+        QUALIFIER_RE.match(part)
+        or SUBORDINATE_RE.match(part)
+        or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
         return None
-    from quizgen.generate.facts import standalone
-
     return part if standalone(part) else None
 
 
@@ -592,23 +606,40 @@ MIN_ANSWER_OPTION = 10
 MAX_ANSWER_OPTION = 70
 # Two answers this alike (bigram cosine) may say the same thing: one is no distractor for the other.
 MAX_ANSWER_SIMILARITY = 0.3
-_VERDICT_START_RE = re.compile(r"^(?:是的|对的|不是|不|没有|可以|支持|需要|有的|会的|能)")
+# An answer that opens with its verdict (支持的，… / 不建议…) answers a yes/no question only.
+_VERDICT_START_RE = re.compile(
+    r"^(?:是的|对的|不是|没有|可以|支持|需要|有的|会的|能|行)(?:的)?[，,。！!]|^不"
+)
+_LEAD_IN_RE = re.compile(r"[：:]$|如下|以下")
+
+
+def answer_head(answer: str) -> str:
+    """The opening of an answer as an option: its first sentence, cut at a clause boundary when it
+    is longer than MAX_ANSWER_OPTION (never before a qualifying 但… clause, never after a 如果…
+    clause); "" when that is no answer (a lead-in 有如下几种：, a verdict, a link, a question)."""
+    first = next(iter(split_sentences(answer)), "").strip()
+    if (
+        not first
+        or _LEAD_IN_RE.search(first)
+        or _VERDICT_START_RE.match(first)
+        or first.endswith(("？", "?"))
+        or re.search(r"https?://|www\.|#\d", first)
+    ):
+        return ""
+    if len(first) <= MAX_ANSWER_OPTION:
+        return first
+    return clause_prefix(first, lambda head: MIN_ANSWER_OPTION <= len(head) <= MAX_ANSWER_OPTION)
 
 
 @functools.lru_cache(maxsize=8)
 def _answer_heads(an: Analysis) -> dict[str, str]:
-    """qid -> the first statement of its answer, when it can be an option: a whole sentence of
-    10-70 characters that does not open with a verdict (支持的，…)."""
-    from quizgen.generate.facts import split_sentences, statement_part
-
+    """qid -> the opening of its answer, when it can be an option (`answer_head`)."""
     out = {}
     for qi in an.questions:
-        if qi.q.id not in an.facts:
-            continue
-        first = next(iter(split_sentences(qi.q.answer)), "")
-        head = statement_part(first) if first else ""
-        if MIN_ANSWER_OPTION <= len(head) <= MAX_ANSWER_OPTION and not _VERDICT_START_RE.match(head):
-            out[qi.q.id] = head
+        if qi.q.id in an.facts:
+            head = answer_head(qi.q.answer)
+            if len(head) >= MIN_ANSWER_OPTION:
+                out[qi.q.id] = head
     return out
 
 
@@ -639,23 +670,34 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     typ = ItemType.CHOICE
     if qi.subject is not None:
         return  # "what is X": `choice.describes` asks it with the subject masked in every option
+    if yes_no_statement(qi.q.title):
+        return  # "does it support X?": many statements of the bank imply an answer
     heads = _answer_heads(an)
     key = heads.get(qi.q.id)
     title = qi.q.title.strip()
     if key is None or not title or len(title) > 60 or "\n" in title:
         return
-    # a distractor may be about the question's topic (its title's words), never say what the key says
+    # A distractor names what the question names as often as the key does (else the key is the
+    # one option that echoes the stem), never says what the key says, and answers a question
+    # that shares at most one word with this one (two questions on 标注 of PGNet share answers).
     asked = content_words(an, title)
     said = content_words(an, key) - asked
+    echoes = bool(content_words(an, key) & asked)
 
     def check(c: Cand) -> Reason | None:
         other = an.info[c.qid]
         if other.group == qi.group:
             return Reason.SAME_GROUP
-        if similarity(key, c.text) >= MAX_ANSWER_SIMILARITY or content_words(an, other.q.title) & asked:
+        words = content_words(an, c.text)
+        if (
+            similarity(key, c.text) >= MAX_ANSWER_SIMILARITY
+            or len(content_words(an, other.q.title) & asked) > 1
+        ):
             return Reason.ALSO_CORRECT  # alike, or the answer to a question on the same thing
-        if content_words(an, c.text) & said:
+        if words & said:
             return Reason.ALSO_CORRECT  # says part of what the key says: it may answer this too
+        if echoes and not words & asked:
+            return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
         return None
 
     # answers of the same part of the notes (## 模型训练) first: on topic, yet for another question

@@ -11,12 +11,17 @@ points it is graded on. `explanation` is the rest of the model answer in full.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator, Sequence
 
 from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points, reference_answer
+from quizgen.text import normalize_loose
+
+MIN_REFERENCE = 8  # characters of a reference answer besides its links
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
 def explanation_text(sections: Sequence[Section]) -> str:
@@ -42,6 +47,9 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if not q.has_answer:
         tally.reject(typ, Reason.NO_ANSWER)
         return
+    if len(normalize_loose(_URL_RE.sub("", q.answer))) < MIN_REFERENCE:
+        tally.reject(typ, Reason.POINTER_ONLY)  # a link to elsewhere is nothing to grade against
+        return
     rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
     points = key_points(q)
     reference = reference_answer(q, points)
@@ -58,8 +66,8 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             key_points=points,
             explanation=rest,
             section="答案",
-            # the id stays that of the question's 答案, so saved quiz progress keeps its items
-            id_key=[q.answer],
+            # the id stays that of the question's 答案 as written, so saved quiz progress keeps its items
+            id_key=[qi.raw.answer],
             meta=meta,
         )
 
