@@ -268,8 +268,14 @@ def _select(
 ) -> list[Item]:
     order = [qid for qid, ps in by_q.items() if ps]
     rng.shuffle(order)
-    # The notes' own questions come round first: asked as written before generated items.
-    order.sort(key=lambda qid: min(p.priority for p in by_q[qid]) >= 0)
+    # The notes' own questions come round first (asked as written before generated items), then
+    # those that can give an objective item: a short quiz from a large bank is not all 简答题.
+    order.sort(
+        key=lambda qid: (
+            min(p.priority for p in by_q[qid]) >= 0,
+            all(p.type is ItemType.SHORT for p in by_q[qid]),
+        )
+    )
     # Within a question and type: best priority first, ties in a seeded order.
     pools: dict[str, list[Plan]] = {}
     for qid in order:

@@ -141,6 +141,7 @@ QUALIFIER_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|�
 # A clause that leans on a main clause (如果…, 因为…, 以及…): never the end, nor the start, of a cut.
 SUBORDINATE_RE = re.compile(
     r"^(?:如果|若|假如|要是|当|虽然|尽管|即使|为了|因为|由于|只要|只有|除非|一旦|以便|从而|使得|导致|以及|并且|而且)"
+    r"|^在[^，,；;]{0,24}(?:下|中|时|时候|后|前|里|上)[，,；;]?$|(?:情况下|的时候)[，,；;]?$"
 )
 
 

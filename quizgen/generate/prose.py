@@ -466,7 +466,11 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 len(loose(t)) < 2
                 or df.get(loose(t), n) > max(3, GENERIC_SHARE * n)
                 or normalize(t) in generic
-                or (_form(t) == "cjk" and (len(t) < 3 or generic_phrase(t)) and f.rule != "emphasised")
+                or (
+                    _form(t) == "cjk"
+                    and (len(t) < 3 or generic_phrase(t) or _common_head(an, t))
+                    and f.rule != "emphasised"
+                )
                 or (
                     _form(t) == "latin"
                     and f.rule == "key_term"
@@ -495,6 +499,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
 
 MAX_GAP_SENTENCE = 80
+MIN_GAP_PART = 15  # a clause cut out of a long sentence is kept only when it says something
 
 
 def clause_around(sentence: str, term: str) -> str | None:
@@ -509,8 +514,9 @@ def clause_around(sentence: str, term: str) -> str | None:
     lo = i - 1 if i > 0 and len(clauses[i]) < 15 else i
     part = "".join(clauses[lo : i + 1]).strip().rstrip("，,；;") + "。"
     if (
-        QUALIFIER_RE.match(part)
-        or SUBORDINATE_RE.match(part)
+        len(part) < MIN_GAP_PART
+        or QUALIFIER_RE.match(part)
+        or any(SUBORDINATE_RE.search(c.strip()) for c in clauses[lo : i + 1])
         or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
         return None
@@ -654,14 +660,50 @@ def _word_df(an: Analysis) -> dict[str, int]:
     return dict(df)
 
 
+def _common_head(an: Analysis, term: str) -> bool:
+    """A phrase whose last word is in a fifth of the questions (训练模型 in an OCR FAQ): it names
+    a kind of thing many others are, not one thing."""
+    from quizgen.generate.common import term_words
+
+    words = term_words(term)
+    return len(words) > 1 and not content_words(an, words[-1])
+
+
+# Words that say how, not what (区别, 方法, 主要…): never what two texts are both about.
+_SAY_NOTHING = frozenset(
+    {
+        *("区别", "不同", "相同", "方法", "方式", "方案", "问题", "原因", "情况", "效果", "作用", "目的"),
+        *("部分", "内容", "时候", "之间", "两者", "两种", "几种", "主要", "一般", "通常", "可能", "需要"),
+        *("可以", "建议", "提供", "支持", "使用", "进行", "什么", "怎么", "如何", "为什么", "在于", "导致"),
+        *("造成", "影响", "实现", "注意", "目前", "现在"),
+    }
+)
+# Tags of words that name things: nouns, names, Latin words (and words jieba does not know).
+_NAMING_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "eng", "vn", "j", "x"})
+
+
 def content_words(an: Analysis, text: str) -> set[str]:
-    """The words of `text` that say what it is about: 2+ characters, in at most a fifth of the
-    questions (模型, 训练 in an OCR FAQ say nothing)."""
+    """The words of `text` that name what it is about: nouns and Latin words of 2+ characters,
+    in at most a fifth of the questions (模型, 训练 in an OCR FAQ say nothing)."""
+    import jieba.posseg
+
     from quizgen.text import cut
 
+    tags = jieba.posseg.dt.word_tag_tab
     df = _word_df(an)
     limit = max(3, len(an.questions) // 5)
-    return {w.casefold() for w in cut(text) if len(loose(w)) >= 2 and df.get(w.casefold(), 0) <= limit}
+    return {
+        w.casefold()
+        for w in cut(text)
+        if len(loose(w)) >= 2
+        and df.get(w.casefold(), 0) <= limit
+        and w not in _SAY_NOTHING
+        and tags.get(w, "x") in _NAMING_TAGS
+    }
+
+
+_CAUSE_RE = re.compile(r"^(?:这是因为|这是由于|因为|由于|原因是|可能是|主要是因为)")
+_WHY_RE = re.compile(r"为什么|为何|原因|怎么回事|是什么导致")
 
 
 def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
@@ -683,21 +725,21 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     asked = content_words(an, title)
     said = content_words(an, key) - asked
     echoes = bool(content_words(an, key) & asked)
+    why = bool(_WHY_RE.search(title))
 
     def check(c: Cand) -> Reason | None:
         other = an.info[c.qid]
         if other.group == qi.group:
             return Reason.SAME_GROUP
         words = content_words(an, c.text)
-        if (
-            similarity(key, c.text) >= MAX_ANSWER_SIMILARITY
-            or len(content_words(an, other.q.title) & asked) > 1
-        ):
+        if similarity(key, c.text) >= MAX_ANSWER_SIMILARITY or content_words(an, other.q.title) & asked:
             return Reason.ALSO_CORRECT  # alike, or the answer to a question on the same thing
         if words & said:
             return Reason.ALSO_CORRECT  # says part of what the key says: it may answer this too
         if echoes and not words & asked:
             return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
+        if why and _CAUSE_RE.match(c.text):
+            return Reason.ALSO_CORRECT  # another cause: for a "why" question it may be argued for
         return None
 
     # answers of the same part of the notes (## 模型训练) first: on topic, yet for another question
