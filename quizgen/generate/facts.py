@@ -104,8 +104,8 @@ _LEANS_RE = re.compile(
     r"|于是|然后|接着|最后|首先|其次|或|也|还|又|即(?!使|便)|则|比如|例如|如(?!果|何|今|同)|像|具体|总之|当然|不过"
     r"|否则|对此|为此)"
 )
-_POINTS_ELSEWHERE_RE = re.compile(
-    r"如下|以下|下面|下图|上图|如图所示|如图\d|见图|上述|上文|下文|参考|参见|参照|详见|链接|这里|点击|#\d"
+POINTS_ELSEWHERE_RE = re.compile(
+    r"如下|以下|下面|下图|上图|如图所示|如图\d|见图|上述|上文|下文|参考|参见|参照|详见|链接|这里|此处|点击|#\d"
 )
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|cn|io|html?)\b")
 MIN_SENTENCE = 8
@@ -127,9 +127,9 @@ def standalone(s: str) -> bool:
     text elsewhere, no code."""
     return (
         MIN_SENTENCE <= len(s) <= MAX_SENTENCE
-        and not s.endswith(("？", "?", "：", ":", "，", ","))
+        and not s.rstrip("。").endswith(("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、"))
         and not _LEANS_RE.match(s)
-        and not _POINTS_ELSEWHERE_RE.search(s)
+        and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
         and "$" not in s
         and any(is_cjk(ch) for ch in s)

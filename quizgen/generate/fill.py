@@ -217,7 +217,11 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
         return False
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
         return False
-    if any(normalize_loose(before[-k:] + term) in names for k in (1, 2, 3) if len(before) >= k):
+    if any(
+        normalize_loose(before[-k:] + term) in names
+        for k in (1, 2, 3)
+        if len(before) >= k and all(ch.isalnum() for ch in before[-k:])
+    ):
         return False  # the tail of a longer term of the bank (预|训练模型)
     listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
     return not (

@@ -45,6 +45,7 @@ from quizgen.generate.common import (
 )
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import (
+    POINTS_ELSEWHERE_RE,
     QUALIFIER_RE,
     SUBORDINATE_RE,
     Fact,
@@ -629,9 +630,11 @@ def answer_head(answer: str) -> str:
         or _LEAD_IN_RE.search(first)
         or _VERDICT_START_RE.match(first)
         or first.endswith(("？", "?"))
-        or re.search(r"https?://|www\.|#\d", first)
+        or POINTS_ELSEWHERE_RE.search(first)
+        or first.rstrip("。").endswith(("为", "如", "是", "即", "、"))
+        or re.search(r"https?://|www\.", first)
     ):
-        return ""
+        return ""  # a lead-in to a list or code, a pointer to a link ("修改这里"): no answer alone
     if len(first) <= MAX_ANSWER_OPTION:
         return first
     return clause_prefix(first, lambda head: MIN_ANSWER_OPTION <= len(head) <= MAX_ANSWER_OPTION)
