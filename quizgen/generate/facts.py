@@ -112,9 +112,25 @@ MIN_SENTENCE = 8
 MAX_SENTENCE = 120
 
 
+# Code spans and parentheticals hold no sentence or clause boundary (`rgb(255,0,0)`, `!important`).
+_SHIELD_RE = re.compile(r"`[^`\n]+`|（[^（）\n]*）|\([^()\n]*\)")
+
+
+def _shielded(text: str, split: Callable[[str], list[str]]) -> list[str]:
+    """`split` applied to `text` with its code spans and parentheticals kept whole."""
+    kept: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        kept.append(m.group())
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    masked = _SHIELD_RE.sub(hide, text)
+    return [re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], part) for part in split(masked)]
+
+
 def split_sentences(text: str) -> list[str]:
     out = []
-    for s in _SENT_RE.findall(text):
+    for s in _shielded(text, _SENT_RE.findall):
         s = _POINT_RE.sub("", s.strip()).strip()
         if s:
             out.append(s)
@@ -147,7 +163,7 @@ SUBORDINATE_RE = re.compile(
 
 def clauses_of(s: str) -> list[str]:
     """The clauses of a sentence, each with its closing ，；."""
-    return [c for c in re.split(r"(?<=[，,；;])", s.rstrip("。.!！")) if c.strip()]
+    return [c for c in _shielded(s.rstrip("。.!！"), lambda t: re.split(r"(?<=[，,；;])", t)) if c.strip()]
 
 
 def clause_prefix(s: str, ok: Callable[[str], bool]) -> str:
@@ -766,6 +782,7 @@ def number(r: Reader) -> Iterator[Fact]:
 # ---------------------------------------------------------------------------- key term
 
 _CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+_CODE_TOKEN_RE = re.compile(r"`[^`\s、，,;；]{1,16}`")
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z][A-Za-z0-9]*(?:[_\-.][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
 
 
@@ -775,8 +792,9 @@ def key_term(r: Reader) -> Iterator[Fact]:
     for s in r.statements():
         emphasised = [e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e)]
         cands: list[str] = list(emphasised)
-        # code spans: `float`, `z-index`, `@font-face` (the whole span, backticks and all)
-        code = [m.group() for m in _CODE_SPAN_RE.finditer(s.text) if len(m.group()) <= MAX_MEMBER + 2]
+        # code spans of one token: `float`, `z-index`, `@font-face` (the whole span, backticks and
+        # all); `a、b、c、d` or `float: left` is no term
+        code = [m.group() for m in _CODE_SPAN_RE.finditer(s.text) if _CODE_TOKEN_RE.fullmatch(m.group())]
         cands.extend(code)
         prose = _CODE_SPAN_RE.sub(" ", s.text)
         for m in _IDENT_RE.finditer(prose):

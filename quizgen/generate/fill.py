@@ -26,7 +26,7 @@ import random
 import re
 from collections.abc import Iterator, Sequence
 
-from quizgen.bank import SectionKind
+from quizgen.bank import Question, SectionKind
 from quizgen.generate.choice import where_phrase
 from quizgen.generate.common import (
     BLANK,
@@ -174,7 +174,6 @@ _LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)"
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
 _GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
-_OPEN_PARENS = "（("
 _GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
 _SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
 
@@ -213,8 +212,8 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
         return False
     before, after = sentence[:k], sentence[k + len(term) :]
     after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
-    if before and before[-1] in _OPEN_PARENS:
-        return False
+    if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
+        return False  # inside parentheses: a gloss or an example (颜色名称（即`red`）)
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
         return False
     if any(
@@ -261,6 +260,25 @@ def specific_latin(term: str) -> bool:
     """An acronym (NMS, CTC), or an identifier with an underscore or inner capital
     (unclip_ratio, StyleInput): specific enough to ask; a plain English word (diff, utils) is not."""
     return bool(_SPECIFIC_LATIN_RE.match(term))
+
+
+def in_context(q: Question, text: str) -> str:
+    """A sentence of an answer with the question it answers, so a gap in it has one reading."""
+    title = q.title.strip()
+    if not title or len(title) > 60 or "\n" in title:
+        return text
+    return f"「{title}」{text}"
+
+
+@functools.lru_cache(maxsize=8)
+def list_terms(an: Analysis) -> frozenset[str]:
+    """Loosely normalised subject names and list terms: the members a list of the notes names
+    itself, so one may be a gap among its siblings (具有局部感知、＿＿＿和共享权重等特点)."""
+    out = {normalize_loose(p.term) for p in an.pieces if p.term}
+    for qi in an.questions:
+        if qi.subject:
+            out.update(normalize_loose(n) for n in qi.subject.names)
+    return frozenset(out)
 
 
 def _context_sentence(sents: list[str], i: int) -> str:
@@ -402,7 +420,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
     # 1a. bank terms in the answer
     vocab = {normalize(v): v for v in an.vocabulary}
-    vocab_names = frozenset(normalize_loose(v) for v in an.vocabulary)
+    members = list_terms(an)
     generic = generic_terms(an)
     named = concepts(an)
     subject_forms = {normalize(n) for n in (qi.subject.names + qi.subject.cores if qi.subject else ())}
@@ -429,8 +447,9 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 written = w
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
                 w = next((f for f in forms if not is_latin_text(f)), w)
-                ok = standalone(ctx) and blankable(ctx, written, vocab_names)
-                stem = blank_once(ctx, forms) if ok else None
+                ok = standalone(ctx) and blankable(ctx, written, members)
+                # a "what is X" answer says what it is about; any other needs its question
+                stem = blank_once(ctx if qi.subject else in_context(q, ctx), forms) if ok else None
                 if stem is None:
                     tally.reject(typ, Reason.NO_BLANK)
                     continue

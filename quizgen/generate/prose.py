@@ -52,6 +52,7 @@ from quizgen.generate.facts import (
     FactKind,
     clause_prefix,
     clauses_of,
+    looks_like_name,
     split_sentences,
     standalone,
     term_size,
@@ -63,6 +64,8 @@ from quizgen.generate.fill import (
     forms_of,
     generic_phrase,
     generic_terms,
+    in_context,
+    list_terms,
     specific_latin,
 )
 from quizgen.generate.tf import FALSE_SHARE, STEM_PREFIX
@@ -91,11 +94,7 @@ def _form(text: str) -> str:
 
 
 def _context(qi: QInfo, text: str) -> str:
-    """A sentence of an answer with the question it answers, so the gap has one reading."""
-    title = qi.q.title.strip()
-    if not title or len(title) > 60 or "\n" in title:
-        return text
-    return f"「{title}」{text}"
+    return in_context(qi.q, text)
 
 
 @functools.lru_cache(maxsize=8)
@@ -469,7 +468,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 or normalize(t) in generic
                 or (
                     _form(t) == "cjk"
-                    and (len(t) < 3 or generic_phrase(t) or _common_head(an, t))
+                    and (len(t) < 3 or generic_phrase(t) or _common_head(an, t) or not looks_like_name(t))
                     and f.rule != "emphasised"
                 )
                 or (
@@ -481,7 +480,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             ):
                 continue
             part = clause_around(sentence, t)
-            if part is None or not blankable(part, t, an.names):
+            if part is None or not blankable(part, t, list_terms(an)):
                 continue
             context = _context(qi, part)
             if context == part and not (qi.subject and mentions(part, qi.subject.names)):
