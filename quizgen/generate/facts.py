@@ -208,6 +208,8 @@ _NOT_A_NAME_RE = re.compile(
     r"^(?:这|那|它|其|该|此|我|你|您|他|她|目前|现在|当前|已经|一般|通常|往往|可能|可以|需要|应该|如果|因为"
     r"|所以|但|而|并|且|或|虽然|即使|只要|只有|对于|关于|由于|通过|根据|在|当|从|将|把|被|让|使|用|有|没有|不|无)"
 )
+# Words that make a phrase a clause (路径需要硬编码, 元素可以设置外边距).
+_CLAUSE_WORDS = frozenset({"需要", "可以", "应该", "能够", "必须", "会", "能", "要", "是", "有", "被", "把", "将", "没有"})
 _CLAUSE_PUNCT_RE = re.compile(r"[，。；！？,;!?：:、“”\"'《》\n]")
 _LATIN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-.+#/ ]{0,30}$")
 _ENGLISH_WORDS = frozenset(
@@ -272,12 +274,29 @@ def term_size(term: str) -> int:
 
 
 def _pos(text: str) -> list[tuple[str, str]]:
+    """jieba's POS tags of `text`. A bank term taught to jieba comes back as one untagged word
+    (x): it is tagged by the dictionary words it is made of instead, so that a clause the notes
+    happened to gloss (指定元素相对于屏幕视口（viewport）) is not taken for a name."""
     from quizgen.text import segmenter
 
     segmenter()  # initialised quietly, with the bank's words
     import jieba.posseg
 
-    return [(p.word, p.flag) for p in jieba.posseg.lcut(text) if p.word.strip()]
+    tags = jieba.posseg.dt.word_tag_tab
+    out: list[tuple[str, str]] = []
+    for p in jieba.posseg.lcut(text):
+        w = p.word
+        if not w.strip():
+            continue
+        if p.flag == "x" and len(w) > 1 and all(is_cjk(ch) for ch in w):
+            i = 0
+            while i < len(w):
+                j = next((j for j in range(min(len(w), i + 6), i + 1, -1) if w[i:j] in tags), i + 1)
+                out.append((w[i:j], tags.get(w[i:j], "x")))
+                i = j
+        else:
+            out.append((w, p.flag))
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
@@ -296,7 +315,7 @@ def looks_like_name(text: str) -> bool:
     tags = _pos(core)
     if not tags or tags[-1][1] not in _NOUN_TAGS:
         return False
-    return not any(flag in _NON_NAME_TAGS for _, flag in tags)
+    return not any(flag in _NON_NAME_TAGS or w in _CLAUSE_WORDS for w, flag in tags)
 
 
 # Dictionary POS tags of words a noun phrase is made of; the last one must be a plain noun.
