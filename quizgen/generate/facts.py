@@ -154,11 +154,13 @@ def standalone(s: str) -> bool:
 
 # A clause that qualifies the one before it (但…, 除非…): a sentence is never cut before one.
 QUALIFIER_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|才|却|仍|反而|而是|并非|不是)")
-# A clause that leans on a main clause (如果…, 因为…, 以及…): never the end, nor the start, of a cut.
+# A clause that needs a main clause after it (如果…, 在…情况下): never the end of a cut.
 SUBORDINATE_RE = re.compile(
-    r"^(?:如果|若|假如|要是|当|虽然|尽管|即使|为了|因为|由于|只要|只有|除非|一旦|以便|从而|使得|导致|以及|并且|而且)"
+    r"^(?:如果|若|假如|要是|当|虽然|尽管|即使|为了|因为|由于|只要|只有|除非|一旦)"
     r"|^在[^，,；;]{0,24}(?:下|中|时|时候|后|前|里|上)[，,；;]?$|(?:情况下|的时候)[，,；;]?$"
 )
+# A clause that goes on from the one before it (并且…, 从而…): never the start of a cut.
+CONTINUATION_RE = re.compile(r"^(?:以及|并且|而且|从而|使得|导致|以便|因此|所以|然后)")
 
 
 def clauses_of(s: str) -> list[str]:
@@ -309,7 +311,8 @@ def looks_like_name(text: str) -> bool:
         return False
     if _LATIN_NAME_RE.match(core):
         words = core.lower().split()
-        return any(ch.isalpha() for ch in core) and not all(w in _ENGLISH_WORDS for w in words)
+        # a function word makes English words a phrase (the model), not a name (Paddle Lite)
+        return any(ch.isalpha() for ch in core) and not any(w in _ENGLISH_WORDS for w in words)
     if _NOT_A_NAME_RE.match(core) or core.isdigit():
         return False
     tags = _pos(core)
@@ -612,8 +615,10 @@ def alternatives(r: Reader) -> Iterator[Fact]:
 _FIRST = ("首先", "第一步", "第一", "先")
 _THEN = ("然后", "接着", "随后", "之后", "再", "第二步", "第三步", "第四步", "第二", "第三", "第四")
 _LAST = ("最后", "最终", "最后一步")
+# 首先 may follow a short lead (部署时首先…); the later markers open a clause.
 _STEP_MARK_RE = re.compile(
-    r"(?:^|[，,；;。])\s*(首先|第一步|然后|接着|随后|之后|再|第二步|第三步|第四步|第五步|最后一步|最后|最终)[，,：:]?\s*"
+    r"(首先|第一步)[，,：:]?\s*"
+    r"|(?:^|[，,；;。])\s*(然后|接着|随后|之后|再|第二步|第三步|第四步|第五步|最后一步|最后|最终)[，,：:]?\s*"
 )
 MAX_STEP = 40
 
@@ -626,7 +631,7 @@ def sequence(r: Reader) -> Iterator[Fact]:
         marks = list(_STEP_MARK_RE.finditer(text))
         if len(marks) < 3:
             continue
-        words = [m.group(1) for m in marks]
+        words = [m.group(1) or m.group(2) for m in marks]
         if words[0] not in ("首先", "第一步") or not any(w in _LAST for w in words):
             continue
         if any(w in _LAST for w in words[:-1]) or not all(w in _THEN for w in words[1:-1]):
@@ -645,10 +650,7 @@ def sequence(r: Reader) -> Iterator[Fact]:
 
 # ---------------------------------------------------------------------------- comparison
 
-_COMPARATIVE_RE = re.compile(
-    r"^(?P<a>[^，,。；;]{1,24}?)(?P<pre>[^，,。；;]{0,12}?)(?P<op>优于|好于|高于|低于|快于|慢于|大于|小于|强于|弱于|多于|少于|胜过|不如|比)"
-    r"(?P<b>[^，,。；;]{1,24}?)(?P<rest>(?:更|要|还|稍|略)?[^，,。；;]{0,30})[。]?$"
-)
+_COMPARE_OP_RE = re.compile(r"优于|好于|高于|低于|快于|慢于|强于|弱于|胜过|不如|比(?=[^，,。；;]{1,24}更)")
 _PARALLEL_VERBS = (
     "适用于",
     "用于",
@@ -665,16 +667,28 @@ _PARALLEL_VERBS = (
 )
 
 
+def _names_in(r: Reader, text: str) -> list[str]:
+    """The names `text` holds, in order: Latin identifiers and the bank's terms."""
+    out = []
+    for w in cut(text):
+        w = w.strip()
+        if (_IDENT_RE.fullmatch(w) and w.lower() not in _ENGLISH_WORDS) or normalize_loose(w) in r.names:
+            out.append(w)
+    return out
+
+
 def _comparative(r: Reader, s: Sentence) -> Fact | None:
+    """A优于B / A比B更…: the last name before the comparison and the first after it."""
     for clause in re.split(r"[，,；;]", s.text):
-        m = _COMPARATIVE_RE.match(clause.strip())
+        m = _COMPARE_OP_RE.search(clause)
         if not m:
             continue
-        a, b = m.group("a").strip(), m.group("b").strip()
-        # "A的识别效果优于B": the side is A, what is compared follows it
-        a = a.split("的")[0] if "的" in a and r.is_name(a.split("的")[0]) else a
-        if not (r.is_name(a) and r.is_name(b)) or normalize_loose(a) == normalize_loose(b):
+        left, right = _names_in(r, clause[: m.start()]), _names_in(r, clause[m.end() :])
+        if not left or not right:
             continue
+        a, b = left[-1], right[0]
+        if not clause[m.end() :].lstrip().startswith(b) or normalize_loose(a) == normalize_loose(b):
+            continue  # B must follow the comparison at once (A优于B, not A优于其他B)
         if s.text.count(a) != 1 or s.text.count(b) != 1:
             continue
         return Fact(
@@ -761,7 +775,7 @@ def comparison(r: Reader) -> Iterator[Fact]:
 # ---------------------------------------------------------------------------- number
 
 _NUMBER_RE = re.compile(
-    r"(?P<num>O\([^()]{1,12}\)|(?<![\w.\-/])\d{1,9}(?:\.\d+)?(?![\w.\-/]))"
+    r"(?P<num>O\([^()]{1,12}\)|(?<![A-Za-z0-9_.\-/])\d{1,9}(?:\.\d+)?(?![A-Za-z0-9_.\-/]))"
     r"(?P<unit>\s*(?:%|％|倍|个|次|点|位|层|天|年|月|日|周|小时|分钟|秒|ms|毫秒|MB|GB|KB|px|像素|维|类|种|字|岁|元|人|度|℃|mg|g|kg|ml|mmHg|cm|mm|nm|米|千米|公里|条|行|列|张|步|轮|代))?"
 )
 _NOT_A_QUANTITY_RE = re.compile(r"(?:#|PR|pr|[vV]|版本|version|第)\s*$|[A-Za-z]\s+$")

@@ -45,6 +45,7 @@ from quizgen.generate.common import (
 )
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import (
+    CONTINUATION_RE,
     POINTS_ELSEWHERE_RE,
     QUALIFIER_RE,
     SUBORDINATE_RE,
@@ -516,6 +517,7 @@ def clause_around(sentence: str, term: str) -> str | None:
     if (
         len(part) < MIN_GAP_PART
         or QUALIFIER_RE.match(part)
+        or CONTINUATION_RE.match(part)
         or any(SUBORDINATE_RE.search(c.strip()) for c in clauses[lo : i + 1])
         or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
