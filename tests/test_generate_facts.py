@@ -239,13 +239,16 @@ def test_comparative_sentence() -> None:
 
 
 def test_parallel_clauses_map_sides_to_what_is_said_of_them() -> None:
-    answer = "可以灵活选择：Inference部署适用于本地离线部署，serving部署适用于云端部署，Paddle Lite部署适用于手机端集成。"
+    answer = (
+        "可以灵活选择：Inference部署适用于本地离线部署，serving部署适用于云端部署，"
+        "Paddle Lite部署适用于手机端集成。"
+    )
     (f,) = run("comparison", answer)
     assert f.rule == "parallel"
     assert f.members == ("Inference部署", "serving部署", "Paddle Lite部署")
     assert f.details[1] == "适用于云端部署"
     (s,) = fact_sections([f], "部署方式有哪些？")
-    assert [(it.term, it.text) for it in s.items][0] == ("Inference部署", "适用于本地离线部署")
+    assert (s.items[0].term, s.items[0].text) == ("Inference部署", "适用于本地离线部署")
 
 
 def test_table_of_differences_gives_one_fact_per_row() -> None:

@@ -211,7 +211,9 @@ _NOT_A_NAME_RE = re.compile(
     r"|所以|但|而|并|且|或|虽然|即使|只要|只有|对于|关于|由于|通过|根据|在|当|从|将|把|被|让|使|用|有|没有|不|无)"
 )
 # Words that make a phrase a clause (路径需要硬编码, 元素可以设置外边距).
-_CLAUSE_WORDS = frozenset({"需要", "可以", "应该", "能够", "必须", "会", "能", "要", "是", "有", "被", "把", "将", "没有"})
+_CLAUSE_WORDS = frozenset(
+    {"需要", "可以", "应该", "能够", "必须", "会", "能", "要", "是", "有", "被", "把", "将", "没有"}
+)
 _CLAUSE_PUNCT_RE = re.compile(r"[，。；！？,;!?：:、“”\"'《》\n]")
 _LATIN_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-.+#/ ]{0,30}$")
 _ENGLISH_WORDS = frozenset(
