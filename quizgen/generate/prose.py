@@ -79,6 +79,7 @@ N_DISTRACTORS = 3
 MAX_SWAP_SIMILARITY = 0.3
 # A false statement this close to a sentence of the bank may be what the bank says.
 TRUE_ELSEWHERE = 0.6
+SAME_SENTENCE = 0.85  # the source sentence as another splitter cut it
 MAX_KEY_TERMS = 3  # fill items from key terms per question
 # A key term in more than this share of the questions (and more than 3) is too common to ask.
 GENERIC_SHARE = 0.1
@@ -105,11 +106,17 @@ def _bank_sentences(an: Analysis) -> tuple[str, ...]:
     return tuple(s for qi in an.questions for s in sentences(qi.q.reference_text()))
 
 
-def said_in_bank(an: Analysis, statement: str) -> bool:
-    """Is `statement` (or nearly it) a sentence of the bank? A false statement must not be."""
+def said_in_bank(an: Analysis, statement: str, source: str, swapped_in: Sequence[str]) -> bool:
+    """Does the bank say `statement` (or nearly) in a sentence that names what was swapped into
+    it (`swapped_in`: the other term, the new number), other than the `source` sentence it was
+    made from? A false statement must not be said anywhere."""
+    src = loose(source)
+    need = [loose(x) for x in swapped_in if loose(x)]
     return any(
         near_duplicate(statement, s) or similarity(statement, s) >= TRUE_ELSEWHERE
         for s in _bank_sentences(an)
+        if all(x in loose(s) for x in need)
+        and not (src in loose(s) or loose(s) in src or similarity(s, source) >= SAME_SENTENCE)
     )
 
 
@@ -255,7 +262,9 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
             false_stmt = None
             for c in ranked:
                 swapped = mask(f.sentence, forms, token=c.text)
-                if similarity(f.sentence, c.basis) <= MAX_SWAP_SIMILARITY and not said_in_bank(an, swapped):
+                if similarity(f.sentence, c.basis) <= MAX_SWAP_SIMILARITY and not said_in_bank(
+                    an, swapped, f.sentence, (c.text,)
+                ):
                     false_stmt = swapped
                     break
             if false_stmt is None:
@@ -289,14 +298,23 @@ def _choice_build(
 
 def _comparison_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
     for f in _facts(an, qi, FactKind.COMPARISON):
-        if f.rule in ("comparative", "parallel") and typ is ItemType.TF:
+        if f.rule == "comparative" and typ is ItemType.TF:
             a, b = f.members[0], f.members[1]
             swapped = _swap(f.sentence, a, b)
-            if swapped is None or said_in_bank(an, swapped):
+            if swapped is None or said_in_bank(an, swapped, f.sentence, (a, b)):
                 tally.reject(typ, Reason.NO_SAFE_SWAP)
                 continue
             keys = frozenset({fact_key(f"{a}|{b}")})
             yield _tf_plan(qi, f, f.sentence, swapped, form="comparison", keys=keys)
+        elif f.rule == "parallel" and typ is ItemType.TF:
+            # one side with what is said of it; false: with what is said of the next side
+            a, said, other = f.members[0], f.details[0], f.details[1]
+            true_stmt, false_stmt = f"{a}{said}。", f"{a}{other}。"
+            if said_in_bank(an, false_stmt, f.sentence, (a, other)):
+                tally.reject(typ, Reason.NO_SAFE_SWAP)
+                continue
+            keys = frozenset({fact_key(f"{a}|{said}")})
+            yield _tf_plan(qi, f, true_stmt, false_stmt, form="comparison", keys=keys)
         elif f.rule == "table" and typ is ItemType.CHOICE:
             yield from _table_choice(qi, f, tally)
 
@@ -428,7 +446,7 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
                 (
                     s[:k] + v + s[k + len(f.term) :]
                     for v in variants
-                    if not said_in_bank(an, s[:k] + v + s[k + len(f.term) :])
+                    if not said_in_bank(an, s[:k] + v + s[k + len(f.term) :], s, (v,))
                 ),
                 None,
             )
@@ -531,9 +549,16 @@ def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     for f in _facts(an, qi, FactKind.ENUMERATION):
         if not f.sentence:
             continue
+        # the clauses up to the end of the list: a sentence that goes on to name the members
+        # again (…：Inference部署适用于…) would give the gap away
+        clauses = clauses_of(f.sentence)
+        k = next(
+            (k for k in range(1, len(clauses) + 1) if all(x in "".join(clauses[:k]) for x in f.members)), 0
+        )
+        listing = "".join(clauses[:k]).rstrip("，,；;：:") + "。" if k else f.sentence
         for m in sorted(f.members, key=lambda x: -term_size(x)):
             forms = forms_of(an, m)
-            stem = blank_once(f.sentence, forms)
+            stem = blank_once(listing, forms)
             if stem is None:
                 continue
             yield _fill_plan(an, qi, f, _context(qi, stem), m, forms, form="member_cloze", priority=2)
