@@ -16,11 +16,14 @@ from collections.abc import Iterator, Sequence
 
 from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
+from quizgen.generate.facts import POINTS_ELSEWHERE_RE
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points, reference_answer
 from quizgen.text import normalize_loose
 
-MIN_REFERENCE = 8  # characters of a reference answer besides its links
+# A reference answer that, besides its links, is this short and points elsewhere ("可以从这里下载：")
+# gives a grader nothing to compare with.
+MAX_POINTER = 30
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
@@ -47,7 +50,10 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if not q.has_answer:
         tally.reject(typ, Reason.NO_ANSWER)
         return
-    if len(normalize_loose(_URL_RE.sub("", q.answer))) < MIN_REFERENCE:
+    rest = normalize_loose(_URL_RE.sub("", q.answer))
+    if not rest or (
+        len(rest) < MAX_POINTER and POINTS_ELSEWHERE_RE.search(rest) and _URL_RE.search(q.answer)
+    ):
         tally.reject(typ, Reason.POINTER_ONLY)  # a link to elsewhere is nothing to grade against
         return
     rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
