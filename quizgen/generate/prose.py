@@ -711,7 +711,8 @@ _SAY_NOTHING = frozenset(
 _NAMING_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "eng", "vn", "j", "x"})
 
 
-def content_words(an: Analysis, text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def content_words(an: Analysis, text: str) -> frozenset[str]:
     """The words of `text` that name what it is about: nouns and Latin words of 2+ characters,
     in at most a fifth of the questions (模型, 训练 in an OCR FAQ say nothing)."""
     import jieba.posseg
@@ -721,14 +722,14 @@ def content_words(an: Analysis, text: str) -> set[str]:
     tags = jieba.posseg.dt.word_tag_tab
     df = _word_df(an)
     limit = max(3, len(an.questions) // 5)
-    return {
+    return frozenset(
         w.casefold()
         for w in cut(text)
         if len(loose(w)) >= 2
         and df.get(w.casefold(), 0) <= limit
         and w not in _SAY_NOTHING
         and tags.get(w, "x") in _NAMING_TAGS
-    }
+    )
 
 
 _CAUSE_RE = re.compile(r"^(?:这是因为|这是由于|因为|由于|原因是|可能是|主要是因为)")
