@@ -65,6 +65,13 @@ def test_code_keeps_its_marks() -> None:
     assert syntax_left("`<u>x</u>` 是下划线") == ()
 
 
+def test_markdown_inside_html_and_attribute_lists() -> None:
+    # MkDocs: <figure markdown> holds Markdown; { width="300" } styles the image before it
+    md = 'Merge the heaps.\n\n<figure markdown="span">\n    ![Img 20](a.png){ width="300" }\n</figure>\n'
+    assert to_plain(md) == "Merge the heaps."
+    assert to_plain("**x** {a}") == "x {a}"  # braces not after an image stay
+
+
 def test_html_blocks_keep_their_text() -> None:
     md = '<div class="info">\n<u>答</u>：文本 <img src="a.png">\n</div>\n\n<!-- 注释 -->\n\n后文'
     assert to_plain(md) == "答：文本\n后文"
