@@ -286,20 +286,30 @@ def _pos(text: str) -> list[tuple[str, str]]:
     segmenter()  # initialised quietly, with the bank's words
     import jieba.posseg
 
-    tags = jieba.posseg.dt.word_tag_tab
     out: list[tuple[str, str]] = []
     for p in jieba.posseg.lcut(text):
         w = p.word
         if not w.strip():
             continue
         if p.flag == "x" and len(w) > 1 and all(is_cjk(ch) for ch in w):
-            i = 0
-            while i < len(w):
-                j = next((j for j in range(min(len(w), i + 6), i + 1, -1) if w[i:j] in tags), i + 1)
-                out.append((w[i:j], tags.get(w[i:j], "x")))
-                i = j
+            out.extend(_dictionary_words(w))
         else:
             out.append((w, p.flag))
+    return out
+
+
+def _dictionary_words(word: str) -> list[tuple[str, str]]:
+    """A Chinese word jieba was taught (it has no tag) as the dictionary words it is made of,
+    longest first from the left, with their tags."""
+    import jieba.posseg
+
+    tags = jieba.posseg.dt.word_tag_tab
+    out = []
+    i = 0
+    while i < len(word):
+        j = next((j for j in range(min(len(word), i + 6), i + 1, -1) if word[i:j] in tags), i + 1)
+        out.append((word[i:j], tags.get(word[i:j], "x")))
+        i = j
     return out
 
 
@@ -342,7 +352,12 @@ def noun_phrases(text: str) -> set[str]:
     run: list[tuple[str, str]] = []
     for w in [*jb.lcut(text), "。"]:
         tag = tags.get(w, "x")
-        if len(w) >= 4:
+        if w not in tags and len(w) > 1 and all(is_cjk(ch) for ch in w):
+            # a term of a bank planned before in this process: tagged by its parts
+            parts = _dictionary_words(w)
+            nouns = all(t in _PHRASE_TAGS for _, t in parts) and parts[-1][1] in _PHRASE_END_TAGS
+            tag = parts[-1][1] if nouns else "x"
+        elif len(w) >= 4:
             # a long dictionary entry tagged as a noun may be a verb phrase (保持一致): its last part decides
             parts = [p for p in jb.lcut_for_search(w) if 2 <= len(p) < len(w) and w.endswith(p)]
             if parts and tags.get(parts[-1], "x") not in _PHRASE_TAGS:
