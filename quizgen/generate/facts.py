@@ -157,7 +157,9 @@ QUALIFIER_RE = re.compile(r"^(?:但|但是|不过|然而|除非|只有|否则|�
 # A clause that needs a main clause after it (如果…, 在…情况下): never the end of a cut.
 SUBORDINATE_RE = re.compile(
     r"^(?:如果|若|假如|要是|当|虽然|尽管|即使|为了|因为|由于|只要|只有|除非|一旦)"
-    r"|^在[^，,；;]{0,24}(?:下|中|时|时候|后|前|里|上)[，,；;]?$|(?:情况下|的时候)[，,；;]?$"
+    r"|^(?:对于|关于|针对|至于|随着|根据|按照)[^，,；;]{0,15}[，,；;]?$"
+    r"|^(?:并且|而且|同时)?在[^，,；;]{0,24}(?:下|中|时|时候|后|前|里|上)[，,；;]?$"
+    r"|(?:情况下|的时候|之后|之前|以后|以前)[，,；;]?$"
 )
 # A clause that goes on from the one before it (并且…, 从而…): never the start of a cut.
 CONTINUATION_RE = re.compile(r"^(?:以及|并且|而且|从而|使得|导致|以便|因此|所以|然后)")
@@ -176,7 +178,7 @@ def clause_prefix(s: str, ok: Callable[[str], bool]) -> str:
         if QUALIFIER_RE.match(clauses[k].strip()):
             return ""
         head = "".join(clauses[:k]).rstrip("，,；;") + "。"
-        if ok(head) and not SUBORDINATE_RE.match(clauses[k - 1].strip()):
+        if ok(head) and not SUBORDINATE_RE.search(clauses[k - 1].strip()):
             return head
     return ""
 
@@ -793,9 +795,10 @@ def comparison(r: Reader) -> Iterator[Fact]:
 
 _NUMBER_RE = re.compile(
     r"(?P<num>O\([^()]{1,12}\)|(?<![A-Za-z0-9_.\-/])\d{1,9}(?:\.\d+)?(?![A-Za-z0-9_.\-/]))"
-    r"(?P<unit>\s*(?:%|％|倍|个|次|点|位|层|天|年|月|日|周|小时|分钟|秒|ms|毫秒|MB|GB|KB|px|像素|维|类|种|字|岁|元|人|度|℃|mg|g|kg|ml|mmHg|cm|mm|nm|米|千米|公里|条|行|列|张|步|轮|代))?"
+    r"(?P<unit>\s*(?:%|％|倍|个|次|点|位|层|天|年|小时|分钟|秒|ms|毫秒|MB|GB|KB|px|像素|维|类|种|字|岁|元|人|度|℃|mg|g|kg|ml|mmHg|cm|mm|nm|米|千米|公里|条|张|步|轮|代))?"
 )
 _NOT_A_QUANTITY_RE = re.compile(r"(?:#|PR|pr|[vV]|版本|version|第)\s*$|[A-Za-z]\s+$")
+_NOT_A_QUANTITY_AFTER_RE = re.compile(r"^\s*(?:月|日|号|行|列|周|点钟|[:：]\d)")
 _BOUND_BEFORE_RE = re.compile(
     r"(?:不低于|不少于|不超过|不高于|至少|至多|最多|最少|超过|大于|小于|高于|低于|约|大约|接近|近|上限|下限|以内|~|～)\s*$"
 )
@@ -814,8 +817,12 @@ def number(r: Reader) -> Iterator[Fact]:
             before, after = s.text[: m.start()], s.text[m.end() :]
             if not num.startswith("O(") and not unit and len(num) < 2:
                 continue  # a bare digit (一 of 3 things, step 2) says little
-            if _NOT_A_QUANTITY_RE.search(before) or ("." in num and not unit):
-                continue  # an issue number (#2230, PR 12), a version (Paddle 2.0, v1.8)
+            if (
+                _NOT_A_QUANTITY_RE.search(before)
+                or ("." in num and not unit)
+                or _NOT_A_QUANTITY_AFTER_RE.match(after)
+            ):
+                continue  # an issue number (#2230, PR 12), a version (Paddle 2.0, v1.8), a date, a line
             yield Fact(
                 FactKind.NUMBER,
                 "number",

@@ -168,9 +168,9 @@ def blank_once(text: str, forms: Sequence[str], prefixes: Sequence[str] = ()) ->
 
 # A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
 _LISTED_BEFORE_RE = re.compile(
-    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$"
+    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$"
 )
-_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
+_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等|为例)")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
 _GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")

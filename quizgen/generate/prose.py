@@ -365,6 +365,7 @@ def _table_choice(qi: QInfo, f: Fact, tally: Tally) -> Iterator[Plan]:
 
 # ---------------------------------------------------------------------------- numbers
 
+_POINTS_OUT_RE = re.compile(r"这|那|该|此|其|上述|上面|下面")
 _COMPLEXITIES = ("O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(2^n)")
 _BANK_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -439,7 +440,8 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
                 keys=keys,
             )
         elif typ is ItemType.TF:
-            if f.bounded:
+            # a statement on its own: about something named, not 这个问题 or a step of a list
+            if f.bounded or _POINTS_OUT_RE.search(s) or not (content_words(an, s) - {loose(f.term)}):
                 tally.reject(typ, Reason.NO_SAFE_SWAP)
                 continue
             false_stmt = next(
@@ -762,8 +764,12 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         if other.group == qi.group:
             return Reason.SAME_GROUP
         words = content_words(an, c.text)
-        if similarity(key, c.text) >= MAX_ANSWER_SIMILARITY or content_words(an, other.q.title) & asked:
-            return Reason.ALSO_CORRECT  # alike, or the answer to a question on the same thing
+        if (
+            similarity(key, c.text) >= MAX_ANSWER_SIMILARITY
+            or content_words(an, other.q.title) & asked
+            or len(words & asked) > 1
+        ):
+            return Reason.ALSO_CORRECT  # alike, on the question's topic, or answering one on it
         if words & said:
             return Reason.ALSO_CORRECT  # says part of what the key says: it may answer this too
         if echoes and not words & asked:
