@@ -441,7 +441,12 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
             )
         elif typ is ItemType.TF:
             # a statement on its own: about something named, not 这个问题 or a step of a list
-            if f.bounded or _POINTS_OUT_RE.search(s) or not (content_words(an, s) - {loose(f.term)}):
+            if (
+                f.bounded
+                or _POINTS_OUT_RE.search(s)
+                or re.search(r"[：:]", s)  # 通用模型：4卡V100，共训练6天 is a line of a list
+                or not (content_words(an, s) - {loose(f.term)})
+            ):
                 tally.reject(typ, Reason.NO_SAFE_SWAP)
                 continue
             false_stmt = next(
@@ -498,6 +503,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                     and not specific_latin(t)
                     and loose(t) not in an.names
                 )
+                or re.search(r"\d\.\d", t)  # a version (Paddle1.8): known from the sentence before
             ):
                 continue
             part = clause_around(sentence, t)
