@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from quizgen.bank import ListItem, Question, Section, SectionKind
@@ -81,6 +81,7 @@ class Fact:
     start: int = -1
     bounded: bool = False
     block: int = -1
+    listed: bool = False  # read from a line of a list (see `Sentence.listed`)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Sentence:
     text: str
     block: int
     emphasis: tuple[str, ...] = ()
+    listed: bool = False  # a list item or a numbered point: one line of a list, not a statement alone
 
 
 # ---------------------------------------------------------------------------- sentences
@@ -196,8 +198,11 @@ def sentences_of(bs: Sequence[Block]) -> tuple[Sentence, ...]:
     for i, b in enumerate(bs):
         if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or not b.text:
             continue
-        for s in split_sentences(b.text):
-            out.append(Sentence(s, i, tuple(e for e in b.emphasis if e in s)))
+        for raw in _shielded(b.text, _SENT_RE.findall):
+            s = _POINT_RE.sub("", raw.strip()).strip()
+            if s:
+                listed = b.kind is BlockKind.LIST_ITEM or s != raw.strip()
+                out.append(Sentence(s, i, tuple(e for e in b.emphasis if e in s), listed))
     return tuple(out)
 
 
@@ -401,7 +406,7 @@ class Reader:
                 yield (
                     s
                     if text == s.text
-                    else Sentence(text, s.block, tuple(e for e in s.emphasis if e in text))
+                    else replace(s, text=text, emphasis=tuple(e for e in s.emphasis if e in text))
                 )
 
 
@@ -833,6 +838,7 @@ def number(r: Reader) -> Iterator[Fact]:
                 start=m.start("num"),
                 bounded=bool(_BOUND_BEFORE_RE.search(before) or _BOUND_AFTER_RE.match(after)),
                 block=s.block,
+                listed=s.listed,
             )
 
 

@@ -443,6 +443,7 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
             # a statement on its own: about something named, not 这个问题 or a step of a list
             if (
                 f.bounded
+                or f.listed
                 or _POINTS_OUT_RE.search(s)
                 or re.search(r"[：:]", s)  # 通用模型：4卡V100，共训练6天 is a line of a list
                 or not (content_words(an, s) - {loose(f.term)})
