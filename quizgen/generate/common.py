@@ -62,6 +62,7 @@ class Reason(str, Enum):
     NO_SAFE_SWAP = "no safe term swap for a false statement"
     NO_ANSWER = "question has no answer"
     POINTER_ONLY = "answer is only a link"
+    NO_CONTEXT = "sentence needs its question, which is too long to show"
     AUTHORED = "the notes' own objective question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
     OPEN_SLOT = "gap in a slot many terms fit"

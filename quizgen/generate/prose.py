@@ -24,6 +24,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from quizgen.generate.common import (
     BLANK,
@@ -95,8 +96,14 @@ def _form(text: str) -> str:
     return "cjk" if any(is_cjk(ch) for ch in text) else "latin"
 
 
-def _context(qi: QInfo, text: str) -> str:
-    return in_context(qi.q, text)
+def _context(qi: QInfo, text: str) -> str | None:
+    """`text` (a sentence of the answer) with the question it answers, so a gap in it has one
+    reading; None when the question cannot be shown (too long) and the sentence does not name
+    the question's subject either."""
+    framed = in_context(qi.q, text)
+    if framed == text and not (qi.subject and mentions(text, qi.subject.names)):
+        return None
+    return framed
 
 
 @functools.lru_cache(maxsize=8)
@@ -417,20 +424,20 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
         if k < 0 or s[k : k + len(f.term)] != f.term:
             continue
         with_blank = s[:k] + BLANK + s[k + len(f.term) :]
+        framed = _context(qi, with_blank)
         keys = frozenset({fact_key(f"{s}")})
         if typ is ItemType.FILL:
             accept = (f.term, f"{f.term}{f.head}") if f.head else (f.term,)
-            yield _fill_plan(
-                an, qi, f, _context(qi, with_blank), f.term, accept, form="number_cloze", priority=2
-            )
+            if framed is not None:
+                yield _fill_plan(an, qi, f, framed, f.term, accept, form="number_cloze", priority=2)
             continue
         variants = number_variants(an, f)
         if typ is ItemType.CHOICE:
-            if len(variants) < N_DISTRACTORS:
-                tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
+            if len(variants) < N_DISTRACTORS or framed is None:
+                tally.reject(typ, Reason.TOO_FEW_DISTRACTORS if framed else Reason.NO_CONTEXT)
                 continue
             ranked = [Cand(text=v, qid=qi.q.id) for v in variants]
-            stem = _context(qi, with_blank) + "（＿＿＿处应填）"
+            stem = framed + "（＿＿＿处应填）"
             yield Plan(
                 typ,
                 qi.q.id,
@@ -511,7 +518,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             if part is None or not blankable(part, t, list_terms(an)):
                 continue
             context = _context(qi, part)
-            if context == part and not (qi.subject and mentions(part, qi.subject.names)):
+            if context is None:
                 continue  # a sentence of an answer needs its question to have one reading
             answer = t.strip("`") if f.rule == "code" else t
             forms = forms_of(an, t, (answer,))
@@ -570,7 +577,10 @@ def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             stem = blank_once(listing, forms)
             if stem is None:
                 continue
-            yield _fill_plan(an, qi, f, _context(qi, stem), m, forms, form="member_cloze", priority=2)
+            framed = _context(qi, stem)
+            if framed is None:
+                continue
+            yield _fill_plan(an, qi, f, framed, m, forms, form="member_cloze", priority=2)
             break
         else:
             tally.reject(typ, Reason.NO_BLANK)
@@ -745,6 +755,38 @@ _CAUSE_RE = re.compile(r"^(?:这是因为|这是由于|因为|由于|原因是|�
 _WHY_RE = re.compile(r"为什么|为何|原因|怎么回事|是什么导致")
 
 
+# Sentence-vector cosines (use-m3) at or above which two answers may say the same thing in other
+# words (合成一些接近使用场景的数据 / 构建特定场景的数据集: 0.41), or two questions ask the same.
+SAME_MEANING = 0.38
+SAME_QUESTION = 0.6
+
+
+@functools.lru_cache(maxsize=8)
+def _meanings(an: Analysis) -> dict[str, Any] | None:
+    """Sentence vectors of every answer opening and question title, from the grader's default
+    encoder (use-m3, offline, vectors cached on disk like the grader's); None when it is not
+    installed. Words alone cannot tell that two answers of an FAQ say the same thing."""
+    from quizgen.errors import QuizgenError
+
+    texts = [*_answer_heads(an).values(), *(qi.q.title for qi in an.questions)]
+    try:
+        from quizgen.grade.embedders import CachedEmbedder, EmbeddingCache, default_cache_dir, make_embedder
+
+        inner = make_embedder("use-m3")
+        if inner is None:
+            return None
+        vecs = CachedEmbedder(inner, EmbeddingCache(default_cache_dir())).encode(texts)
+    except (QuizgenError, ImportError, OSError):
+        return None
+    return dict(zip(texts, vecs, strict=True))
+
+
+def _cosine(meanings: dict[str, Any] | None, a: str, b: str) -> float:
+    if meanings is None or a not in meanings or b not in meanings:
+        return 0.0
+    return float(meanings[a] @ meanings[b])
+
+
 def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """针对「问题」，正确的回答是？ The first statement of the answer among those of other
     questions that are clearly about something else (no shared term, unlike wording)."""
@@ -765,6 +807,7 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     said = content_words(an, key) - asked
     echoes = bool(content_words(an, key) & asked)
     why = bool(_WHY_RE.search(title))
+    meanings = _meanings(an)
 
     def check(c: Cand) -> Reason | None:
         other = an.info[c.qid]
@@ -783,6 +826,10 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
         if why and _CAUSE_RE.match(c.text):
             return Reason.ALSO_CORRECT  # another cause: for a "why" question it may be argued for
+        if _cosine(meanings, key, c.text) >= SAME_MEANING or _cosine(meanings, qi.q.title, other.q.title) >= (
+            SAME_QUESTION
+        ):
+            return Reason.ALSO_CORRECT  # says what the key says, or answers the same question, in other words
         return None
 
     # answers of the same part of the notes (## 模型训练) first: on topic, yet for another question
