@@ -756,9 +756,10 @@ _WHY_RE = re.compile(r"为什么|为何|原因|怎么回事|是什么导致")
 
 
 # Sentence-vector cosines (use-m3) at or above which two answers may say the same thing in other
-# words (合成一些接近使用场景的数据 / 构建特定场景的数据集: 0.41), or two questions ask the same.
-SAME_MEANING = 0.38
-SAME_QUESTION = 0.6
+# words (合成一些接近使用场景的数据 / 构建特定场景的数据集: 0.41; 优雅的降级… / 使用单独的样式表…:
+# 0.36), or two questions ask nearly the same (浏览器的样式兼容性问题 / 为功能受限的浏览器提供页面: 0.49).
+SAME_MEANING = 0.35
+SAME_QUESTION = 0.45
 
 
 @functools.lru_cache(maxsize=8)
