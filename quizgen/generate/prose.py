@@ -782,6 +782,14 @@ def _meanings(an: Analysis) -> dict[str, Any] | None:
     return dict(zip(texts, vecs, strict=True))
 
 
+def _share_a_word(a: frozenset[str], b: frozenset[str]) -> bool:
+    """A word in both, Latin words matched by their first four letters (reset / resetting)."""
+    if a & b:
+        return True
+    stems = {w[:4] for w in b if w.isascii() and len(w) >= 4}
+    return any(w[:4] in stems for w in a if w.isascii() and len(w) >= 4)
+
+
 def _cosine(meanings: dict[str, Any] | None, a: str, b: str) -> float:
     if meanings is None or a not in meanings or b not in meanings:
         return 0.0
@@ -806,6 +814,9 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     # that shares at most one word with this one (two questions on 标注 of PGNet share answers).
     asked = content_words(an, title)
     said = content_words(an, key) - asked
+    # what the rest of the answer names (使用 Reset CSS 或 Normalize.css): a distractor that names
+    # it may be a part of the answer the key leaves out
+    named = content_words(an, qi.q.answer) - asked
     echoes = bool(content_words(an, key) & asked)
     why = bool(_WHY_RE.search(title))
     meanings = _meanings(an)
@@ -821,8 +832,8 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             or len(words & asked) > 1
         ):
             return Reason.ALSO_CORRECT  # alike, on the question's topic, or answering one on it
-        if words & said:
-            return Reason.ALSO_CORRECT  # says part of what the key says: it may answer this too
+        if words & said or _share_a_word(words, named):
+            return Reason.ALSO_CORRECT  # says part of what the answer says: it may answer this too
         if echoes and not words & asked:
             return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
         if why and _CAUSE_RE.match(c.text):
