@@ -167,10 +167,11 @@ def blank_once(text: str, forms: Sequence[str], prefixes: Sequence[str] = ()) ->
 
 
 # A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
-_LISTED_BEFORE_RE = re.compile(
-    r"(?:[、，,]|和|与|及|以及|或|或者)\s*$|(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$"
-)
-_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等|为例)")
+_LISTED_BEFORE_RE = re.compile(r"(?:[、，,]|和|与|及|以及|或|或者)\s*$")
+_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
+# An example (比如X, 以X为例): any other would do, whatever the bank calls it.
+_EXAMPLE_BEFORE_RE = re.compile(r"(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$")
+_EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
 _GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
@@ -225,6 +226,8 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
     listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
     return not (
         (listed and normalize_loose(term) not in names)
+        or _EXAMPLE_BEFORE_RE.search(before)
+        or _EXAMPLE_AFTER_RE.match(after)
         or _GLUED_BEFORE_RE.search(before)
         or _GLUED_AFTER_RE.match(after)
         or _acronym_of_words(sentence, term)
