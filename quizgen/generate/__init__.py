@@ -304,7 +304,9 @@ def _select(
                     p
                     for p in pools[qid]
                     if id(p) not in taken
-                    and not (strict and (_conflicts(p.fact, facts[qid]) or p.keys & keys))
+                    # once a question's facts run out its lists may be asked again, but a term
+                    # asked anywhere is never asked twice (the same gap in two answers' sentences)
+                    and not (p.keys & keys or (strict and _conflicts(p.fact, facts[qid])))
                 ]
                 if not avail:
                     continue
