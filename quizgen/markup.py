@@ -10,9 +10,10 @@ strikethrough, footnotes and math on), never by stripping characters after the f
 
 Plain text means: no emphasis marks, no list markers, quote markers or heading marks, no HTML
 tags (``<u>``, ``<br>``, ``<font>``, ``<a name>``, ``<details>``…: their text stays, ``<br>``
-is a line break), links as their text, images and footnote references dropped, struck-out
-text dropped (the author crossed it out), trailing ``#anki``-style tags dropped, entities
-decoded, emphasis delimiters the parser could not pair (``*术语******``) dropped. Code is the
+is a line break), links as their text, images, footnote references and in-page navigation
+links (``[↑] 回到顶部``) dropped, struck-out text dropped (the author crossed it out), trailing
+``#anki``-style tags dropped, entities decoded, emphasis delimiters the parser could not pair
+(``*术语******``) dropped. Code is the
 one thing that keeps its marks, because every reader of an item (terminal, papers, LMS
 files) shows code as code: inline code keeps its backticks, a code block its fence. Math
 keeps its ``$…$``.
@@ -123,6 +124,10 @@ _TRAILING_TAGS_RE = re.compile(
 )
 # Characters and line starts that can make text more than plain text in CommonMark.
 _SPECIAL_RE = re.compile(r"[*_`<>\[\]!#|~$&\\]|^\s*(?:[-+=]|\d+[.)])(?:\s|$)|^ {4}|\n")
+# The text of an in-page link that is navigation, not content: [[↑] 回到顶部](#top), [返回目录](#toc).
+_NAVIGATION_RE = re.compile(
+    r"^\s*\[?\s*[↑⬆^]?\s*\]?\s*(?:回到|返回|跳到|back to)\s*(?:顶部|目录|top|contents)", re.I
+)
 _ATTR_LIST_RE = re.compile(r"^[ \t]*\{[:.#]?[^{}\n]*\}")
 _MD_NUMBER_RE = re.compile(r"^\d{1,9}[.)](?:[ \t]|$)")
 _SPACES_RE = re.compile(r"[ \t]{2,}")
@@ -327,6 +332,7 @@ class _Walker:
         self.code: dict[str, Any] | None = None
         self.html: list[str] | None = None
         self.skip = 0  # inside an image, a footnote definition or metadata: text is not content
+        self.links: list[tuple[_Leaf | None, int, bool]] = []  # open links: leaf, start, in-page anchor
         self.after_image = False
         self.strike = 0
 
@@ -473,7 +479,11 @@ class _Walker:
             self.table_ids += 1
         elif "Image" in tag or "FootnoteDefinition" in tag or "MetadataBlock" in tag:
             self.skip += 1
-        # links: their text is the content
+        elif "Link" in tag:
+            # a link's text is content, unless it only jumps within the page ([↑] 回到顶部)
+            t = self._target()
+            anchor = str(tag["Link"].get("dest_url", "")).startswith("#")
+            self.links.append((t, len(t.parts) if t is not None else 0, anchor))
 
     def _end(self, tag: Any) -> None:
         if tag in ("Paragraph",):
@@ -517,9 +527,18 @@ class _Walker:
                 )
         elif isinstance(tag, dict):
             self._end_dict(tag)
+        elif tag == "Link":
+            self._end_link()
         elif tag in ("Image", "FootnoteDefinition"):
             self.skip -= 1
             self.after_image = tag == "Image"
+
+    def _end_link(self) -> None:
+        if not self.links:
+            return
+        leaf, start, anchor = self.links.pop()
+        if leaf is not None and anchor and _NAVIGATION_RE.match("".join(leaf.parts[start:])):
+            del leaf.parts[start:]
 
     def _end_dict(self, tag: dict[str, Any]) -> None:
         if "Heading" in tag:

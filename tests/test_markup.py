@@ -24,6 +24,8 @@ from quizgen.markup import BlockKind, blocks, syntax_left, to_plain
         ('> <a name="q-2"></a> Eventemitter 的 emit 是同步还是异步?', "Eventemitter 的 emit 是同步还是异步?"),
         ("参见[官方文档](https://nodejs.org/api/events.html)。", "参见官方文档。"),
         ("如图![结构图](img/a.png)所示", "如图所示"),
+        ("答案。\n\n[[↑] 回到顶部](#css-问题)", "答案。"),  # navigation, not content
+        ("见[第二节](#第二节)。", "见第二节。"),  # an in-page link that is content
         ("问题？ #anki", "问题？"),
         ("问题？ #anki #生物/免疫", "问题？"),
         ("C# 与 #1 号", "C# 与 #1 号"),
