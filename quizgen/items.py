@@ -56,6 +56,7 @@ class ItemSource:
     number: int  # the bank question's number
     section: str | None = None  # label of the section the item came from (解析, 实现步骤, ...)
     index: int | None = None  # 1-based list item index, where one item is the source
+    authored: bool = False  # the notes' own question, asked as written (not generated)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def item_to_dict(it: Item) -> dict[str, Any]:
     d["points"] = int(it.points) if float(it.points).is_integer() else it.points
     if it.source is not None:
         d["source"] = {"number": it.source.number, "section": it.source.section, "index": it.source.index}
+        if it.source.authored:
+            d["source"]["authored"] = True
     if it.meta:
         d["meta"] = dict(it.meta)
     return d
@@ -135,7 +138,14 @@ def item_from_dict(d: Any, where: str = "<items>", path: str = "item") -> Item:
         s = d["source"]
         if not isinstance(s, Mapping) or not isinstance(s.get("number"), int):
             raise _fail(where, f"{path}.source", "expected {number, section, index}")
-        src = ItemSource(number=s["number"], section=s.get("section"), index=s.get("index"))
+        if not isinstance(s.get("authored", False), bool):
+            raise _fail(where, f"{path}.source.authored", "expected true or false")
+        src = ItemSource(
+            number=s["number"],
+            section=s.get("section"),
+            index=s.get("index"),
+            authored=s.get("authored", False),
+        )
     points = d.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
         raise _fail(where, f"{path}.points", f"expected a non-negative number, got {points!r}")

@@ -365,25 +365,6 @@ def test_empty_and_answerless_banks() -> None:
     assert res.report.skipped_no_answer == 1
 
 
-def test_authored_choice_questions_are_asked_as_written() -> None:
-    opts = Section(
-        "选项", SectionKind.OPTIONS, items=(ListItem("A", "1"), ListItem("B", "2"), ListItem("C", "3"))
-    )
-    q1 = Question(id="a", number=1, title="1+1=?", prompt="1+1=?", answer="B", sections=(opts,))
-    q2 = Question(
-        id="b", number=2, title="哪些是奇数？", prompt="哪些是奇数？", answer="A, C", sections=(opts,)
-    )
-    res = generate(Bank(title="x", questions=(q1, q2)), n=5, rng=random.Random(1))
-    by_q = {i.question_id: i for i in res.items}
-    assert (
-        by_q["a"].type is ItemType.CHOICE
-        and by_q["a"].answer == ("B",)
-        and by_q["a"].options == ("1", "2", "3")
-    )
-    assert by_q["b"].type is ItemType.MULTI and by_q["b"].answer == ("A", "C")
-    assert not [i for i in res.items if i.type is ItemType.SHORT]
-
-
 # ---------------------------------------------------------------------------- short answers
 
 

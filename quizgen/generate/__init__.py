@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizgen.bank import Bank
-from quizgen.generate import choice, fill, match, order, short, tf
+from quizgen.generate import authored, choice, fill, match, order, prose, short, tf
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, analyze
 from quizgen.items import Item, ItemType
 
@@ -42,15 +42,23 @@ ALL_TYPES: tuple[ItemType, ...] = (
 
 Planner = Callable[[Analysis, QInfo, Tally], Iterable[Plan]]
 
-PLANNERS: dict[ItemType, Planner] = {
-    ItemType.CHOICE: choice.plans,
-    ItemType.MULTI: choice.multi_plans,
-    ItemType.FILL: fill.plans,
-    ItemType.ORDER: order.plans,
-    ItemType.MATCH: match.plans,
-    ItemType.TF: tf.plans,
-    ItemType.SHORT: short.plans,
+# Per type, the planners in order: from lists and definitions of "what is X" questions, then
+# from facts read in prose (`quizgen.generate.prose`).
+PLANNERS: dict[ItemType, tuple[Planner, ...]] = {
+    ItemType.CHOICE: (choice.plans, prose.choice_plans),
+    ItemType.MULTI: (choice.multi_plans,),
+    ItemType.FILL: (fill.plans, prose.fill_plans),
+    ItemType.ORDER: (order.plans,),
+    ItemType.MATCH: (match.plans,),
+    ItemType.TF: (tf.plans, prose.tf_plans),
+    ItemType.SHORT: (short.plans,),
 }
+
+
+# How much one item of a type counts when types are balanced: a short answer counts twice, so a
+# quiz of all types is mostly objective items (a paper of only 简答题 is not what was asked for)
+# and a question with an objective candidate gives it before its short answer.
+TYPE_WEIGHT: dict[ItemType, int] = {ItemType.SHORT: 2}
 
 
 @dataclass(frozen=True)
@@ -150,10 +158,17 @@ def _planned(bank: Bank, typ: ItemType) -> _Planned:
     tally = Tally()
     plans: list[Plan] = []
     for qi in an.questions:
+        if authored.is_authored(qi):
+            # asked as written; its answer (a letter, 对/错, blank fillers) is no text to read
+            plans.extend(authored.plans(an, qi, tally, typ))
+            if typ is ItemType.SHORT:
+                tally.reject(typ, Reason.AUTHORED)
+            continue
         if not qi.q.has_answer and typ in (ItemType.SHORT,):
             tally.reject(typ, Reason.NO_ANSWER)
             continue
-        plans.extend(PLANNERS[typ](an, qi, tally))
+        for planner in PLANNERS[typ]:
+            plans.extend(planner(an, qi, tally))
     return _Planned(tuple(plans), tally)
 
 
@@ -253,6 +268,14 @@ def _select(
 ) -> list[Item]:
     order = [qid for qid, ps in by_q.items() if ps]
     rng.shuffle(order)
+    # The notes' own questions come round first (asked as written before generated items), then
+    # those that can give an objective item: a short quiz from a large bank is not all 简答题.
+    order.sort(
+        key=lambda qid: (
+            min(p.priority for p in by_q[qid]) >= 0,
+            all(p.type is ItemType.SHORT for p in by_q[qid]),
+        )
+    )
     # Within a question and type: best priority first, ties in a seeded order.
     pools: dict[str, list[Plan]] = {}
     for qid in order:
@@ -264,6 +287,7 @@ def _select(
     used_type: Counter[ItemType] = Counter()
     per_q: Counter[str] = Counter()
     facts: dict[str, set[str]] = {qid: set() for qid in order}
+    keys: set[str] = set()
     taken: set[int] = set()
     out: list[Item] = []
     ids: set[str] = set()
@@ -279,13 +303,16 @@ def _select(
                 avail = [
                     p
                     for p in pools[qid]
-                    if id(p) not in taken and not (strict and _conflicts(p.fact, facts[qid]))
+                    if id(p) not in taken
+                    # once a question's facts run out its lists may be asked again, but a term
+                    # asked anywhere is never asked twice (the same gap in two answers' sentences)
+                    and not (p.keys & keys or (strict and _conflicts(p.fact, facts[qid])))
                 ]
                 if not avail:
                     continue
                 present = {p.type for p in avail}
                 jitter = {t: rng.random() for t in sorted(present, key=type_rank.__getitem__)}
-                typ = min(present, key=lambda t: (used_type[t], jitter[t]))
+                typ = min(present, key=lambda t: (used_type[t] * TYPE_WEIGHT.get(t, 1), jitter[t]))
                 plan = next(p for p in avail if p.type is typ)
                 taken.add(id(plan))
                 progress = True
@@ -297,4 +324,5 @@ def _select(
                 used_type[typ] += 1
                 per_q[qid] += 1
                 facts[qid].add(plan.fact)
+                keys.update(plan.keys)
     return out

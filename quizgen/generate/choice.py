@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from quizgen.bank import ListItem, Question, Section, SectionKind
+from quizgen.bank import ListItem, Question, Section
 from quizgen.generate.common import (
     BLANK,
     Analysis,
@@ -610,47 +610,7 @@ def names_concept(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     yield Plan(typ, q.id, f"{q.id}/def", build, priority=2)
 
 
-def authored(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
-    """A choice question of the notes (options A-D and an answer letter) as it was written:
-    options in the author's order (an option may say 以上都对), CHOICE for one right letter,
-    MULTI for several."""
-    q = qi.q
-    opts = q.options
-    right = q.correct_options
-    if not opts or not right:
-        return
-    if (len(right) == 1) != (typ is ItemType.CHOICE):
-        return
-    texts = [it.text for it in opts]
-    letters_ = [it.term or "" for it in opts]
-    if (
-        not options_distinct(texts)
-        or letters_ != list(LETTERS[: len(opts)])
-        or any(r not in letters_ for r in right)
-    ):
-        tally.reject(typ, Reason.DUPLICATE_TERMS)
-        return
-    explanation = "\n".join(
-        s.full_text() for s in q.sections if s.kind not in (SectionKind.OPTIONS, SectionKind.ANSWER)
-    )
-
-    def build(rng: random.Random) -> Item:
-        return make_item(
-            typ,
-            q,
-            q.stem,
-            list(right),
-            options=texts,
-            explanation=explanation,
-            section="选项",
-            meta={"form": "authored"},
-        )
-
-    yield Plan(typ, q.id, q.id, build, priority=0)
-
-
 def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
-    yield from authored(an, qi, tally, ItemType.CHOICE)
     yield from describes(an, qi, tally)
     yield from names_concept(an, qi, tally)
     for si, s in list_sections(qi.q):
@@ -662,7 +622,6 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
 
 def multi_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
-    yield from authored(an, qi, tally, ItemType.MULTI)
     for si, s in list_sections(qi.q):
         if s.items:
             yield from multi(an, qi, si, tally)

@@ -16,12 +16,13 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from rapidfuzz import fuzz
 
-from quizgen.bank import Bank, ListItem, Question, Section, SectionKind
+from quizgen.bank import Bank, ListItem, Question, QuestionKind, Section, SectionKind
+from quizgen.generate.facts import Fact, fact_sections
 from quizgen.items import LETTERS, Item, ItemSource, ItemType
 from quizgen.text import content_hash, is_cjk, normalize, normalize_loose
 
@@ -60,7 +61,9 @@ class Reason(str, Enum):
     NO_BLANK = "no term to blank that is absent from the rest of the stem"
     NO_SAFE_SWAP = "no safe term swap for a false statement"
     NO_ANSWER = "question has no answer"
-    CHOICE_QUESTION = "a choice question (asked as written)"
+    POINTER_ONLY = "answer is only a link"
+    NO_CONTEXT = "sentence needs its question, which is too long to show"
+    AUTHORED = "the notes' own objective question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
     OPEN_SLOT = "gap in a slot many terms fit"
     # distractors
@@ -71,6 +74,8 @@ class Reason(str, Enum):
     SAME_TERM = "same term as the key"
     ALSO_CORRECT = "also correct for the stem"
     SELF_REVEALING = "names its own term"
+    OTHER_FORM = "not of the key's form (Latin among Chinese names)"
+    GIVEAWAY = "off the stem's topic (the key alone would echo it)"
     OTHER_SUBJECT = "names another question's subject"
     WEAK = "too dissimilar (weak)"
 
@@ -572,14 +577,15 @@ class Piece:
 
 @dataclass(frozen=True)
 class QInfo:
-    q: Question
+    q: Question  # as item text (`quizgen.generate.plain`)
     group: str
     subject: Subject | None
+    raw: Question  # as written in the bank (Markdown), for reading its structure
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: per-analysis caches key on it
 class Analysis:
-    bank: Bank
+    bank: Bank  # as item text (`quizgen.generate.plain`): what every generator reads
     questions: list[QInfo]  # unique questions (duplicates skipped), bank order
     info: dict[str, QInfo]
     pieces: list[Piece]  # list items of unique questions
@@ -591,6 +597,8 @@ class Analysis:
     # answers say is partly true of most other subjects, so it never stands against them.
     umbrella: frozenset[str]
     vocabulary: tuple[str, ...]  # bank terms, subject names and aliases (jieba user words)
+    facts: dict[str, tuple[Fact, ...]]  # qid -> what its answer states (`quizgen.generate.facts`)
+    names: frozenset[str]  # the bank's terms, loosely normalised: list terms, emphasised, shared phrases
     skipped_duplicates: int = 0
     skipped_no_answer: int = 0
 
@@ -617,9 +625,21 @@ def _group_of(q: Question, bank: Bank) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def analyze(bank: Bank) -> Analysis:
+def analyze(raw_bank: Bank) -> Analysis:
+    from quizgen.generate.plain import plain_bank
+
+    bank = plain_bank(raw_bank)
+    raw = {q.id: q for q in raw_bank.questions}
     unique = [q for q in bank.questions if q.duplicate_of is None]
-    infos = [QInfo(q=q, group=_group_of(q, bank), subject=subject_of(q)) for q in unique]
+    infos = [QInfo(q=q, group=_group_of(q, bank), subject=subject_of(q), raw=raw[q.id]) for q in unique]
+    facts, names = _read_facts(infos)
+    # what prose says as a list (包括A、B和C; 首先…然后…最后) is read as one
+    infos = [
+        replace(
+            qi, q=replace(qi.q, sections=qi.q.sections + fact_sections(facts.get(qi.q.id, ()), qi.q.title))
+        )
+        for qi in infos
+    ]
     info = {i.q.id: i for i in infos}
     pieces: list[Piece] = []
     for qi in infos:
@@ -653,9 +673,53 @@ def analyze(bank: Bank) -> Analysis:
         related=related,
         umbrella=umbrella,
         vocabulary=tuple(_uniq_longest_first(vocab)),
+        facts=facts,
+        names=names,
         skipped_duplicates=len(bank.questions) - len(unique),
         skipped_no_answer=sum(1 for q in unique if not q.has_answer),
     )
+
+
+def bank_names(infos: Sequence[QInfo]) -> list[str]:
+    """The bank's own terms: subjects, aliases, list terms and what answers set in bold or
+    underline (2-16 characters)."""
+    from quizgen.markup import blocks
+
+    out: list[str] = []
+    for qi in infos:
+        if qi.subject:
+            out.extend(qi.subject.names)
+        for g in qi.q.aliases:
+            out.extend(g)
+        for s in qi.q.sections:
+            if s.kind is not SectionKind.OPTIONS:
+                out.extend(it.term for it in s.items if it.term and 2 <= len(it.term) <= 16)
+        for b in blocks(qi.raw.answer):
+            out.extend(e for e in b.emphasis if 2 <= len(e) <= 16)
+    return out
+
+
+def _read_facts(infos: Sequence[QInfo]) -> tuple[dict[str, tuple[Fact, ...]], frozenset[str]]:
+    """The facts of every open question's answer (the notes' own objective questions are asked
+    as written, never read), and the bank's terms they were read with (loosely normalised)."""
+    from quizgen.generate.facts import noun_phrases, read_facts
+    from quizgen.text import add_words
+
+    names = bank_names(infos)
+    add_words(names)  # bank terms stay one word for jieba
+    # noun phrases several answers use (方向分类器): the bank's own terms, though nobody set them in bold
+    df: Counter[str] = Counter()
+    for qi in infos:
+        df.update(noun_phrases(qi.q.answer))
+    shared = [p for p, k in df.items() if 2 <= k <= max(3, len(infos) // 10)]
+    add_words(shared)
+    normed = frozenset(normalize_loose(n) for n in [*names, *shared] if normalize_loose(n))
+    facts = {
+        qi.q.id: read_facts(qi.raw, normed, title=qi.q.title)
+        for qi in infos
+        if qi.q.kind is QuestionKind.OPEN and not qi.q.options and qi.q.has_answer
+    }
+    return facts, normed
 
 
 _GENUS_RE = re.compile(r"(?:是指|是一种|是一个|是)(?P<g>[^，。；]{2,40})")
@@ -764,6 +828,7 @@ def make_item(
     index: int | None = None,
     id_key: Sequence[str] | None = None,
     meta: dict[str, object] | None = None,
+    authored: bool = False,
 ) -> Item:
     key = list(id_key) if id_key is not None else list(answer)
     return Item(
@@ -778,9 +843,14 @@ def make_item(
         key_points=tuple(key_points),
         explanation=explanation,
         points=POINTS[typ],
-        source=ItemSource(number=q.number, section=section, index=index),
+        source=ItemSource(number=q.number, section=section, index=index, authored=authored),
         meta=dict(meta or {}),
     )
+
+
+def fact_key(term: str) -> str:
+    """The bank-wide name of a fact about `term` (width, case, spaces and punctuation ignored)."""
+    return loose(strip_parens(term) or term)
 
 
 def options_distinct(options: Sequence[str]) -> bool:
@@ -799,15 +869,18 @@ def is_latin(text: str) -> bool:
 @dataclass(frozen=True)
 class Plan:
     """A candidate item, ready to be built with the caller's rng (option order, which
-    distractors of the best few). `fact` names what it tests, so one quiz does not ask the
-    same thing twice: ``<qid>/def``, ``<qid>/<section>`` (a whole list) or
-    ``<qid>/<section>/<index>`` (one list item)."""
+    distractors of the best few). `fact` names what it tests within its question, so one quiz
+    does not ask the same thing twice: ``<qid>/def``, ``<qid>/<section>`` (a whole list) or
+    ``<qid>/<section>/<index>`` (one list item); `keys` name it across the bank (`fact_key`)."""
 
     type: ItemType
     qid: str
     fact: str
     build: Callable[[random.Random], Item]
-    priority: int = 0  # lower is preferred within a question and type
+    priority: int = 0  # lower is preferred within a question and type; < 0: the notes' own question
+    # What the item asks about, bank-wide (normalised terms: 用户体验): a fill and a choice on one
+    # term test one fact, whichever question or list they come from.
+    keys: frozenset[str] = frozenset()
 
 
 @dataclass

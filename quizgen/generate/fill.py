@@ -26,7 +26,7 @@ import random
 import re
 from collections.abc import Iterator, Sequence
 
-from quizgen.bank import SectionKind
+from quizgen.bank import Question, SectionKind
 from quizgen.generate.choice import where_phrase
 from quizgen.generate.common import (
     BLANK,
@@ -51,8 +51,9 @@ from quizgen.generate.common import (
 from quizgen.generate.common import (
     is_latin as is_latin_text,
 )
+from quizgen.generate.facts import standalone
 from quizgen.items import Item, ItemType
-from quizgen.text import cut, normalize, normalize_loose
+from quizgen.text import cut, is_cjk, normalize, normalize_loose
 
 MAX_STEM = 160
 MAX_BLANK_TERM = 12
@@ -163,6 +164,124 @@ def blank_once(text: str, forms: Sequence[str], prefixes: Sequence[str] = ()) ->
     if _FRAME_RE.search(out):
         return None
     return out
+
+
+# A term beside another of a list (A、B和C), or among examples (例如A等): other members fit the gap.
+_LISTED_BEFORE_RE = re.compile(r"(?:[、，,]|和|与|及|以及|或|或者)\s*$")
+_LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)")
+# An example (比如X, 以X为例): any other would do, whatever the bank calls it.
+_EXAMPLE_BEFORE_RE = re.compile(r"(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$")
+_EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
+# A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
+_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
+_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
+_GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
+_SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
+
+
+def _acronym_of_words(sentence: str, term: str) -> bool:
+    """CTC beside Connectionist Temporal Classification: the sentence spells the acronym out."""
+    if not re.fullmatch(r"[A-Z]{2,8}", term):
+        return False
+    initials = "".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", sentence.replace(term, " ")))
+    return term in initials
+
+
+def _crosses_word(before: str, term: str) -> bool:
+    """Is `term` the tail of a longer word (预|训练模型)? True when jieba, which knows the bank's
+    terms, cuts no word boundary where the term starts."""
+    from quizgen.text import segmenter
+
+    head = before[-6:]
+    cut_at = 0
+    for w in segmenter().lcut(head + term):
+        if cut_at == len(head):
+            return False
+        if cut_at > len(head):
+            return True
+        cut_at += len(w)
+    return cut_at != len(head)
+
+
+def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> bool:
+    """Can `term` be the one gap of `sentence`? Not when it is a piece of a path, file name,
+    longer word or English name, a gloss in parentheses, or an acronym the sentence spells out;
+    nor one of a list or of examples (``例如A、B等``: other members fit the gap) unless it is one
+    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点)."""
+    k = sentence.find(term)
+    if k < 0:
+        return False
+    before, after = sentence[:k], sentence[k + len(term) :]
+    after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
+    if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
+        return False  # inside parentheses: a gloss or an example (颜色名称（即`red`）)
+    if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
+        return False
+    if any(
+        normalize_loose(before[-k:] + term) in names
+        for k in (1, 2, 3)
+        if len(before) >= k and all(ch.isalnum() for ch in before[-k:])
+    ):
+        return False  # the tail of a longer term of the bank (预|训练模型)
+    listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
+    return not (
+        (listed and normalize_loose(term) not in names)
+        or _EXAMPLE_BEFORE_RE.search(before)
+        or _EXAMPLE_AFTER_RE.match(after)
+        or _GLUED_BEFORE_RE.search(before)
+        or _GLUED_AFTER_RE.match(after)
+        or _acronym_of_words(sentence, term)
+    )
+
+
+# Head nouns that name no particular thing: a gap ending in one (解决方案, 训练数据) has many fillers.
+_GENERIC_HEADS = (
+    "方案",
+    "方法",
+    "问题",
+    "情况",
+    "效果",
+    "数据",
+    "信息",
+    "结果",
+    "方式",
+    "过程",
+    "部分",
+    "内容",
+    "场景",
+    "能力",
+    "功能",
+)
+
+
+def generic_phrase(term: str) -> bool:
+    """A Chinese phrase whose head noun names no particular thing (解决方案, 训练数据)."""
+    return is_cjk(term[-1]) and term.endswith(_GENERIC_HEADS)
+
+
+def specific_latin(term: str) -> bool:
+    """An acronym (NMS, CTC), or an identifier with an underscore or inner capital
+    (unclip_ratio, StyleInput): specific enough to ask; a plain English word (diff, utils) is not."""
+    return bool(_SPECIFIC_LATIN_RE.match(term))
+
+
+def in_context(q: Question, text: str) -> str:
+    """A sentence of an answer with the question it answers, so a gap in it has one reading."""
+    title = q.title.strip()
+    if not title or len(title) > 60 or "\n" in title:
+        return text
+    return f"「{title}」{text}"
+
+
+@functools.lru_cache(maxsize=8)
+def list_terms(an: Analysis) -> frozenset[str]:
+    """Loosely normalised subject names and list terms: the members a list of the notes names
+    itself, so one may be a gap among its siblings (具有局部感知、＿＿＿和共享权重等特点)."""
+    out = {normalize_loose(p.term) for p in an.pieces if p.term}
+    for qi in an.questions:
+        if qi.subject:
+            out.update(normalize_loose(n) for n in qi.subject.names)
+    return frozenset(out)
 
 
 def _context_sentence(sents: list[str], i: int) -> str:
@@ -304,6 +423,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
     # 1a. bank terms in the answer
     vocab = {normalize(v): v for v in an.vocabulary}
+    members = list_terms(an)
     generic = generic_terms(an)
     named = concepts(an)
     subject_forms = {normalize(n) for n in (qi.subject.names + qi.subject.cores if qi.subject else ())}
@@ -317,13 +437,22 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 continue
             if nw in generic:
                 continue
-            if nw in vocab and nw in named and len(strip_parens(w)) >= 2 and len(w) <= MAX_BLANK_TERM:
+            if (
+                nw in vocab
+                and nw in named
+                and len(strip_parens(w)) >= 2
+                and len(w) <= MAX_BLANK_TERM
+                and not generic_phrase(w)
+            ):
                 forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue
+                written = w
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
                 w = next((f for f in forms if not is_latin_text(f)), w)
-                stem = blank_once(ctx, forms)
+                ok = standalone(ctx) and blankable(ctx, written, members)
+                # a "what is X" answer says what it is about; any other needs its question
+                stem = blank_once(ctx if qi.subject else in_context(q, ctx), forms) if ok else None
                 if stem is None:
                     tally.reject(typ, Reason.NO_BLANK)
                     continue

@@ -11,12 +11,20 @@ points it is graded on. `explanation` is the rest of the model answer in full.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator, Sequence
 
 from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
+from quizgen.generate.facts import POINTS_ELSEWHERE_RE
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points, reference_answer
+from quizgen.text import normalize_loose
+
+# A reference answer that, besides its links, is this short and points elsewhere ("可以从这里下载：")
+# gives a grader nothing to compare with.
+MAX_POINTER = 30
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
 def explanation_text(sections: Sequence[Section]) -> str:
@@ -42,9 +50,11 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if not q.has_answer:
         tally.reject(typ, Reason.NO_ANSWER)
         return
-    if q.options:
-        # a choice question's answer is a letter: it is asked as written (choice/multi)
-        tally.reject(typ, Reason.CHOICE_QUESTION)
+    rest = normalize_loose(_URL_RE.sub("", q.answer))
+    if not rest or (
+        len(rest) < MAX_POINTER and POINTS_ELSEWHERE_RE.search(rest) and _URL_RE.search(q.answer)
+    ):
+        tally.reject(typ, Reason.POINTER_ONLY)  # a link to elsewhere is nothing to grade against
         return
     rest = explanation_text([s for s in q.sections if s.kind is not SectionKind.ANSWER])
     points = key_points(q)
@@ -62,8 +72,8 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             key_points=points,
             explanation=rest,
             section="答案",
-            # the id stays that of the question's 答案, so saved quiz progress keeps its items
-            id_key=[q.answer],
+            # the id stays that of the question's 答案 as written, so saved quiz progress keeps its items
+            id_key=[qi.raw.answer],
             meta=meta,
         )
 
