@@ -199,6 +199,7 @@ def test_notes_09_algorithms_mkdocs_admonitions(eval_dir: Path) -> None:
     assert qs[5].prompt.startswith("Insert keys 1 to 15 in order")
     assert explanation(qs[5]).startswith("> Skew Heap 模拟：")
     assert "**A 选项：**" in explanation(qs[1])
+    assert not any(q.duplicate_of for q in qs)  # PTA 4.1 and 4.2 are told apart by their statements
 
 
 def test_notes_11_chinese_literature_exam_underline(eval_dir: Path) -> None:

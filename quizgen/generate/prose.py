@@ -72,6 +72,7 @@ from quizgen.generate.fill import (
 )
 from quizgen.generate.tf import FALSE_SHARE, STEM_PREFIX
 from quizgen.items import FALSE, TRUE, Item, ItemType
+from quizgen.markup import syntax_left
 from quizgen.text import is_cjk, normalize, normalize_loose
 
 N_DISTRACTORS = 3
@@ -520,7 +521,9 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             context = _context(qi, part)
             if context is None:
                 continue  # a sentence of an answer needs its question to have one reading
-            answer = t.strip("`") if f.rule == "code" else t
+            bare = t.strip("`")
+            # inline code keeps its backticks when bare it would read as markup (`<span>`)
+            answer = bare if f.rule == "code" and not syntax_left(bare) else t
             forms = forms_of(an, t, (answer,))
             stem = blank_once(context, forms)
             if stem is None:

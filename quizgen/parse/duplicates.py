@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from quizgen.bank import ListItem, Question, question_id
+from quizgen.bank import ListItem, Question, QuestionKind, question_id
 from quizgen.parse.model import ParseWarning
 from quizgen.text import normalize
 
@@ -66,6 +66,11 @@ def _dup_key(q: Question, answer: str | None = None, options: tuple[ListItem, ..
     if opts:
         text = "\n".join(f"{it.term}.{it.text}" for it in opts)
         return normalize(f"{q.title}\n{q.prompt}\n{text}\n{q.answer}")
+    if q.kind is not QuestionKind.OPEN and q.prompt:
+        # an authored true/false or fill-in question is its statement, not its label (PTA 4.1)
+        return (
+            normalize(f"{q.title}\n{q.prompt}") + "\n" + (normalize(q.answer) if answer is None else answer)
+        )
     return normalize(q.title) + "\n" + (normalize(q.answer) if answer is None else answer)
 
 
