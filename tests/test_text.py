@@ -118,7 +118,9 @@ def test_prefix_dict_has_exactly_jiebas_entries(
         assert built.get(absent, -1) == freq.get(absent, -1)
 
 
-_SAMPLE = st.text(alphabet=st.sampled_from(list("卷积神经网络深度学习的是一种模型池化层特征提取，。AIcnn 12")))
+_SAMPLE = st.text(
+    alphabet=st.sampled_from(list("卷积神经网络深度学习的是一种模型池化层特征提取，。AIcnn 12"))
+)
 
 
 @functools.cache
