@@ -47,7 +47,7 @@ LOCALE := quizgen/locale
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
 		--project quizgen -o $(LOCALE)/quizgen.pot .
-	$(VENV)/bin/pybabel update -i $(LOCALE)/quizgen.pot -d $(LOCALE) -D quizgen --no-wrap
+	$(VENV)/bin/pybabel update -i $(LOCALE)/quizgen.pot -d $(LOCALE) -D quizgen --no-wrap --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d $(LOCALE) -D quizgen --statistics
 
 bench: $(STAMP)
