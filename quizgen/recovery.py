@@ -80,16 +80,23 @@ def check_store(path: Path | None = None) -> StoreCheck:
     rows: dict[str, int] = {}
     try:
         with _open(p) as db:
-            found = [r[0] for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
-            if found != ["ok"]:
-                problems.extend(found)
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row else None
-            for t in TABLES:
+
+            def ask(sql: str) -> list[Any] | None:
                 try:
-                    rows[t] = int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
+                    return db.execute(sql).fetchall()
                 except sqlite3.DatabaseError as e:
-                    problems.append(f"{t}: {e}")
+                    problems.append(str(e))
+                    return None
+
+            found = ask("PRAGMA integrity_check(20)")
+            if found is not None and [r[0] for r in found] != ["ok"]:
+                problems.extend(r[0] for r in found)
+            meta = ask("SELECT value FROM meta WHERE key = 'schema_version'")
+            version = int(meta[0][0]) if meta else None
+            for t in TABLES:
+                counted = ask(f"SELECT COUNT(*) FROM {t}")
+                if counted is not None:
+                    rows[t] = int(counted[0][0])
     except (sqlite3.DatabaseError, ValueError) as e:
         problems.append(str(e))
     return StoreCheck(
