@@ -514,7 +514,13 @@ def render_summary(summary: Summary, width: int = 80) -> RenderableType:
     t.add_section()
     s = summary
     row(Text(_("Total"), style="bold"), s.answered, s.correct, s.skipped, s.score, s.max_score, s.seconds)
-    parts: list[RenderableType] = [t] if s.by_type else []
+    if not s.by_type:
+        return Text(
+            ngettext("Nothing answered: {n} item left.", "Nothing answered: {n} items left.", s.total).format(
+                n=s.total
+            )
+        )
+    parts: list[RenderableType] = [t]
     line = Text(_("Score {score}").format(score=f"{num(s.score)}/{num(s.max_score)}"), style="bold")
     if s.max_score:
         line.append(f" ({s.percent:.0f}%)", style="bold")
