@@ -19,7 +19,7 @@ import pytest
 from quizgen.items import Item, ItemSource, ItemType, save_items
 from quizgen.session import store_path
 from tests.test_i18n import english_words
-from tests.test_quiz_cli import ITEMS, SHORT
+from tests.test_quiz_cli import ITEMS
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")]
 
