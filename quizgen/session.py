@@ -589,7 +589,8 @@ class Store:
             return self._db.execute(sql, tuple(args)).fetchall()
 
     def _migrate(self) -> None:
-        self._db.executescript(_SCHEMA)
+        # One transaction: a new store costs one sync to disk, not one per table.
+        self._db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

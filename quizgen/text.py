@@ -144,42 +144,114 @@ class PrefixDict:
 def _sorted_dictionary(raw: bytes) -> tuple[str, int]:
     """jieba's ``dict.txt`` as `PrefixDict` wants it, and its total frequency (jieba's sum over
     every line)."""
-    lines = [ln for ln in raw.decode("utf-8").split("\n") if ln]
-    lines.sort()
+    lines = raw.split(b"\n")
+    lines.sort()  # UTF-8 bytes sort as their code points do
     total = sum(map(int, re.findall(rb" (\d+) ", raw)))
-    return "\n".join(lines) + "\n", total
+    return b"\n".join(ln for ln in lines if ln).decode("utf-8") + "\n", total
 
 
-def _prefix_dict(jieba: Any) -> tuple[PrefixDict, int]:
-    """A `PrefixDict` of jieba's default dictionary and its total frequency, from the cache
-    under the user cache folder, or made from ``dict.txt`` (0.1 s) and cached."""
-    import marshal
-
+def _cache_path() -> Path:
     from quizgen.paths import cache_dir
 
-    with jieba.dt.get_dict_file() as f:
-        source = getattr(f, "name", "")
-        raw = f.read()
-    stamp = [_PREFIX_CACHE_FORMAT, getattr(jieba, "__version__", ""), str(source), len(raw)]
-    path = cache_dir("jieba", "prefix-dict.marshal")
+    return cache_dir("jieba", "prefix-dict.marshal")
+
+
+def _dictionary_file() -> Path | None:
+    """jieba's default ``dict.txt``, found without importing jieba (0.02 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).with_name("dict.txt")
+
+
+def _prefix_dict(source: Path, *, write_in_background: bool = True) -> tuple[PrefixDict, int]:
+    """A `PrefixDict` of the dictionary `source` and its total frequency, from the cache under
+    the user cache folder, or made from `source` (0.1-0.2 s) and cached."""
+    import marshal
+
+    st = source.stat()
+    stamp = [_PREFIX_CACHE_FORMAT, str(source), st.st_size, st.st_mtime_ns]
+    path = _cache_path()
     try:
         got_stamp, total, text = marshal.loads(path.read_bytes())
         if got_stamp == stamp:
             return PrefixDict(text), total
     except (OSError, EOFError, ValueError, TypeError):
-        pass  # no cache yet, or one from another version: make it
-    text, total = _sorted_dictionary(raw)
+        pass  # no cache yet, or one of another dictionary: make it
+    text, total = _sorted_dictionary(source.read_bytes())
     data = marshal.dumps((stamp, total, text))
-    # Written beside the first quiz item rather than before it (a 5 MB file with fsync).
-    threading.Thread(target=_write_cache, args=(path, data), name="quizgen-jieba-cache").start()
+    if write_in_background:
+        # Written beside the first quiz item rather than before it.
+        threading.Thread(target=_write_cache, args=(path, data), name="quizgen-jieba-cache").start()
+    else:
+        _write_cache(path, data)
     return PrefixDict(text), total
 
 
 def _write_cache(path: Path, data: bytes) -> None:
-    from quizgen.bank import atomic_write_bytes
+    """Write the cache by temp file and rename, without waiting for the disk (fsync): a cache
+    lost to a crash is simply made again, and the first item waits for this write."""
+    import os
+    import tempfile
 
     with contextlib.suppress(OSError):  # a read-only cache folder only costs 0.1 s next time
-        atomic_write_bytes(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+_helper: Any = None  # subprocess.Popen making the dictionary cache, see prepare_segmenter
+_HELPER = "import sys, quizgen.text as t; t.make_dictionary_cache(sys.argv[1])"
+
+
+def prepare_segmenter() -> None:
+    """On a machine's first run (no dictionary cache yet), make the cache in a helper process
+    now: it runs beside argument parsing and bank loading on another core, and `segmenter()`
+    then reads it instead of spending 0.1-0.2 s on it in the critical path."""
+    global _helper
+    if _jieba is not None or _helper is not None or _cache_path().is_file():
+        return
+    source = _dictionary_file()
+    if source is None:
+        return
+    import subprocess
+    import sys
+
+    try:
+        _helper = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, quizgen.text as t; t.make_dictionary_cache(sys.argv[1])",
+                source,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        _helper = None  # no helper: segmenter() makes the cache itself
+
+
+def make_dictionary_cache(source: str) -> None:
+    """Write the dictionary cache of `source` (what `prepare_segmenter`'s helper process runs)."""
+    _prefix_dict(Path(source), write_in_background=False)
+
+
+def _wait_for_helper() -> None:
+    global _helper
+    if _helper is not None:
+        with contextlib.suppress(Exception):  # a helper that fails or hangs costs only the wait
+            _helper.wait(timeout=5)
+        _helper = None
 
 
 def segmenter() -> Any:
@@ -198,8 +270,10 @@ def segmenter() -> Any:
                 dt = jieba.dt
                 with dt.lock:
                     if not dt.initialized:
-                        if dt.dictionary is None and hasattr(dt, "FREQ"):
-                            dt.FREQ, dt.total = _prefix_dict(jieba)
+                        source = Path(jieba.__file__).with_name("dict.txt")
+                        if dt.dictionary is None and hasattr(dt, "FREQ") and source.is_file():
+                            _wait_for_helper()
+                            dt.FREQ, dt.total = _prefix_dict(source)
                             dt.initialized = True
                         else:  # a dictionary of the caller's own: jieba's way, cached with ours
                             from quizgen.paths import cache_dir

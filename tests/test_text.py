@@ -103,12 +103,13 @@ def test_prefix_dict_has_exactly_jiebas_entries(
 
     freq, total = jieba_reference
     monkeypatch.setenv("QUIZGEN_HOME", str(tmp_path))
-    built, built_total = _prefix_dict(jieba)  # made from dict.txt
+    source = Path(jieba.__file__).with_name("dict.txt")
+    built, built_total = _prefix_dict(source)  # made from dict.txt
     for t in threading.enumerate():
         if t.name == "quizgen-jieba-cache":
             t.join()
     assert (tmp_path / "cache" / "jieba" / "prefix-dict.marshal").is_file()
-    cached, cached_total = _prefix_dict(jieba)  # read back from the cache
+    cached, cached_total = _prefix_dict(source)  # read back from the cache
     assert built_total == cached_total == total
     for pd in (built, cached):
         assert all(pd[k] == v for k, v in freq.items())
@@ -131,7 +132,7 @@ def _lazy() -> tuple[Any, dict[str, int]]:
     from quizgen.text import _prefix_dict
 
     tok = jieba.Tokenizer()
-    tok.FREQ, tok.total = _prefix_dict(jieba)
+    tok.FREQ, tok.total = _prefix_dict(Path(jieba.__file__).with_name("dict.txt"))
     tok.initialized = True
     return tok, jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())[0]
 
@@ -169,3 +170,24 @@ def test_segmenter_uses_the_lazy_dictionary() -> None:
     from quizgen.text import PrefixDict, segmenter
 
     assert isinstance(segmenter().dt.FREQ, PrefixDict)
+
+
+@pytest.mark.slow
+def test_a_first_run_makes_the_dictionary_cache_in_a_helper_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizgen.text as t
+
+    monkeypatch.setenv("QUIZGEN_HOME", str(tmp_path))
+    monkeypatch.setattr(t, "_jieba", None)
+    t.prepare_segmenter()
+    assert t._helper is not None
+    t._wait_for_helper()
+    assert t._helper is None and t._cache_path().is_file()
+    t.prepare_segmenter()  # there is a cache now: no helper
+    assert t._helper is None
+    import jieba
+
+    pd, total = t._prefix_dict(t._dictionary_file())  # type: ignore[arg-type]
+    ref, ref_total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
+    assert total == ref_total and pd["卷积"] == ref["卷积"] and ("卷积神" in pd) is ("卷积神" in ref)
