@@ -463,15 +463,16 @@ def _titles(src: Source | None, items: list[Item]) -> Titles:
 
 
 def _start_line(console: Console, what: str, n: int, title: str, session_id: int, extra: list[str]) -> None:
+    from quizgen.ui.render import Segments
+
+    head = ngettext("{n} item from {title}", "{n} items from {title}", n).format(n=n, title=title)
     pieces = [
-        ngettext("{n} item from {title}", "{n} items from {title}", n).format(n=n, title=title),
-        _("session {n}").format(n=session_id),
-        *extra,
+        Text.assemble((what, "bold"), head),
+        Text(_("session {n}").format(n=session_id)),
+        *(Text(e) for e in extra),
+        Text(_("type ? for help"), style="dim"),
     ]
-    console.print(
-        Text.assemble((what, "bold"), " · ".join(pieces), (" · " + _("type ? for help"), "dim")),
-        soft_wrap=True,
-    )
+    console.print(Segments(pieces))
 
 
 def _interrupted_before_start() -> typer.Exit:

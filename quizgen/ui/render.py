@@ -490,7 +490,7 @@ def command_line(label: str, command: str) -> Text:
 def render_summary(summary: Summary, width: int = 80) -> RenderableType:
     """Per-type table of the items reached, totals, the weakest questions and what is due; a
     compact table below 60 columns. (The review command goes after it: `command_line`.)"""
-    narrow = width < 60
+    narrow, tiny = width < 60, width < 50
     t = Table(
         title=Text(_("Summary · session {n}").format(n=summary.session_id), style="bold"),
         expand=False,
@@ -499,7 +499,8 @@ def render_summary(summary: Summary, width: int = 80) -> RenderableType:
         pad_edge=not narrow,
         show_edge=not narrow,
     )
-    cols = [_("Type"), _("Answered"), _("Right"), *([] if narrow else [_("Skipped")]), _("Score"), _("Time")]
+    cols = [_("Type"), _("Answered"), _("Right"), *([] if narrow else [_("Skipped")]), _("Score")]
+    cols += [] if tiny else [_("Time")]
     for i, col in enumerate(cols):
         t.add_column(col, justify="left" if i == 0 else "right", no_wrap=True)
 
@@ -507,7 +508,8 @@ def render_summary(summary: Summary, width: int = 80) -> RenderableType:
         label: Text | str, answered: int, right: int, skipped: int, score: float, mx: float, secs: float
     ) -> None:
         cells = [label, str(answered), str(right), *([] if narrow else [str(skipped)])]
-        t.add_row(*cells, f"{num(score)}/{num(mx)}" if mx else "—", fmt_secs(secs))
+        cells.append(f"{num(score)}/{num(mx)}" if mx else "—")
+        t.add_row(*cells, *([] if tiny else [fmt_secs(secs)]))
 
     for ts in summary.by_type:
         row(type_name(ts.type), ts.answered, ts.correct, ts.skipped, ts.score, ts.max_score, ts.seconds)
