@@ -40,4 +40,10 @@ step "quizgen grade bank/sample_answers.csv (use-m3 embedder, shipped default)"
 COLUMNS=${COLUMNS:-120} $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -f table
 $QG grade "$OUT/deep_learning.yaml" bank/sample_answers.csv -o "$OUT/grades.csv"
 
+step "quizgen review --lang zh: what is due, options reshuffled, in Chinese (piped: no pauses)"
+printf 's\nq\n' | $QG review "$OUT/deep_learning.yaml" --seed 1 --embedder none --lang zh
+
+step "quizgen doctor: the progress store and caches"
+$QG doctor
+
 step "done: see $OUT/ (paper.html, paper-key.html, quiz.moodle.xml, deck.apkg, items.yaml, grades.csv)"

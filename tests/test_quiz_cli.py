@@ -556,3 +556,37 @@ def test_short_answer_explanation_keeps_its_section_labels(tmp_path: Path) -> No
     assert r.exit_code == 0, r.output
     assert "Explanation: 原理：\n1. 生成器：" in r.stdout
     assert "\n应用：\n1. 图像生成：" in r.stdout
+
+
+def test_exam_scoring_multi_all_or_nothing_and_a_wrong_character_is_wrong(items_file: Path) -> None:
+    practice = quiz("quiz", str(items_file), "-t", "multi,fill", input="A B\n卷积神经网\n")
+    exam = quiz("quiz", str(items_file), "-t", "multi,fill", "--scoring", "exam", input="A B\n卷积神经网\n")
+    assert (
+        "◐ Partly right: 0.67/1 (67%)" in practice.output and "◐ Partly right: 0.5/1 (50%)" in practice.output
+    )
+    assert "exam scoring: a multiple choice is all or nothing" in exam.output
+    assert "Partly right" not in exam.output and exam.output.count("✗ Wrong") == 2
+    assert "wrong character(s): 卷积神经网 → 卷积神经网络" in exam.output
+    # resume keeps the session's scoring
+    quiz("quiz", str(items_file), "--scoring", "exam", input="C\nq\n")
+    r = quiz("resume", input="A B\n")
+    assert "✗ Wrong" in r.output and "Partly right" not in r.output
+
+
+def test_an_explanation_labelled_jiexi_is_not_labelled_twice(tmp_path: Path) -> None:
+    p = tmp_path / "x.yaml"
+    save_items(
+        [
+            Item(
+                id="t9",
+                type=ItemType.TF,
+                question_id="q",
+                stem="对吗？",
+                answer=("对",),
+                explanation="解析：因为如此。",
+            )
+        ],
+        p,
+    )
+    r = quiz("quiz", str(p), "--lang", "zh", input="对\n")
+    assert "解析：因为如此。" in r.output and "解析：解析：" not in r.output
