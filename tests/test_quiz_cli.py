@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from quizgen.cli import app
@@ -590,3 +592,44 @@ def test_an_explanation_labelled_jiexi_is_not_labelled_twice(tmp_path: Path) -> 
     )
     r = quiz("quiz", str(p), "--lang", "zh", input="对\n")
     assert "解析：因为如此。" in r.output and "解析：解析：" not in r.output
+
+
+def test_short_answer_feedback_shows_each_key_point_with_its_points_and_deductions(tmp_path: Path) -> None:
+    """What the grader's explanation (GradeResult.marks, .deductions) looks like on screen."""
+    from quizgen.grade.grader import GradeResult, KeyPointMark
+    from quizgen.session import GraderSlot, QuizRun, Store, make_scorer
+    from quizgen.ui.render import render_feedback
+
+    result = GradeResult(
+        score=3.34,
+        max_score=5.0,
+        keyword=0.7,
+        semantic=0.8,
+        marks=(
+            KeyPointMark("局部感知", "matched", "局部连接", 1.67, 1.67),
+            KeyPointMark("平移不变性", "missed", "", 0.0, 1.67),
+            KeyPointMark("共享权重", "contradicted", "不共享权重", 0.0, 1.66),
+        ),
+        deductions=("copies the question",),
+    )
+
+    class Grader:
+        def grade_item(self, item: Item, answer: str) -> GradeResult:
+            return result
+
+    with Store() as store:
+        sid = store.create_session([SHORT])
+        run = QuizRun(store, sid, make_scorer(GraderSlot(lambda: Grader())))
+        rec = run.answer(0, "CNN 有局部连接，不共享权重")
+        again = store.answers(sid)[0]  # and as read back from the store
+    for r in (rec, again):
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        console.print(render_feedback(SHORT, r))
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        assert "✓ Passed: 3.34/5 (67%)\nKey points:\n" in text
+        assert "✓ 局部感知  1.67/1.67  as 「局部连接」" in text
+        assert "○ 平移不变性  0/1.67  (missed)" in text
+        assert "✗ 共享权重  0/1.66  contradicted by 「不共享权重」" in text
+        assert "Deducted: copies the question" in text
+        assert "Key points found" not in text  # the marks replace the plain lists
+    assert again.missed_points == ("平移不变性", "共享权重")

@@ -362,3 +362,17 @@ def test_grader_prefetched_in_the_background_and_errors_reach_get() -> None:
     bad.prefetch()
     with pytest.raises(SessionError, match="model gone"):
         bad.get()
+
+
+def test_the_summary_and_stats_agree(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("A",))
+    run.answer(1, "对")
+    run.skip(2)
+    run.answer(3, ("A",))
+    titles = {"q1": (1, "选择"), "q2": (2, "对错"), "q3": (3, "网络")}
+    s = run.summary(Status.FINISHED, titles=titles, weakest=10)
+    st = store.stats(titles=titles)
+    assert [w.to_dict() for w in s.weakest] == st["weakest"]
+    assert s.due is not None and s.due.to_dict() == st["due"]
