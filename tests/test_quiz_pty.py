@@ -271,6 +271,15 @@ def test_q_at_the_pause_quits_after_the_answer(items_file: Path) -> None:
     assert rows("SELECT status FROM sessions") == [("quit",)]
 
 
+def test_a_skip_pauses_without_the_verdict_key(items_file: Path) -> None:
+    child = spawn("quiz", str(items_file))
+    answer(child, "s", "→ Skipped")
+    see(child, "Enter next · q quit")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert "your own verdict" not in transcript(child)
+
+
 def test_no_pause_goes_straight_on(items_file: Path) -> None:
     child = spawn("quiz", str(items_file), "--no-pause")
     answer(child, "C", "✓ Right")

@@ -299,7 +299,9 @@ class _Quiz:
         intervals: dict[int, Any] = {}
         if rating_menu:
             intervals = {int(r): d for r, d in self.run.store.intervals(self.run.session_id, pos).items()}
-        menu = pause_menu(folded=True, rating=rating_menu, intervals=intervals, auto=int(rec.rating))
+        menu = pause_menu(
+            folded=True, rating=rating_menu, intervals=intervals, auto=int(rec.rating), can_rate=can_rate
+        )
         shown, rest = self._fold([*head, menu], tail)
         self.console.print(Group(*head, *shown))
         while True:
@@ -310,6 +312,7 @@ class _Quiz:
                 rating=rating_menu,
                 intervals=intervals,
                 auto=int(rec.rating) if rating_menu else None,
+                can_rate=can_rate,
             )
             self.console.print(menu)
             key = self.inp.key().lower()

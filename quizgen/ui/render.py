@@ -436,8 +436,10 @@ def render_feedback(item: Item, rec: AnswerRecord) -> RenderableType:
     return Group(*head, *tail, Text(""))
 
 
-def pause_menu(*, folded: bool, rating: bool, intervals: dict[int, timedelta], auto: int | None) -> Segments:
-    """The keys at the pause after feedback."""
+def pause_menu(
+    *, folded: bool, rating: bool, intervals: dict[int, timedelta], auto: int | None, can_rate: bool = True
+) -> Segments:
+    """The keys at the pause after feedback (`o` only where an answer can be rated)."""
     pieces: list[Text] = []
     if rating:
         for r, name in RATING_NAMES.items():
@@ -447,7 +449,8 @@ def pause_menu(*, folded: bool, rating: bool, intervals: dict[int, timedelta], a
             pieces.append(_key(_("Enter"), _("keep {rating}").format(rating=_(RATING_NAMES[auto]))))
     else:
         pieces.append(_key(_("Enter"), _("next")))
-        pieces.append(_key("o", _("your own verdict")))
+        if can_rate:
+            pieces.append(_key("o", _("your own verdict")))
     if folded:
         pieces.append(_key("e", _("whole explanation")))
     pieces.append(_key("q", _("quit")))
