@@ -56,7 +56,6 @@ from quizgen.text import content_hash
 if TYPE_CHECKING:
     from quizgen.grade.grader import KeyPointMark
 
-__all__ = ["data_dir"]  # re-exported: where the store lives
 
 SCHEMA_VERSION = 2
 STORE_NAME = "progress.sqlite3"

@@ -195,7 +195,7 @@ class _Input:
 # ---------------------------------------------------------------------------- the quiz loop
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Options:
     pause: bool
     review_command: str
