@@ -70,7 +70,7 @@ _jieba: Any = None
 _user_words: set[str] = set()
 
 # Bump when the cache layout changes; the cache also names the jieba version and dictionary.
-_PREFIX_CACHE_FORMAT = 1
+_PREFIX_CACHE_FORMAT = 2
 
 
 class PrefixDict:
@@ -83,25 +83,26 @@ class PrefixDict:
     search over the sorted ``word freq tag`` lines: ``key`` is a word when a line starts with
     ``key + " "``, a prefix when the first line at or after ``key`` starts with ``key``. The
     answers are exactly jieba's ``gen_pfdict`` entries (tests/test_text.py compares them on the
-    whole dictionary); each is remembered.
+    whole dictionary); each is remembered. The lines stay UTF-8 bytes (sorted as their code
+    points are), so neither making nor loading them decodes 5 MB.
 
     Implements what `jieba.Tokenizer` does with its ``FREQ``: ``in``, ``[]``, ``get`` and ``[]=``
     (user words, which take precedence).
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text  # sorted lines, each ended by "\\n"
+    def __init__(self, text: bytes) -> None:
+        self._text = text  # sorted UTF-8 lines, each ended by b"\\n"
         self._known: dict[str, int | None] = {}  # None: neither a word nor a prefix
 
-    def _line_start(self, key: str) -> int:
+    def _line_start(self, key: bytes) -> int:
         """Offset of the first line that is >= `key` (len(text) if none)."""
         text = self._text
         lo, hi = 0, len(text)
         while lo < hi:
             mid = (lo + hi) // 2
-            nl = text.rfind("\n", lo, mid)
+            nl = text.rfind(b"\n", lo, mid)
             start = lo if nl < 0 else nl + 1
-            end = text.index("\n", start) + 1
+            end = text.index(b"\n", start) + 1
             if text[start:end] < key:
                 lo = end
             else:
@@ -113,14 +114,15 @@ class PrefixDict:
             return self._known[key]
         found: int | None = None
         text = self._text
-        start = self._line_start(key)
-        if key and " " not in key and text.startswith(key, start):
+        k = key.encode("utf-8", "surrogatepass")
+        start = self._line_start(k)
+        if k and b" " not in k and text.startswith(k, start):
             found = 0
-            word = key + " "
+            word = k + b" "
             # the word's own line (the last one, should the dictionary list it twice)
             while text.startswith(word, start):
-                found = int(text[start + len(word) : text.index(" ", start + len(word))])
-                start = text.index("\n", start) + 1
+                found = int(text[start + len(word) : text.index(b" ", start + len(word))])
+                start = text.index(b"\n", start) + 1
         self._known[key] = found
         return found
 
@@ -141,13 +143,13 @@ class PrefixDict:
         self._known[key] = value
 
 
-def _sorted_dictionary(raw: bytes) -> tuple[str, int]:
+def _sorted_dictionary(raw: bytes) -> tuple[bytes, int]:
     """jieba's ``dict.txt`` as `PrefixDict` wants it, and its total frequency (jieba's sum over
     every line)."""
     lines = raw.split(b"\n")
     lines.sort()  # UTF-8 bytes sort as their code points do
     total = sum(map(int, re.findall(rb" (\d+) ", raw)))
-    return b"\n".join(ln for ln in lines if ln).decode("utf-8") + "\n", total
+    return b"\n".join(ln for ln in lines if ln) + b"\n", total
 
 
 def _cache_path() -> Path:
@@ -156,17 +158,7 @@ def _cache_path() -> Path:
     return cache_dir("jieba", "prefix-dict.marshal")
 
 
-def _dictionary_file() -> Path | None:
-    """jieba's default ``dict.txt``, found without importing jieba (0.02 s)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).with_name("dict.txt")
-
-
-def _prefix_dict(source: Path, *, write_in_background: bool = True) -> tuple[PrefixDict, int]:
+def _prefix_dict(source: Path) -> tuple[PrefixDict, int]:
     """A `PrefixDict` of the dictionary `source` and its total frequency, from the cache under
     the user cache folder, or made from `source` (0.1-0.2 s) and cached."""
     import marshal
@@ -181,21 +173,21 @@ def _prefix_dict(source: Path, *, write_in_background: bool = True) -> tuple[Pre
     except (OSError, EOFError, ValueError, TypeError):
         pass  # no cache yet, or one of another dictionary: make it
     text, total = _sorted_dictionary(source.read_bytes())
-    data = marshal.dumps((stamp, total, text))
-    if write_in_background:
-        # Written beside the first quiz item rather than before it.
-        threading.Thread(target=_write_cache, args=(path, data), name="quizgen-jieba-cache").start()
-    else:
-        _write_cache(path, data)
+    # Written beside the first quiz item rather than before it.
+    threading.Thread(
+        target=_write_cache, args=(path, (stamp, total, text)), name="quizgen-jieba-cache"
+    ).start()
     return PrefixDict(text), total
 
 
-def _write_cache(path: Path, data: bytes) -> None:
+def _write_cache(path: Path, value: Any) -> None:
     """Write the cache by temp file and rename, without waiting for the disk (fsync): a cache
-    lost to a crash is simply made again, and the first item waits for this write."""
+    lost to a crash is simply made again."""
+    import marshal
     import os
     import tempfile
 
+    data = marshal.dumps(value)
     with contextlib.suppress(OSError):  # a read-only cache folder only costs 0.1 s next time
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -206,52 +198,6 @@ def _write_cache(path: Path, data: bytes) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-
-
-_helper: Any = None  # subprocess.Popen making the dictionary cache, see prepare_segmenter
-_HELPER = "import sys, quizgen.text as t; t.make_dictionary_cache(sys.argv[1])"
-
-
-def prepare_segmenter() -> None:
-    """On a machine's first run (no dictionary cache yet), make the cache in a helper process
-    now: it runs beside argument parsing and bank loading on another core, and `segmenter()`
-    then reads it instead of spending 0.1-0.2 s on it in the critical path."""
-    global _helper
-    if _jieba is not None or _helper is not None or _cache_path().is_file():
-        return
-    source = _dictionary_file()
-    if source is None:
-        return
-    import subprocess
-    import sys
-
-    try:
-        _helper = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys, quizgen.text as t; t.make_dictionary_cache(sys.argv[1])",
-                source,
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        _helper = None  # no helper: segmenter() makes the cache itself
-
-
-def make_dictionary_cache(source: str) -> None:
-    """Write the dictionary cache of `source` (what `prepare_segmenter`'s helper process runs)."""
-    _prefix_dict(Path(source), write_in_background=False)
-
-
-def _wait_for_helper() -> None:
-    global _helper
-    if _helper is not None:
-        with contextlib.suppress(Exception):  # a helper that fails or hangs costs only the wait
-            _helper.wait(timeout=5)
-        _helper = None
 
 
 def segmenter() -> Any:
@@ -272,7 +218,6 @@ def segmenter() -> Any:
                     if not dt.initialized:
                         source = Path(jieba.__file__).with_name("dict.txt")
                         if dt.dictionary is None and hasattr(dt, "FREQ") and source.is_file():
-                            _wait_for_helper()
                             dt.FREQ, dt.total = _prefix_dict(source)
                             dt.initialized = True
                         else:  # a dictionary of the caller's own: jieba's way, cached with ours

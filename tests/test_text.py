@@ -170,24 +170,3 @@ def test_segmenter_uses_the_lazy_dictionary() -> None:
     from quizgen.text import PrefixDict, segmenter
 
     assert isinstance(segmenter().dt.FREQ, PrefixDict)
-
-
-@pytest.mark.slow
-def test_a_first_run_makes_the_dictionary_cache_in_a_helper_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import quizgen.text as t
-
-    monkeypatch.setenv("QUIZGEN_HOME", str(tmp_path))
-    monkeypatch.setattr(t, "_jieba", None)
-    t.prepare_segmenter()
-    assert t._helper is not None
-    t._wait_for_helper()
-    assert t._helper is None and t._cache_path().is_file()
-    t.prepare_segmenter()  # there is a cache now: no helper
-    assert t._helper is None
-    import jieba
-
-    pd, total = t._prefix_dict(t._dictionary_file())  # type: ignore[arg-type]
-    ref, ref_total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
-    assert total == ref_total and pd["卷积"] == ref["卷积"] and ("卷积神" in pd) is ("卷积神" in ref)

@@ -871,12 +871,6 @@ def stats_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    if sys.stdin.isatty():
-        # Someone waits for the first item: on a first run, the segmenter's dictionary cache is
-        # made by a helper process while the command line is parsed and the bank loaded.
-        from quizgen.text import prepare_segmenter
-
-        prepare_segmenter()
     app.command("quiz")(quiz_cmd)
     app.command("review")(review_cmd)
     app.command("resume")(resume_cmd)
