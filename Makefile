@@ -11,7 +11,7 @@ TORCH_VERSION ?= 2.13.0
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 
-.PHONY: install demo test lint fmt bank bench clean
+.PHONY: install demo test lint fmt bank bench clean i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format quizgen tests benchmarks
 	$(VENV)/bin/ruff check --fix quizgen tests benchmarks
+
+# Interface messages: extract them from the code, merge them into each language's .po (translate
+# what is new there, then run this again) and compile the .mo files shipped with the package.
+LOCALE := quizgen/locale
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
+		--project quizgen -o $(LOCALE)/quizgen.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/quizgen.pot -d $(LOCALE) -D quizgen --no-wrap --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -D quizgen --statistics
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from quizgen.errors import QuizgenError
+from quizgen.i18n import _, ngettext
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
 from quizgen.text import nfkc
 
@@ -46,6 +47,10 @@ _COMMANDS: dict[str, Command] = {
     "q": Command.QUIT,
     "quit": Command.QUIT,
     "exit": Command.QUIT,
+    "帮助": Command.HELP,
+    "提示": Command.HINT,
+    "跳过": Command.SKIP,
+    "退出": Command.QUIT,
 }
 
 _TRUE_WORDS = {"对", "t", "y", "true", "yes", "√", "✓", "✔", "是", "正确", "对的", "o", "○"}
@@ -60,7 +65,7 @@ class AnswerFormatError(QuizgenError):
 
     def __init__(self, message: str, example: str) -> None:
         self.example = example
-        super().__init__(message, hint=f"e.g. {example}")
+        super().__init__(message, hint=_("e.g. {example}").format(example=example))
 
 
 @dataclass(frozen=True)
@@ -87,26 +92,40 @@ def example_for(item: Item) -> str:
         k = len(item.left) or 1
         return " ".join(f"{i + 1}{letters[(i + 1) % n]}" for i in range(k))
     if item.type is ItemType.TF:
-        return "对 / 错 (or t / f)"
+        return _("对 / 错 (or t / f)")
     if item.type is ItemType.FILL:
-        return "卷积神经网络"
-    return "your answer in a sentence or two"
+        return _("the missing words")
+    return _("your answer in a sentence or two")
 
 
 def format_help(item: Item) -> str:
     """How to answer this item, plus the commands."""
     n = len(item.options)
     rng = f"A-{LETTERS[n - 1]}" if n > 1 else "A"
-    how = {
-        ItemType.CHOICE: f"one letter {rng} (a and Ａ work too)",
-        ItemType.MULTI: f"every right letter, in any order: AC, A C or a,c ({rng})",
-        ItemType.ORDER: f"all {n} options in the right order: 2 1 3 4, 2134 or BADC",
-        ItemType.MATCH: f"a letter for each of 1-{len(item.left)}: 1B 2A 3C, or just BAC",
-        ItemType.TF: "对 or 错 (t/f, y/n, true/false, √/× work too)",
-        ItemType.FILL: "the missing words",
-        ItemType.SHORT: "a few sentences; key points count, wording need not match",
-    }[item.type]
-    return f"Answer with {how}.\nCommands: ? help, h hint, s skip, q quit (or help, hint, skip, quit)."
+    example = example_for(item)
+    if item.type is ItemType.CHOICE:
+        how = _("Answer with one letter {range} (a and Ａ work too).").format(range=rng)
+    elif item.type is ItemType.MULTI:
+        how = _("Answer with every right letter, in any order: AC, A C or a,c ({range}).").format(range=rng)
+    elif item.type is ItemType.ORDER:
+        how = _("Answer with all {n} options in the right order: {numbers}, {compact} or {letters}.").format(
+            n=n, numbers=example, compact=example.replace(" ", ""), letters=_order_letters(example)
+        )
+    elif item.type is ItemType.MATCH:
+        how = _("Answer with a letter for each of 1-{k}: {pairs}, or just {letters}.").format(
+            k=len(item.left), pairs=example, letters=re.sub(r"[\d\s]", "", example)
+        )
+    elif item.type is ItemType.TF:
+        how = _("Answer 对 or 错 (t/f, y/n, true/false, √/× work too).")
+    elif item.type is ItemType.FILL:
+        how = _("Answer with the missing words; other names of the same thing count.")
+    else:
+        how = _("Answer in a few sentences; key points count, wording need not match.")
+    return how + "\n" + _("Commands: ? help, h hint, s skip, q quit (or help, hint, skip, quit).")
+
+
+def _order_letters(numbers: str) -> str:
+    return "".join(LETTERS[int(t) - 1] for t in numbers.split())
 
 
 def _letter_or_number(tok: str, n: int) -> str | None:
@@ -115,6 +134,12 @@ def _letter_or_number(tok: str, n: int) -> str | None:
     if tok.isdigit() and 1 <= int(tok) <= n:
         return LETTERS[int(tok) - 1]
     return None
+
+
+def _not_an_option(token: str, n: int) -> str:
+    return _("{token} is not one of the options {first}-{last}").format(
+        token=repr(token), first=LETTERS[0], last=LETTERS[max(n, 1) - 1]
+    )
 
 
 def _bad(item: Item, message: str) -> AnswerFormatError:
@@ -135,7 +160,7 @@ def _letters(item: Item, text: str, *, digits_split: bool) -> list[str]:
     for tok in toks:
         letter = _letter_or_number(tok, n)
         if letter is None:
-            raise _bad(item, f"{tok!r} is not one of the options {LETTERS[0]}-{LETTERS[n - 1]}")
+            raise _bad(item, _not_an_option(tok, n))
         out.append(letter)
     return out
 
@@ -143,7 +168,7 @@ def _letters(item: Item, text: str, *, digits_split: bool) -> list[str]:
 def _parse_choice(item: Item, text: str) -> tuple[str, ...]:
     letters = _letters(item, text, digits_split=False)
     if len(letters) != 1:
-        raise _bad(item, "this question has one right answer: give one letter")
+        raise _bad(item, _("this question has one right answer: give one letter"))
     return (letters[0],)
 
 
@@ -160,10 +185,12 @@ def _parse_order(item: Item, text: str) -> tuple[str, ...]:
         twice = sorted({c for c in letters if letters.count(c) > 1})
         why = []
         if missing:
-            why.append("missing " + ", ".join(missing))
+            why.append(_("missing {letters}").format(letters=", ".join(missing)))
         if twice:
-            why.append("repeated " + ", ".join(twice))
-        raise _bad(item, f"give each of the {n} options exactly once ({'; '.join(why)})")
+            why.append(_("repeated {letters}").format(letters=", ".join(twice)))
+        raise _bad(
+            item, _("give each of the {n} options exactly once ({why})").format(n=n, why="; ".join(why))
+        )
     return tuple(letters)
 
 
@@ -175,28 +202,35 @@ def _parse_match(item: Item, text: str) -> tuple[str, ...]:
         for num, letter in _PAIR_RE.findall(compact):
             i = int(num)
             if not 1 <= i <= k:
-                raise _bad(item, f"there is no term {i}: the terms are 1-{k}")
+                raise _bad(item, _("there is no term {i}: the terms are 1-{k}").format(i=i, k=k))
             if letter.upper() not in LETTERS[:n]:
-                raise _bad(item, f"{letter!r} is not one of the options A-{LETTERS[n - 1]}")
+                raise _bad(item, _not_an_option(letter, n))
             if i in chosen and chosen[i] != letter.upper():
-                raise _bad(item, f"term {i} is paired twice")
+                raise _bad(item, _("term {i} is paired twice").format(i=i))
             chosen[i] = letter.upper()
         missing = [str(i) for i in range(1, k + 1) if i not in chosen]
         if missing:
             raise _bad(
                 item,
-                f"pair every term: {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no letter",
+                ngettext(
+                    "pair every term: {terms} has no letter",
+                    "pair every term: {terms} have no letter",
+                    len(missing),
+                ).format(terms=", ".join(missing)),
             )
         return tuple(chosen[i] for i in range(1, k + 1))
     toks = _tokens(text)
     if len(toks) == 1 and toks[0].isalpha():
         toks = list(toks[0])
     if len(toks) != k or not all(len(t) == 1 and t.isalpha() for t in toks):
-        raise _bad(item, f"give one letter for each of the {k} terms, as pairs (1B 2A) or in order (BA…)")
+        raise _bad(
+            item,
+            _("give one letter for each of the {k} terms, as pairs (1B 2A) or in order (BA…)").format(k=k),
+        )
     letters = [t.upper() for t in toks]
     for c in letters:
         if c not in LETTERS[:n]:
-            raise _bad(item, f"{c!r} is not one of the options A-{LETTERS[n - 1]}")
+            raise _bad(item, _not_an_option(c, n))
     return tuple(letters)
 
 
@@ -206,7 +240,7 @@ def _parse_tf(item: Item, text: str) -> str:
         return TRUE
     if word in _FALSE_WORDS:
         return FALSE
-    raise _bad(item, f"{text.strip()!r} is neither true nor false")
+    raise _bad(item, _("{text} is neither true nor false").format(text=repr(text.strip())))
 
 
 def parse_input(item: Item, text: str) -> Parsed:
@@ -214,7 +248,7 @@ def parse_input(item: Item, text: str) -> Parsed:
     raw = text.rstrip("\r\n")
     folded = nfkc(raw).strip()
     if not folded:
-        raise _bad(item, "empty answer (type s to skip, ? for help)")
+        raise _bad(item, _("empty answer (type s to skip, ? for help)"))
     key = folded.casefold()
     cmd = _COMMANDS.get(key)
     if cmd is not None:

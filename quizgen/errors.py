@@ -24,9 +24,11 @@ class QuizgenError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
+        from quizgen.i18n import _
+
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.hint:
-            text += f"\n  Hint: {self.hint}"
+            text += "\n  " + _("Hint: {hint}").format(hint=self.hint)
         return text
 
 

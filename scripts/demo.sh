@@ -49,4 +49,10 @@ rm -rf "$OUT/answers" && .venv/bin/python scripts/simulate_class.py "$OUT/items.
 COLUMNS=${COLUMNS:-120} $QG results collect "$OUT/answers" --items "$OUT/items.yaml" -o "$OUT/results.csv" | tail -n 5
 COLUMNS=${COLUMNS:-120} $QG analyze "$OUT/items.yaml" "$OUT/results.csv" --bank "$OUT/deep_learning.yaml" -o "$OUT/report.html"
 
+step "quizgen review --lang zh: what is due, options reshuffled, in Chinese (piped: no pauses)"
+printf 's\nq\n' | $QG review "$OUT/deep_learning.yaml" --seed 1 --embedder none --lang zh
+
+step "quizgen doctor: the progress store and caches"
+$QG doctor
+
 step "done: see $OUT/ (paper.html, paper-key.html, paper.docx, quiz.moodle.xml, quiz.zip, deck.apkg, items.yaml, grades.csv, quiz.html, results.csv, report.html)"

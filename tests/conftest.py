@@ -24,6 +24,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     # Progress stores and embedding caches never touch the real user's data directory.
     home = tmp_path_factory.mktemp("quizgen-home")
     monkeypatch.setenv("QUIZGEN_HOME", str(home))
+    # The interface speaks English in tests unless a test asks for Chinese (quizgen.i18n).
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "QUIZGEN_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from quizgen.i18n import set_language
+
+    set_language("en")
 
 
 @pytest.fixture(scope="session")

@@ -92,6 +92,10 @@ def test_fill_and_short_keep_the_text() -> None:
         ("quit", Command.QUIT),
         ("hint", Command.HINT),
         ("skip", Command.SKIP),
+        ("提示", Command.HINT),
+        ("跳过", Command.SKIP),
+        ("退出", Command.QUIT),
+        ("帮助", Command.HELP),
     ],
 )
 def test_commands_on_every_type(text: str, cmd: Command) -> None:
@@ -135,8 +139,15 @@ def test_examples_and_help() -> None:
     assert example_for(MULTI) == "AC"
     assert example_for(ORDER) == "2 1 3 4"
     assert example_for(MATCH) == "1B 2C 3D"
+    # the compact form offered is a valid answer too (it used to say BAC whatever the terms)
+    assert (
+        format_help(MATCH).splitlines()[0]
+        == f"Answer with a letter for each of 1-{len(MATCH.left)}: 1B 2C 3D, or just BCD."
+    )
+    assert parse_input(MATCH, "BCD").response == ("B", "C", "D")
+    assert "2 1 3 4, 2134 or BACD" in format_help(ORDER)
     assert format_help(TF).splitlines() == [
-        "Answer with 对 or 错 (t/f, y/n, true/false, √/× work too).",
+        "Answer 对 or 错 (t/f, y/n, true/false, √/× work too).",
         "Commands: ? help, h hint, s skip, q quit (or help, hint, skip, quit).",
     ]
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import json
+import random
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from quizgen.cli import app
-from quizgen.items import Item, ItemSource, ItemType, loads_items, save_items
+from quizgen.items import LETTERS, Item, ItemSource, ItemType, loads_items, save_items
 from quizgen.session import store_path
+from quizgen.ui.quiz_cmd import _review_items
 
 runner = CliRunner()
 
@@ -98,20 +102,24 @@ def test_full_transcript_feedback_partial_credit_and_summary(items_file: Path) -
     assert r.exit_code == 0, r.output
     out = r.output
     assert "Quiz: 6 items from cnn.items · session 1" in out
-    assert "1/6 · 单选 choice" in out and "6/6 · 填空 fill" in out
+    assert "1/6 · single choice" in out and "6/6 · fill in the blank" in out
     # bank text is never markup
     assert "[red]x[/red] 卷积神经网络的主要特点不包括？" in out
     assert "C. [b]全连接[/b]" in out
-    assert "解析：CNN 使用局部连接，[i]不是[/i]全连接。" in out
-    # multi: two of three right is partial credit, and the right answer is shown
-    assert "Your answer: A B" in out
-    assert "◐ Partly right: 0.67/1 (67%)" in out
-    assert "Answer: A B D\nA. 卷积层\nB. 池化层\nD. 全连接层\n" in out
+    assert "Explanation: CNN 使用局部连接，[i]不是[/i]全连接。" in out
+    # multi: two of three right is partial credit, marked per option
+    assert (
+        "◐ Partly right: 0.67/1 (67%)\n✓ A. 卷积层\n✓ B. 池化层\n○ D. 全连接层  (missed)\nAnswer: A B D\n"
+        in out
+    )
+    # match: per pair
+    assert "✗ 2. 池化层 → C. 提取局部特征  should be B. 降维" not in out
     assert "✓ Right" in out
     assert "Answer: 卷积神经网络  (also: CNN)" in out
     assert "Summary · session 1" in out
     assert re.search(r"Total\s+│\s+6 │\s+5 │\s+0 │", out), out
     assert "6 answered, 0 skipped" in out
+    assert "Study these first:\n1. question 1" in out
     assert len(answers_in_store()) == 6
 
 
@@ -131,8 +139,8 @@ def test_help_hint_skip_and_quit(items_file: Path) -> None:
         "Answer with one letter A-D (a and Ａ work too).\nCommands: ? help, h hint, s skip, q quit"
         in r.output
     )
-    assert "Hint: It is not D." in r.output
-    assert "✓ Right (hint used)" in r.output
+    assert "Hint 1/2: It is not A." in r.output
+    assert "✓ Right  (1 hint used)" in r.output
     assert "→ Skipped" in r.output
     assert "1 answered, 1 skipped, 4 not reached" in r.output
     assert "Continue later with `quizgen resume 1`." in r.output
@@ -177,7 +185,7 @@ def test_resume_continues_where_it_stopped(items_file: Path) -> None:
     r = quiz("resume", input="A B D\nq\n")
     assert r.exit_code == 0, r.output
     assert "Resuming: 5 items from cnn.items · session 1 · 1 done" in r.output
-    assert "2/6 · 多选 multi" in r.output and "1/6" not in r.output
+    assert "2/6 · multiple choice" in r.output and "1/6" not in r.output
     r = quiz("resume", "1", input="BADC\nCBA\n错\n卷积神经网络\n")
     assert r.exit_code == 0, r.output
     assert "6 answered, 0 skipped" in r.output
@@ -199,7 +207,7 @@ def test_resume_skips_items_of_questions_deleted_from_the_bank(items_file: Path)
 def test_types_and_count(items_file: Path) -> None:
     r = quiz("quiz", str(items_file), "--types", "tf,fill", "-n", "1", input="错\n")
     assert r.exit_code == 0, r.output
-    assert "Quiz: 1 item from cnn.items" in r.output and "1/1 · 判断 tf" in r.output
+    assert "Quiz: 1 item from cnn.items" in r.output and "1/1 · true/false" in r.output
 
 
 @pytest.mark.parametrize(
@@ -314,7 +322,7 @@ def test_quitting_at_the_first_item_is_not_history_but_can_resume(items_file: Pa
     assert r.exit_code == 0
     rows = [ln for ln in r.stdout.splitlines() if "cnn.items" in ln]
     assert len(rows) == 1 and "1/6" in rows[0]
-    assert "1 session without answers not listed; --all shows them" in r.stdout
+    assert "1 session without answers not listed; --all shows it" in r.stdout
     assert [s["id"] for s in json.loads(quiz("history", "--json").stdout)] == [1]
     assert [s["id"] for s in json.loads(quiz("history", "--json", "--all").stdout)] == [2, 1]
     r = quiz("history", "--all", env={"COLUMNS": "100"})
@@ -389,8 +397,10 @@ def test_history_in_a_narrow_terminal_keeps_bank_names_tidy(tmp_path: Path) -> N
 def test_narrow_terminal_fits_and_keeps_every_character(items_file: Path) -> None:
     r = quiz("quiz", str(items_file), "-n", "1", input="C\n", env={"COLUMNS": "40", "NO_COLOR": "1"})
     assert r.exit_code == 0, r.output
-    # The start line is soft-wrapped by the terminal itself (so commands in it copy whole).
-    assert max(cell_len(line) for line in r.output.splitlines() if not line.startswith("Quiz:")) <= 40
+    # The start line wraps between its pieces; the review command is left whole for the
+    # terminal to wrap (so it copies whole).
+    lines = [ln for ln in r.output.splitlines() if not ln.startswith("Review:")]
+    assert max(cell_len(line) for line in lines) <= 40
     flat = re.sub(r"[\s│╭╮╰╯─]", "", r.output)
     assert "[red]x[/red]卷积神经网络的主要特点不包括？" in flat
     assert "\x1b[" not in r.output
@@ -401,14 +411,56 @@ def test_review_wrong_first_then_nothing_due(items_file: Path) -> None:
     assert r.exit_code == 0
     assert f"Nothing to review yet: take a quiz first (`quizgen quiz {items_file}`)." in r.output
     quiz("quiz", str(items_file), input="C\nA\nBADC\nCBA\n对\nCNN\n")  # multi and tf wrong
-    r = quiz("review", str(items_file), "--embedder", "none", input="A B D\n错\n")
+    # the review shuffles the options: answer the multi item by its texts
+    m1 = _review_items([ITEMS[1]], random.Random(9))[0]
+    right = " ".join(LETTERS[m1.options.index(ITEMS[1].options[LETTERS.index(a)])] for a in "ABD")
+    r = quiz(
+        "review",
+        str(items_file),
+        "--seed",
+        "9",
+        "--embedder",
+        "none",
+        input=f"{right}\n错\n",
+        env={"COLUMNS": "120"},
+    )
     assert r.exit_code == 0, r.output
-    assert "Review: 2 items from cnn.items · session 2 · 2 from the wrong-answer book" in r.output
+    assert "Review: 2 items from cnn.items · session 2 · seed 9 · 2 from the wrong-answer book" in r.output
     assert r.output.index("以下哪些是 CNN 的层？") < r.output.index("池化层会增加特征维度。")
+    assert "2 answered, 0 skipped" in r.output and "Total" in r.output
     r = quiz("review", str(items_file), "--wrong")
     assert "No wrong answers to practise: the wrong-answer book is empty." in r.output
     r = quiz("review", str(items_file))
     assert "Nothing due today. Next review:" in r.output
+
+
+def test_review_shuffles_options_and_the_key_follows() -> None:
+    orders = set()
+    for seed in range(12):
+        for old, new in zip(ITEMS, _review_items(ITEMS, random.Random(seed)), strict=True):
+            assert new.id == old.id  # progress follows the item
+            if old.options:
+                assert sorted(new.options) == sorted(old.options)
+                if old.type.value == "order":
+                    # the same steps in the same right order, never shown already in order
+                    assert [new.options[LETTERS.index(a)] for a in new.answer] == [
+                        old.options[LETTERS.index(a)] for a in old.answer
+                    ]
+                    assert "".join(new.answer) != LETTERS[: len(new.options)]
+                elif old.type.value == "match":
+                    got = {
+                        t: new.options[LETTERS.index(a)] for t, a in zip(new.left, new.answer, strict=True)
+                    }
+                    want = {
+                        t: old.options[LETTERS.index(a)] for t, a in zip(old.left, old.answer, strict=True)
+                    }
+                    assert got == want
+                else:
+                    assert {new.options[LETTERS.index(a)] for a in new.answer} == {
+                        old.options[LETTERS.index(a)] for a in old.answer
+                    }
+        orders.add(_review_items(ITEMS, random.Random(seed))[0].options)
+    assert len(orders) > 3
 
 
 def test_history_and_stats_json(items_file: Path) -> None:
@@ -477,7 +529,7 @@ def test_short_answer_graded_by_key_points(tmp_path: Path) -> None:
     save_items([SHORT], p)
     r = quiz("quiz", str(p), "--embedder", "none", input="CNN 有局部感知和共享权重的特点\n")
     assert r.exit_code == 0, r.output
-    assert "1/1 · 简答 short · 5 points" in r.output
+    assert "1/1 · short answer · 5 points" in r.output
     assert "Reference answer: 卷积神经网络具有局部感知、平移不变性和共享权重等特点。" in r.output
     assert "Key points found: 局部感知；共享权重" in r.output
     assert "Key points missed: 平移不变性" in r.output
@@ -504,5 +556,80 @@ def test_short_answer_explanation_keeps_its_section_labels(tmp_path: Path) -> No
     save_items([gan], p)
     r = quiz("quiz", str(p), "--embedder", "none", input="生成器和判别器对抗训练\n", env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    assert "解析：原理：\n1. 生成器：" in r.stdout
+    assert "Explanation: 原理：\n1. 生成器：" in r.stdout
     assert "\n应用：\n1. 图像生成：" in r.stdout
+
+
+def test_exam_scoring_multi_all_or_nothing_and_a_wrong_character_is_wrong(items_file: Path) -> None:
+    practice = quiz("quiz", str(items_file), "-t", "multi,fill", input="A B\n卷积神经网\n")
+    exam = quiz("quiz", str(items_file), "-t", "multi,fill", "--scoring", "exam", input="A B\n卷积神经网\n")
+    assert (
+        "◐ Partly right: 0.67/1 (67%)" in practice.output and "◐ Partly right: 0.5/1 (50%)" in practice.output
+    )
+    assert "exam scoring: a multiple choice is all or nothing" in exam.output
+    assert "Partly right" not in exam.output and exam.output.count("✗ Wrong") == 2
+    assert "wrong character(s): 卷积神经网 → 卷积神经网络" in exam.output
+    # resume keeps the session's scoring
+    quiz("quiz", str(items_file), "--scoring", "exam", input="C\nq\n")
+    r = quiz("resume", input="A B\n")
+    assert "✗ Wrong" in r.output and "Partly right" not in r.output
+
+
+def test_an_explanation_labelled_jiexi_is_not_labelled_twice(tmp_path: Path) -> None:
+    p = tmp_path / "x.yaml"
+    save_items(
+        [
+            Item(
+                id="t9",
+                type=ItemType.TF,
+                question_id="q",
+                stem="对吗？",
+                answer=("对",),
+                explanation="解析：因为如此。",
+            )
+        ],
+        p,
+    )
+    r = quiz("quiz", str(p), "--lang", "zh", input="对\n")
+    assert "解析：因为如此。" in r.output and "解析：解析：" not in r.output
+
+
+def test_short_answer_feedback_shows_each_key_point_with_its_points_and_deductions(tmp_path: Path) -> None:
+    """What the grader's explanation (GradeResult.marks, .deductions) looks like on screen."""
+    from quizgen.grade.grader import GradeResult, KeyPointMark
+    from quizgen.session import GraderSlot, QuizRun, Store, make_scorer
+    from quizgen.ui.render import render_feedback
+
+    result = GradeResult(
+        score=3.34,
+        max_score=5.0,
+        keyword=0.7,
+        semantic=0.8,
+        marks=(
+            KeyPointMark("局部感知", "matched", "局部连接", 1.67, 1.67),
+            KeyPointMark("平移不变性", "missed", "", 0.0, 1.67),
+            KeyPointMark("共享权重", "contradicted", "不共享权重", 0.0, 1.66),
+        ),
+        deductions=("copies the question",),
+    )
+
+    class Grader:
+        def grade_item(self, item: Item, answer: str) -> GradeResult:
+            return result
+
+    with Store() as store:
+        sid = store.create_session([SHORT])
+        run = QuizRun(store, sid, make_scorer(GraderSlot(lambda: Grader())))
+        rec = run.answer(0, "CNN 有局部连接，不共享权重")
+        again = store.answers(sid)[0]  # and as read back from the store
+    for r in (rec, again):
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        console.print(render_feedback(SHORT, r))
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        assert "✓ Passed: 3.34/5 (67%)\nKey points:\n" in text
+        assert "✓ 局部感知  1.67/1.67  as 「局部连接」" in text
+        assert "○ 平移不变性  0/1.67  (missed)" in text
+        assert "✗ 共享权重  0/1.66  contradicted by 「不共享权重」" in text
+        assert "Deducted: copies the question" in text
+        assert "Key points found" not in text  # the marks replace the plain lists
+    assert again.missed_points == ("平移不变性", "共享权重")

@@ -12,15 +12,16 @@ import pytest
 
 from quizgen.answers import Response
 from quizgen.errors import SessionError
+from quizgen.grade.grader import KeyPointMark
 from quizgen.items import Item, ItemSource, ItemType
 from quizgen.session import (
     GraderSlot,
     Judgement,
     Outcome,
     QuizRun,
+    Rating,
     Status,
     Store,
-    hint_for,
     make_scorer,
     rating_for,
     store_path,
@@ -85,7 +86,7 @@ def test_store_lives_under_quizgen_home_in_wal_mode(store: Store, tmp_path: Path
     assert store.path == Path(os.environ["QUIZGEN_HOME"]) / "progress.sqlite3" == store_path()
     db = sqlite3.connect(store.path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
 
 
 def test_every_answer_is_committed_at_once(store: Store) -> None:
@@ -151,14 +152,30 @@ def test_summary_per_type_partial_credit_and_weakest(store: Store) -> None:
     run.answer(1, "对", elapsed_ms=2000)
     run.skip(2, elapsed_ms=500)
     run.answer(3, ("A",), elapsed_ms=3000)
-    s = run.summary(Status.FINISHED)
+    titles = {"q1": (1, "选择"), "q2": (2, "对错"), "q3": (3, "卷积神经网络是什么？")}
+    s = run.summary(Status.FINISHED, titles=titles)
     assert (s.total, s.answered, s.skipped, s.correct) == (4, 3, 1, 1)
     assert (s.score, s.max_score, s.seconds) == (2.0, 5.0, 6.5)
     assert [t.type.value for t in s.by_type] == ["choice", "multi", "fill", "tf"]
     multi = s.by_type[1]
     assert (multi.score, multi.max_score) == (1.0, 2.0)
-    # each question once, worst first: q3's skip (0) beats its half-right multi
-    assert [(w.question_id, w.fraction) for w in s.weakest] == [("q2", 0.0), ("q3", 0.0)]
+    # bank questions by title, weakest first: q2's wrong tf (0), then q3 (a skip and half a multi)
+    assert [(w.question_id, w.title, w.credit) for w in s.weakest] == [
+        ("q2", "对错", 0.0),
+        ("q3", "卷积神经网络是什么？", 0.25),
+    ]
+    assert s.weakest[1].missed == ("卷积神经网络",)  # the fill-in item's answer, to learn
+    assert s.due is not None and s.due.today == 3  # the wrong, skipped and partly right ones
+
+
+def test_the_summary_counts_only_items_reached(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",))
+    s = run.summary(Status.QUIT)
+    assert (s.total, s.answered, s.unanswered) == (4, 1, 3)
+    assert [(t.type.value, t.answered, t.max_score) for t in s.by_type] == [("choice", 1, 1.0)]
+    assert s.max_score == 1.0 and s.weakest == ()
 
 
 def test_spaced_repetition_wrong_first_due_today(store: Store) -> None:
@@ -210,30 +227,82 @@ def test_stats_accuracy_and_streaks(store: Store) -> None:
     assert st["by_type"]["choice"]["accuracy"] == 0.75
 
 
-def test_rating_mapping() -> None:
-    assert rating_for(Outcome.SKIPPED, 0.0, False, False) == 1
-    assert rating_for(Outcome.ANSWERED, 0.0, False, False) == 1
-    assert rating_for(Outcome.ANSWERED, 0.6, False, False) == 2
-    assert rating_for(Outcome.ANSWERED, 1.0, True, True) == 2
-    assert rating_for(Outcome.ANSWERED, 1.0, True, False) == 3
+def test_rating_mapping_and_hints_lower_it() -> None:
+    assert rating_for(Outcome.SKIPPED, 0.0, False) is Rating.AGAIN
+    assert rating_for(Outcome.ANSWERED, 0.0, False) is Rating.AGAIN
+    assert rating_for(Outcome.ANSWERED, 0.6, False) is Rating.HARD
+    assert rating_for(Outcome.ANSWERED, 0.8, True) is Rating.HARD  # a passed short answer
+    assert rating_for(Outcome.ANSWERED, 1.0, True) is Rating.GOOD
+    assert rating_for(Outcome.ANSWERED, 1.0, True, 1) is Rating.HARD
+    assert rating_for(Outcome.ANSWERED, 1.0, True, 2) is Rating.AGAIN
+    assert rating_for(Outcome.ANSWERED, 0.6, False, 3) is Rating.AGAIN
 
 
-def test_hints_do_not_give_the_answer_away() -> None:
-    c, t, f, m = _items()
-    assert hint_for(c) == "It is not D."
-    assert hint_for(m) == "2 of the 3 options are right."
-    assert hint_for(f) == "Starts with 「卷」, 6 characters."
-    assert hint_for(t) == "It comes from question 2 of the notes: check every detail against it."
-    assert hint_for(t, "什么是池化") == "It comes from 「什么是池化」: check every detail against it."
-    assert hint_for(Item(id="x", type=ItemType.TF, question_id="q", stem="s", answer=("对",))) is None
-    order = Item(
-        id="o", type=ItemType.ORDER, question_id="q", stem="s", options=("a", "b"), answer=("B", "A")
+def test_hints_used_are_stored_and_schedule_sooner(store: Store) -> None:
+    sid = store.create_session(_items()[:1])
+    rec = QuizRun(store, sid, exact).answer(0, ("B",), hints=2)
+    assert (rec.hints, rec.hinted, rec.rating, rec.correct) == (2, True, Rating.AGAIN, True)
+    (card,) = store.cards()
+    assert card.due - datetime.now(UTC) < timedelta(minutes=11)
+    assert sqlite3.connect(store.path).execute("SELECT hints, hinted, rating FROM answers").fetchone() == (
+        2,
+        1,
+        1,
     )
-    assert hint_for(order) == "The first one is B."
-    short = Item(
-        id="s", type=ItemType.SHORT, question_id="q", stem="s", answer=("r",), key_points=("局部感知能力",)
-    )
-    assert hint_for(short) == "Cover 1 key points; one starts with 「局部感知」…"
+
+
+def test_own_verdict_drives_scheduling_and_statistics(store: Store) -> None:
+    """A short answer the grader scored 2/5 that the student knows was right: Good. The card is
+    rescheduled from its state before the answer; the grader's score stays stored."""
+    short = Item(id="s1", type=ItemType.SHORT, question_id="q9", stem="简述", answer=("参考",), points=5)
+    graded = Judgement(0.4, False, "参考", missed=("局部感知",))
+    sid = store.create_session([short])
+    run = QuizRun(store, sid, lambda item, response: graded)
+    rec = run.answer(0, "我的回答")
+    assert rec.rating is Rating.AGAIN and not rec.passed
+    before = {r: d for r, d in store.intervals(sid, 0).items()}
+    assert before[Rating.AGAIN] < before[Rating.HARD] < before[Rating.GOOD] < before[Rating.EASY]
+    rated = run.rate(0, Rating.GOOD)
+    assert (rated.self_rated, rated.rating, rated.passed, rated.credit) == (True, Rating.GOOD, True, 1.0)
+    assert (rated.score, rated.fraction, rated.correct) == (2.0, 0.4, False)  # the grader's, kept
+    (card,) = store.cards()
+    assert card.last_correct is True and card.wrong_count == 0 and card.reps == 1
+    expected_due = datetime.fromtimestamp(rec.answered_at, tz=UTC) + before[Rating.GOOD]
+    assert abs((card.due - expected_due).total_seconds()) < 1
+    st = store.stats()
+    assert (st["correct"], st["accuracy"], st["mean_score"], st["wrong_book"]) == (1, 1.0, 1.0, 0)
+    s = run.summary(Status.FINISHED)
+    assert (s.correct, s.score, s.self_rated, s.weakest) == (1, 5.0, 1, ())
+    (info,) = store.sessions()
+    assert (info.correct, info.score) == (1, 5.0)
+    # changing one's mind again: Again
+    run.rate(0, Rating.AGAIN)
+    (card,) = store.cards()
+    assert card.last_correct is False and card.wrong_count == 1 and card.reps == 1
+
+
+def test_a_verdict_on_an_old_answer_leaves_the_newer_schedule(store: Store) -> None:
+    items = _items()[:1]
+    first = store.create_session(items)
+    QuizRun(store, first, exact).answer(0, ("A",))
+    second = store.create_session(items)
+    QuizRun(store, second, exact).answer(0, ("B",))
+    (card,) = store.cards()
+    QuizRun(store, first, exact).rate(0, Rating.EASY)
+    assert store.cards()[0].due == card.due
+    assert store.answers(first)[0].rating is Rating.EASY
+
+
+def test_due_counts_today_tomorrow_and_within_a_week(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("B",))  # right: about two days
+    run.answer(1, "对")  # wrong: 10 minutes
+    now = datetime.now(UTC)
+    counts = store.due_counts(now=now)
+    assert (counts.today, counts.week) == (1, 2)
+    assert counts.tomorrow in (1, 2)  # the right one is due in about 2 days: tomorrow or the day after
+    assert store.stats(now=now)["due"] == counts.to_dict()
 
 
 def test_short_answers_go_to_the_grader_built_on_first_use() -> None:
@@ -242,7 +311,14 @@ def test_short_answers_go_to_the_grader_built_on_first_use() -> None:
     class FakeGrader:
         def grade_item(self, item: Item, text: str, question: object = None) -> SimpleNamespace:
             return SimpleNamespace(
-                score=2.0, max_score=3.0, matched=["a", "b"], missed=["c"], needs_review=True, reason="kw"
+                score=2.0,
+                max_score=3.0,
+                matched=["a", "b"],
+                missed=["c"],
+                needs_review=True,
+                reason="kw",
+                marks=(KeyPointMark("a", "matched", "a", 1.0, 1.0),),
+                deductions=("copies the question",),
             )
 
     def factory() -> FakeGrader:
@@ -260,13 +336,18 @@ def test_short_answers_go_to_the_grader_built_on_first_use() -> None:
     assert built == ["x"] and j == j2
     assert j.correct and round(j.fraction, 3) == 0.667 and j.missed == ("c",) and j.needs_review
     assert j.expected == "ref"
+    assert j.marks == (KeyPointMark("a", "matched", "a", 1.0, 1.0),) and j.deductions == (
+        "copies the question",
+    )
 
 
-def test_a_damaged_store_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_truncated_store_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "progress.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(SessionError, match="cannot open the progress store"):
+    with pytest.raises(SessionError) as e:
         Store(bad)
+    assert e.value.message == "the progress store is damaged (file is not a database)"
+    assert e.value.hint == "`quizgen doctor --repair` copies the file aside and recovers what it can"
 
 
 def test_grader_prefetched_in_the_background_and_errors_reach_get() -> None:
@@ -281,3 +362,17 @@ def test_grader_prefetched_in_the_background_and_errors_reach_get() -> None:
     bad.prefetch()
     with pytest.raises(SessionError, match="model gone"):
         bad.get()
+
+
+def test_the_summary_and_stats_agree(store: Store) -> None:
+    sid = store.create_session(_items())
+    run = QuizRun(store, sid, exact)
+    run.answer(0, ("A",))
+    run.answer(1, "对")
+    run.skip(2)
+    run.answer(3, ("A",))
+    titles = {"q1": (1, "选择"), "q2": (2, "对错"), "q3": (3, "网络")}
+    s = run.summary(Status.FINISHED, titles=titles, weakest=10)
+    st = store.stats(titles=titles)
+    assert [w.to_dict() for w in s.weakest] == st["weakest"]
+    assert s.due is not None and s.due.to_dict() == st["due"]

@@ -28,6 +28,7 @@ from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from quizgen.errors import EXIT_DATA, EXIT_INTERRUPTED, ItemsError, QuizgenError, UsageError
+from quizgen.i18n import _
 
 if TYPE_CHECKING:
     from quizgen.bank import Bank
@@ -48,11 +49,11 @@ def err() -> Console:
 
 
 def error(message: str) -> None:
-    err().print(Text("Error: ", style="bold red") + Text(message))
+    err().print(Text(_("Error: "), style="bold red") + Text(message))
 
 
 def warn(message: str) -> None:
-    err().print(Text("Warning: ", style="yellow") + Text(message))
+    err().print(Text(_("Warning: "), style="yellow") + Text(message))
 
 
 def info(message: str) -> None:
@@ -74,10 +75,10 @@ class QuizgenGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except QuizgenError as e:
-            error(e.render())
+            error(e.render())  # rendered now: in the language the command chose
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            err().print(Text("Interrupted.", style="yellow"))
+            err().print(Text(_("Interrupted."), style="yellow"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # `quizgen parse x | head`: the reader went away; not an error of ours.

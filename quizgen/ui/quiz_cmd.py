@@ -1,35 +1,43 @@
-"""`quizgen quiz`, `review`, `history`, `stats`, `resume`: quizzing yourself in the terminal.
+"""`quizgen quiz`, `review`, `resume`, `history`, `stats`: quizzing yourself in the terminal.
 
-All terminal I/O of quizzing lives here; sessions, scoring and the progress store are in
-`quizgen.session` / `quizgen.answers`. Answers are read line by line from stdin (with line
-editing on a terminal), so piped input drives a quiz too; end of input quits with the summary.
-Ctrl-C keeps what was answered, prints the summary so far and exits 130.
+All terminal I/O of quizzing lives here (screens are drawn by `quizgen.ui.render`); sessions,
+scoring and the progress store are in `quizgen.session` / `quizgen.answers`. Answers are read
+line by line from stdin (with line editing on a terminal), so piped input drives a quiz too;
+end of input quits with the summary. Ctrl-C keeps what was answered, prints the summary so far
+and exits 130.
+
+On a terminal the quiz pauses after each feedback until a key is pressed (single key presses,
+no Enter needed): the verdict, score and per-part marks stay on screen, a long explanation is
+folded behind ``e``, and the student can give their own verdict (``o``, or 1-4 after a short
+answer), which drives the scheduler. Piped input and ``--no-pause`` never pause and never fold.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
+import re
+import shlex
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
+from rich.segment import Segment
 from rich.text import Text
 
 from quizgen.errors import EXIT_INTERRUPTED, QuizgenError, UsageError
+from quizgen.i18n import LANGUAGES, _, ngettext, set_language
 from quizgen.ui.console import (
     EMBEDDER_HELP,
-    Clip,
     Source,
     check_embedder,
     embedder_is_none,
@@ -44,23 +52,19 @@ from quizgen.ui.console import (
 from quizgen.ui.flow import Flow
 
 if TYPE_CHECKING:
-    from quizgen.items import Item, ItemType
-    from quizgen.session import AnswerRecord, QuizRun, SessionInfo, Store, Summary
+    from quizgen.items import Item
+    from quizgen.scoring import ScoringPolicy
+    from quizgen.session import AnswerRecord, QuizRun, SessionInfo, Store, Summary, Titles
 
-TYPE_LABELS = {
-    "choice": "单选",
-    "multi": "多选",
-    "fill": "填空",
-    "order": "排序",
-    "match": "匹配",
-    "tf": "判断",
-    "short": "简答",
-}
 PROMPT = "> "
 
 
 class _TimeUp(Exception):
     pass
+
+
+class _Quit(Exception):
+    """The student quit at the pause after an answer."""
 
 
 class _GraderLoader:
@@ -84,212 +88,22 @@ class _GraderLoader:
             return g
         except (QuizgenError, ImportError, OSError, RuntimeError, ValueError) as e:
             msg = e.message if isinstance(e, QuizgenError) else f"{type(e).__name__}: {e}"
-            self.warning = (
-                f"cannot load the {self.embedder} embedder ({msg}); grading short answers by key points"
-            )
+            self.warning = _(
+                "cannot load the {embedder} embedder ({error}); grading short answers by key points"
+            ).format(embedder=self.embedder, error=msg)
             return Grader(embedder="none", bank=self.bank)
 
 
-# ---------------------------------------------------------------------------- rendering
-
-
-def _flow(*parts: str | tuple[str, str] | Text, style: str = "") -> Flow:
-    return Flow(Text.assemble(*parts, style=style))
-
-
-def _fmt_secs(s: float) -> str:
-    s = max(0.0, s)
-    if s < 60:
-        return f"{s:.1f}s"
-    m, sec = divmod(round(s), 60)
-    if m < 60:
-        return f"{m}m{sec:02d}s"
-    h, m = divmod(m, 60)
-    return f"{h}h{m:02d}m"
-
-
-def _type_label(t: ItemType) -> str:
-    return f"{TYPE_LABELS.get(t.value, t.value)} {t.value}"
-
-
-def _how(item: Item) -> str:
-    """How to answer, as short as an example: fits one line at 80 columns with the commands."""
-    from quizgen.answers import example_for
-    from quizgen.items import LETTERS
-
-    t = item.type.value
-    if t == "order":
-        return f"{example_for(item)} or {''.join(LETTERS[: len(item.options)][::-1])}"
-    if t in ("choice", "multi", "match"):
-        return example_for(item)
-    return {"tf": "对 / 错", "fill": "the missing words", "short": "a few sentences"}.get(t, "text")
-
-
-def _num(x: float) -> str:
-    return f"{round(x, 2):g}"
-
-
-def _options_grid(labels: list[str], texts: Collection[str]) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True, style="bold")
-    grid.add_column(overflow="fold")
-    for label, text in zip(labels, texts, strict=False):
-        grid.add_row(label, Flow(Text(text)))
-    return grid
-
-
-def render_item(item: Item, number: int, total: int, time_left: float | None = None) -> RenderableType:
-    from quizgen.items import LETTERS
-
-    parts: list[RenderableType] = [Flow(Text(item.stem))]
-    if item.left:
-        parts.append(Text(""))
-        parts.append(_options_grid([f"{i}." for i in range(1, len(item.left) + 1)], item.left))
-    if item.options:
-        parts.append(Text(""))
-        parts.append(_options_grid([f"{c}." for c in LETTERS[: len(item.options)]], item.options))
-    parts.append(Text(f"Answer like: {_how(item)}  ·  ? help  h hint  s skip  q quit", style="dim"))
-    title = Text(f"{number}/{total} · {_type_label(item.type)}", style="bold")
-    if item.points != 1.0:
-        title.append(f" · {item.points:g} points")
-    if time_left is not None:
-        m, sec = divmod(max(0, int(time_left)), 60)
-        title.append(f" · {m}:{sec:02d} left", style="yellow")
-    return Panel(Group(*parts), title=title, title_align="left", expand=True, padding=(0, 1))
-
-
-def _answer_text(item: Item) -> Text:
-    """The right answer, with the option texts it stands for."""
-    from quizgen.answers import format_answer
-    from quizgen.items import LETTERS
-
-    t = item.type.value
-    if t == "choice":
-        return Text(f"{item.answer[0]}. {item.options[LETTERS.index(item.answer[0])]}")
-    if t == "multi":
-        picked = [f"{a}. {item.options[LETTERS.index(a)]}" for a in item.answer]
-        return Text("\n".join([format_answer(item), *picked]))
-    if t == "order":
-        steps = [f"{k}. {a}. {item.options[LETTERS.index(a)]}" for k, a in enumerate(item.answer, 1)]
-        return Text("\n".join([format_answer(item), *steps]))
-    if t == "match":
-        pairs = [
-            f"{i}. {item.left[i - 1]} → {a}. {item.options[LETTERS.index(a)]}"
-            for i, a in enumerate(item.answer, 1)
-        ]
-        return Text("\n".join([format_answer(item), *pairs]))
-    if t == "fill" and len(item.accept) > 1:
-        others = [a for a in item.accept if a != format_answer(item)]
-        return Text(format_answer(item) + (f"  (also: {'、'.join(others)})" if others else ""))
-    return Text(format_answer(item))
-
-
-def _detail_helps(item: Item, rec: AnswerRecord) -> bool:
-    """The scorer's note, unless it only repeats what the feedback already says ("right", "chose A")."""
-    if not rec.detail or rec.outcome.value == "skipped" or rec.detail in ("right", "wrong", "no answer"):
-        return False
-    if item.type.value == "short":
-        return not (rec.matched or rec.missed)
-    return item.type.value not in ("choice", "tf") and rec.detail != "not accepted"
-
-
-def render_feedback(item: Item, rec: AnswerRecord) -> RenderableType:
-    from quizgen.answers import format_answer, format_response
-    from quizgen.text import normalize
-
-    parts: list[RenderableType] = []
-    frac = f"{_num(rec.score)}/{_num(rec.max_score)} ({rec.fraction:.0%})"
-    full = rec.correct and rec.fraction >= 1.0
-    if rec.outcome.value == "skipped":
-        head = Text("→ Skipped", style="bold yellow")
-    elif rec.correct:
-        word = "✓ Right" if full or item.type.value != "short" else "✓ Passed"
-        head = Text(word + ("" if full else f": {frac}"), style="bold green")
-    elif rec.fraction > 0:
-        head = Text(f"◐ Partly right: {frac}", style="bold yellow")
-    else:
-        head = Text("✗ Wrong", style="bold red")
-    if rec.hinted:
-        head.append(" (hint used)", style="dim")
-    parts.append(head)
-    typed_main = isinstance(rec.response, str) and normalize(rec.response) == normalize(format_answer(item))
-    show_answer = not full or item.type.value == "short" or (item.type.value == "fill" and not typed_main)
-    if rec.outcome.value == "answered" and not full and item.type.value != "short":
-        parts.append(_flow(("Your answer: ", "bold"), format_response(item, rec.response)))
-    if show_answer:
-        label = "Reference answer: " if item.type.value == "short" else "Answer: "
-        parts.append(_flow((label, "bold"), _answer_text(item)))
-    if rec.matched:
-        parts.append(_flow(("Key points found: ", "green"), "；".join(rec.matched)))
-    if rec.missed:
-        parts.append(_flow(("Key points missed: ", "red"), "；".join(rec.missed)))
-    if rec.needs_review:
-        parts.append(
-            Text("The grader is unsure about this one: compare with the reference answer.", style="yellow")
-        )
-    if _detail_helps(item, rec):
-        parts.append(_flow(rec.detail, style="dim"))
-    if item.explanation:
-        parts.append(_flow(("解析：", "bold magenta"), item.explanation))
-    return Group(*parts, Text(""))
-
-
-def render_summary(run: QuizRun, summary: Summary, width: int = 80) -> RenderableType:
-    """Per-type table, totals and the weakest questions; a compact table below 60 columns."""
-    from rich import box
-
-    narrow = width < 60
-    t = Table(
-        title=Text(f"Summary · session {summary.session_id}", style="bold"),
-        expand=False,
-        box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
-        padding=(0, 1),
-        pad_edge=not narrow,
-        show_edge=not narrow,
-    )
-    cols = ["Type", "Items", "Right", *([] if narrow else ["Skipped"]), "Score", "Time"]
-    for col in cols:
-        t.add_column(col, justify="left" if col == "Type" else "right", no_wrap=True)
-
-    def row(
-        label: Text | str, items: int, right: int, skipped: int, score: float, mx: float, secs: float
-    ) -> None:
-        cells = [label, str(items), str(right), *([] if narrow else [str(skipped)])]
-        t.add_row(*cells, f"{_num(score)}/{_num(mx)}" if mx else "—", _fmt_secs(secs))
-
-    for ts in summary.by_type:
-        label = TYPE_LABELS.get(ts.type.value, ts.type.value) if narrow else _type_label(ts.type)
-        row(label, ts.items, ts.correct, ts.skipped, ts.score, ts.max_score, ts.seconds)
-    t.add_section()
-    s = summary
-    row(Text("Total", style="bold"), s.total, s.correct, s.skipped, s.score, s.max_score, s.seconds)
-    parts: list[RenderableType] = [t]
-    line = Text(f"Score {_num(summary.score)}/{_num(summary.max_score)}", style="bold")
-    if summary.max_score:
-        line.append(f" ({summary.percent:.0f}%)", style="bold")
-    line.append(f" · {summary.answered} answered, {summary.skipped} skipped")
-    if summary.unanswered:
-        line.append(f", {summary.unanswered} not reached")
-    parts.append(line)
-    if summary.weakest:
-        parts.append(Text("Weakest:", style="bold"))
-        weak = Table.grid(padding=(0, 1))
-        weak.add_column(no_wrap=True, justify="right")
-        weak.add_column(max_width=60)  # a Clip
-        weak.add_column(no_wrap=True, justify="right")
-        for r in summary.weakest:
-            item = run.items[r.position]
-            num = f"#{item.source.number}" if item.source else f"{run.number_of(r.position)}."
-            weak.add_row(num, Clip(item.stem), f"{r.fraction:.0%}")
-        parts.append(weak)
-    return Group(*parts)
+def _flow(text: str, style: str = "") -> Flow:
+    return Flow(Text(text, style=style))
 
 
 # ---------------------------------------------------------------------------- input
 
 
 class _Input:
-    """Line input: `input()` with line editing on a terminal, plain lines (echoed) when piped."""
+    """Line input: `input()` with line editing on a terminal, plain lines (echoed) when piped.
+    On a terminal, `key()` reads one key press for the pause after feedback."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -311,7 +125,11 @@ class _Input:
                 signal.setitimer(signal.ITIMER_REAL, remaining)
         try:
             if self.tty:
-                line = input(PROMPT)
+                try:
+                    line = input(PROMPT)
+                except EOFError:
+                    self.console.print()  # Ctrl-D leaves the cursor on the prompt line
+                    raise
             else:
                 self.console.print(PROMPT, end="", markup=False)
                 self.console.file.flush()
@@ -332,56 +150,214 @@ class _Input:
     def _on_alarm(signum: int, frame: Any) -> None:
         raise _TimeUp
 
+    def key(self) -> str:
+        """One key press, without echo ("\\x04" for Ctrl-D or end of input, "\\r" for Enter).
+        Ctrl-C still interrupts. Without termios (Windows) a line stands for its first key."""
+        try:
+            import termios
+            import tty
+        except ImportError:
+            try:
+                line = input()
+            except EOFError:
+                return "\x04"
+            return line[:1] or "\r"
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)
+            return self._read_key(fd)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    @staticmethod
+    def _read_key(fd: int) -> str:
+        import select
+
+        buf = b""
+        while True:
+            byte = os.read(fd, 1)
+            if not byte:
+                return "\x04"
+            buf += byte
+            if buf == b"\x1b":
+                # An escape sequence (arrow keys...): read it whole and ignore it.
+                while select.select([fd], [], [], 0.02)[0]:
+                    os.read(fd, 16)
+                return "\x1b"
+            try:
+                return buf.decode("utf-8")
+            except UnicodeDecodeError:
+                if len(buf) >= 4:
+                    return ""
+
 
 # ---------------------------------------------------------------------------- the quiz loop
 
 
-def _ask(
-    run: QuizRun,
-    console: Console,
-    inp: _Input,
-    deadline: float | None,
-    grader_ready: Callable[[], None],
-    topics: dict[str, str],
-) -> Any:
-    """Ask every pending item. Returns the final Status; raises KeyboardInterrupt / _TimeUp / EOFError."""
-    from quizgen.answers import AnswerFormatError, Command, format_help, parse_input
-    from quizgen.session import Status, hint_for
+@dataclass(frozen=True)
+class _Options:
+    pause: bool
+    review_command: str
+    titles: Titles
 
-    for pos in run.pending():
-        item = run.items[pos]
-        left = deadline - time.monotonic() if deadline is not None else None
-        console.print(render_item(item, run.number_of(pos), run.total, left))
-        hinted = False
+
+class _Quiz:
+    """Asks a session's pending items: input, hints, feedback, the pause and ratings."""
+
+    def __init__(
+        self,
+        run: QuizRun,
+        console: Console,
+        inp: _Input,
+        opts: _Options,
+        deadline: float | None,
+        grader_ready: Callable[[], None],
+        on_first_item: Callable[[], None],
+    ) -> None:
+        self.run = run
+        self.console = console
+        self.inp = inp
+        self.opts = opts
+        self.deadline = deadline
+        self.grader_ready = grader_ready
+        self.on_first_item = on_first_item
+
+    def ask_all(self) -> Any:
+        """Returns the final Status; raises KeyboardInterrupt / _TimeUp / EOFError."""
+        from quizgen.session import Status
+        from quizgen.ui.render import render_item
+
+        first = True
+        for pos in self.run.pending():
+            item = self.run.items[pos]
+            left = self.deadline - time.monotonic() if self.deadline is not None else None
+            self.console.print(render_item(item, self.run.number_of(pos), self.run.total, left))
+            if first:
+                self.on_first_item()
+                first = False
+            rec = self.ask(pos, item)
+            if rec is None:
+                return Status.QUIT
+            try:
+                self.after(pos, item, rec)
+            except _Quit:
+                return Status.QUIT
+        return Status.FINISHED
+
+    def ask(self, pos: int, item: Item) -> AnswerRecord | None:
+        """Read until an answer or a skip (stored at once); None when the student quits."""
+        from quizgen.answers import AnswerFormatError, Command, format_help, parse_input
+        from quizgen.hints import hints_for
+
+        hints = hints_for(item)
+        used = 0
         started = time.monotonic()
         while True:
-            line = inp.read(deadline)
+            line = self.inp.read(self.deadline)
             try:
                 parsed = parse_input(item, line)
             except AnswerFormatError as e:
-                console.print(_flow(f"Cannot read that: {e.message}. Example: {e.example}", style="yellow"))
+                msg = _("Cannot read that: {problem}. Example: {example}").format(
+                    problem=e.message, example=e.example
+                )
+                self.console.print(_flow(msg, "yellow"))
                 continue
             elapsed = int((time.monotonic() - started) * 1000)
             if parsed.command is Command.HELP:
-                console.print(_flow(format_help(item), style="cyan"))
+                self.console.print(_flow(format_help(item), "cyan"))
             elif parsed.command is Command.HINT:
-                hint = hint_for(item, topics.get(item.question_id))
-                console.print(_flow("Hint: " + hint if hint else "No hint for this one.", style="cyan"))
-                hinted = hinted or hint is not None
+                if used < len(hints):
+                    label = _("Hint {n}/{total}: ").format(n=used + 1, total=len(hints))
+                    self.console.print(_flow(label + hints[used], "cyan"))
+                    used += 1
+                elif hints:
+                    self.console.print(_flow(_("No more hints for this one."), "cyan"))
+                else:
+                    self.console.print(_flow(_("No hint for this one."), "cyan"))
             elif parsed.command is Command.QUIT:
-                return Status.QUIT
+                return None
             elif parsed.command is Command.SKIP:
-                rec = run.skip(pos, raw=parsed.raw, hinted=hinted, elapsed_ms=elapsed)
-                console.print(render_feedback(item, rec))
-                break
+                return self.run.skip(pos, raw=parsed.raw, hints=used, elapsed_ms=elapsed)
             else:
                 assert parsed.response is not None
                 if item.type.value == "short":
-                    grader_ready()
-                rec = run.answer(pos, parsed.response, raw=parsed.raw, hinted=hinted, elapsed_ms=elapsed)
-                console.print(render_feedback(item, rec))
-                break
-    return Status.FINISHED
+                    self.grader_ready()
+                return self.run.answer(pos, parsed.response, raw=parsed.raw, hints=used, elapsed_ms=elapsed)
+
+    def after(self, pos: int, item: Item, rec: AnswerRecord) -> None:
+        """The feedback; on a terminal, the pause with folding and the student's own verdict."""
+        from quizgen.session import Outcome, Rating
+        from quizgen.ui.render import feedback, pause_menu, rated_line, render_feedback
+
+        if not self.opts.pause:
+            self.console.print(render_feedback(item, rec))
+            return
+        head, tail = feedback(item, rec)
+        rating_menu = item.type.value == "short" and rec.outcome is Outcome.ANSWERED
+        can_rate = rec.outcome is Outcome.ANSWERED
+        intervals: dict[int, Any] = {}
+        if rating_menu:
+            intervals = {int(r): d for r, d in self.run.store.intervals(self.run.session_id, pos).items()}
+        menu = pause_menu(
+            folded=True, rating=rating_menu, intervals=intervals, auto=int(rec.rating), can_rate=can_rate
+        )
+        shown, rest = self._fold([*head, menu], tail)
+        self.console.print(Group(*head, *shown))
+        while True:
+            if rating_menu and not intervals:
+                intervals = {int(r): d for r, d in self.run.store.intervals(self.run.session_id, pos).items()}
+            menu = pause_menu(
+                folded=bool(rest),
+                rating=rating_menu,
+                intervals=intervals,
+                auto=int(rec.rating) if rating_menu else None,
+                can_rate=can_rate,
+            )
+            self.console.print(menu)
+            key = self.inp.key().lower()
+            if key == "\x04":
+                raise EOFError
+            if key == "q":
+                raise _Quit
+            if key == "e" and rest:
+                self.console.print(Group(*rest))
+                rest = []
+                continue
+            if key == "o" and can_rate and not rating_menu:
+                rating_menu = True
+                continue
+            if rating_menu and key in ("1", "2", "3", "4"):
+                rec = self.run.rate(pos, Rating(int(key)))
+                self.console.print(rated_line(rec, intervals.get(int(key))))
+            self.console.print()
+            return
+
+    def _fold(
+        self, head: list[RenderableType], tail: list[RenderableType]
+    ) -> tuple[list[RenderableType], list[RenderableType]]:
+        """(shown, folded) parts of `tail`: the answer line, the feedback (`head`, the pause menu
+        included) and the shown part of `tail` fit the screen."""
+        if not tail:
+            return [], []
+        opts = self.console.options
+        height = self.console.height
+        used = len(self.console.render_lines(Group(*head), opts, pad=False)) + 2  # the answer line, a spare
+        lines = self.console.render_lines(Group(*tail), opts, pad=False)
+        if used + len(lines) <= height:
+            return tail, []
+        keep = max(1, height - used - 1)
+        more = len(lines) - keep
+        note = Text(
+            ngettext("… {n} more line: e shows it", "… {n} more lines: e shows them", more).format(n=more),
+            style="dim",
+        )
+        return [_as_text(lines[:keep]), note], [_as_text(lines[keep:])]
+
+
+def _as_text(lines: list[list[Segment]]) -> Text:
+    """Rendered lines back as one styled Text (what was measured is what is printed)."""
+    return Text("\n").join(Text.assemble(*((seg.text, seg.style or "") for seg in line)) for line in lines)
 
 
 def _run_session(
@@ -390,8 +366,10 @@ def _run_session(
     *,
     src: Source | None,
     embedder: str,
+    policy: ScoringPolicy,
     time_limit_s: float | None,
     bank_ref: str,
+    pause: bool,
 ) -> None:
     """Drive one session to its end and print the summary; exits 130 on Ctrl-C.
 
@@ -403,77 +381,163 @@ def _run_session(
     alive = src.question_ids if src is not None else None
     loader = _GraderLoader(embedder, bank)
     slot = GraderSlot(loader.build)
-    run = QuizRun(store, session_id, make_scorer(slot), alive_questions=alive)
-    if any(run.items[p].type.value == "short" for p in run.pending()):
-        slot.prefetch()  # the model loads while the first items are answered
+    run = QuizRun(store, session_id, make_scorer(slot, policy), alive_questions=alive)
+
+    def on_first_item() -> None:
+        if any(run.items[p].type.value == "short" for p in run.pending()):
+            slot.prefetch()  # the model loads while the student reads
 
     def grader_ready() -> None:
         if not slot.ready and not embedder_is_none(embedder):
-            info(f"Loading the grading model ({embedder})…")
+            info(_("Loading the grading model ({embedder})…").format(embedder=embedder))
         slot.get()
         if loader.warning:
             warn(loader.warning)
             loader.warning = None
 
+    inp = _Input(console)
+    opts = _Options(
+        pause=pause and inp.tty,
+        review_command=f"quizgen review {shell_arg(bank_ref)}",
+        titles=_titles(src, run.items),
+    )
     deadline = time.monotonic() + time_limit_s if time_limit_s is not None else None
     status = Status.ACTIVE
+    quiz = _Quiz(run, console, inp, opts, deadline, grader_ready, on_first_item)
     try:
         try:
-            topics = {q.id: q.title for q in bank.questions} if bank is not None else {}
-            status = _ask(run, console, _Input(console), deadline, grader_ready, topics)
+            status = quiz.ask_all()
         except EOFError:
             status = Status.QUIT
         except _TimeUp:
-            console.print(Text("\nTime is up.", style="bold yellow"))
+            console.print(Text("\n" + _("Time is up."), style="bold yellow"))
             status = Status.TIMEOUT
     except KeyboardInterrupt:
         try:
             run.finish(Status.INTERRUPTED)
             console.print()
-            console.print(render_summary(run, run.summary(Status.INTERRUPTED), console.width))
-            console.print(
-                Text(f"Interrupted: answers are saved. Continue with `quizgen resume {session_id}`."),
-                soft_wrap=True,
+            summary = run.summary(Status.INTERRUPTED, titles=opts.titles)
+            _print_summary(console, summary, opts.review_command)
+            msg = _("Interrupted: answers are saved. Continue with `quizgen resume {n}`.").format(
+                n=session_id
             )
+            console.print(Text(msg), soft_wrap=True)
         finally:
             raise typer.Exit(EXIT_INTERRUPTED) from None
     run.finish(status)
-    summary = run.summary(status)
-    console.print(render_summary(run, summary, console.width))
+    summary = run.summary(status, titles=opts.titles)
+    _print_summary(console, summary, opts.review_command)
     if summary.unanswered and status is not Status.TIMEOUT:
-        console.print(
-            Text(f"Continue later with `quizgen resume {session_id}`.", style="dim"), soft_wrap=True
-        )
-    if summary.answered and summary.correct < summary.answered + summary.skipped:
-        msg = f"Practise what went wrong with `quizgen review {bank_ref}`."
+        msg = _("Continue later with `quizgen resume {n}`.").format(n=session_id)
         console.print(Text(msg, style="dim"), soft_wrap=True)
 
 
-def _start_line(console: Console, what: str, n: int, title: str, session_id: int, extra: str = "") -> None:
-    console.print(
-        Text.assemble(
-            (f"{what}: ", "bold"),
-            f"{n} item{'s' if n != 1 else ''} from ",
-            (title, "bold"),
-            f" · session {session_id}{extra}",
-            (" · type ? for help", "dim"),
-        ),
-        soft_wrap=True,
-    )
+def _print_summary(console: Console, summary: Summary, review_command: str) -> None:
+    from quizgen.ui.render import command_line, render_summary
+
+    console.print(render_summary(summary, console.width))
+    if summary.answered or summary.skipped:
+        console.print(command_line(_("Review: "), review_command), soft_wrap=True)
+
+
+def shell_arg(text: str) -> str:
+    """`text` as one shell word: quoted only when the shell would split or expand it (a path in
+    Chinese needs no quotes)."""
+    return shlex.quote(text) if not text or _SHELL_SPECIAL.search(text) else text
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"$`\\!*?\[\](){}<>|&;#~]")
+
+
+def _titles(src: Source | None, items: list[Item]) -> Titles:
+    """Question id -> (number, title): from the bank; for an items file, the stem of a question's
+    short-answer item (its 题目) where there is one, else its number."""
+    titles: dict[str, tuple[int | None, str]] = {}
+    if src is not None and src.bank is not None:
+        return {q.id: (q.number, q.title) for q in src.bank.questions}
+    pool = [*(src.items or [] if src is not None else []), *items]
+    for it in pool:
+        number = it.source.number if it.source else None
+        if it.type.value == "short":
+            titles[it.question_id] = (number, it.stem)
+        else:
+            titles.setdefault(it.question_id, (number, ""))
+    return titles
+
+
+def _start_line(console: Console, what: str, n: int, title: str, session_id: int, extra: list[str]) -> None:
+    from quizgen.ui.render import Segments
+
+    head = ngettext("{n} item from {title}", "{n} items from {title}", n).format(n=n, title=title)
+    pieces = [
+        Text.assemble((what, "bold"), head),
+        Text(_("session {n}").format(n=session_id)),
+        *(Text(e) for e in extra),
+        Text(_("type ? for help"), style="dim"),
+    ]
+    console.print(Segments(pieces))
 
 
 def _interrupted_before_start() -> typer.Exit:
-    out().print(Text("Interrupted before the first item; nothing was answered."))
+    out().print(Text(_("Interrupted before the first item; nothing was answered.")))
     return typer.Exit(EXIT_INTERRUPTED)
 
 
-# ---------------------------------------------------------------------------- commands
+def _scoring_note(policy: ScoringPolicy) -> list[str]:
+    if policy.name == "exam":
+        return [_("exam scoring: a multiple choice is all or nothing, a wrong character is wrong")]
+    return []
+
+
+# ---------------------------------------------------------------------------- options
 
 BankArg = Annotated[
     Path, typer.Argument(metavar="BANK", help="Bank file (YAML/JSON) or an items file.", show_default=False)
 ]
 EmbedderOpt = Annotated[str, typer.Option("--embedder", metavar="NAME", help=EMBEDDER_HELP)]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        envvar="QUIZGEN_LANG",
+        help="Interface language: zh (中文) or en. Default: from LANG/LC_ALL/LC_MESSAGES (zh_* -> zh).",
+        show_default=False,
+    ),
+]
+ScoringOpt = Annotated[
+    str,
+    typer.Option(
+        "--scoring",
+        metavar="practice|exam",
+        help="practice: partial credit, half for a wrong character in a fill-in; "
+        "exam: a multiple choice is all or nothing (多选错选不得分), a wrong character is wrong.",
+    ),
+]
+NoPauseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pause",
+        help="Go straight on after each answer, explanations unfolded (automatic when input is piped).",
+    ),
+]
 QUIZ_COUNT = 10
+
+
+def _language(lang: str | None) -> None:
+    wanted = lang.strip().lower() if lang else None
+    set_language(wanted if wanted in LANGUAGES else None)
+    if wanted is not None and wanted not in LANGUAGES:
+        raise UsageError(f"unknown --lang {lang!r}", hint="use zh (中文) or en")
+
+
+def _policy(name: str) -> ScoringPolicy:
+    from quizgen.scoring import policy_named
+
+    return policy_named(name.strip().lower())
+
+
+# ---------------------------------------------------------------------------- commands
 
 
 def quiz_cmd(
@@ -506,15 +570,20 @@ def quiz_cmd(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", metavar="MIN", help="Stop after this many minutes.")
     ] = None,
+    scoring: ScoringOpt = "practice",
     embedder: EmbedderOpt = "use-m3",
+    no_pause: NoPauseOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Quiz yourself on a bank: answers are checked at once and saved as you go."""
     from quizgen.session import Store
 
+    _language(lang)
     if time_limit is not None and time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of minutes, got {time_limit:g}")
     wanted = parse_types_option(types)
     embedder = check_embedder(embedder)
+    policy = _policy(scoring)
     try:
         src = load_source(bank_path)
         if seed is None:
@@ -527,23 +596,45 @@ def quiz_cmd(
             "types": [t.value for t in wanted] if wanted else None,
             "time_limit": time_limit,
             "embedder": embedder,
+            "scoring": policy.name,
         }
         sid = store.create_session(
             items, kind="quiz", bank_path=str(bank_path), bank_title=src.title, seed=seed, options=options
         )
     except KeyboardInterrupt:
         raise _interrupted_before_start() from None
-    extra = f" · seed {seed}" + (f" · time limit {time_limit:g} min" if time_limit else "")
-    _start_line(out(), "Quiz", len(items), src.title, sid, extra)
+    extra = [_("seed {n}").format(n=seed)]
+    if time_limit:
+        extra.append(_("time limit {n} min").format(n=f"{time_limit:g}"))
+    _start_line(out(), _("Quiz: "), len(items), src.title, sid, extra + _scoring_note(policy))
     with store:
         _run_session(
             store,
             sid,
             src=src,
             embedder=embedder,
+            policy=policy,
             time_limit_s=time_limit * 60 if time_limit else None,
             bank_ref=str(bank_path),
+            pause=not no_pause,
         )
+
+
+def _review_items(items: list[Item], rng: random.Random) -> list[Item]:
+    """The items with their options in a new order (keys follow), so a review asks for the
+    content, not the position learnt last time; an order item is never shown in order."""
+    from quizgen.export.paper import shuffle_options
+    from quizgen.items import LETTERS
+
+    out_ = []
+    for it in items:
+        shuffled = shuffle_options(it, rng)
+        if it.type.value == "order" and len(it.options) > 1:
+            in_order = tuple(LETTERS[: len(it.options)])
+            while shuffled.answer == in_order:
+                shuffled = shuffle_options(it, rng)
+        out_.append(shuffled)
+    return out_
 
 
 def review_cmd(
@@ -554,12 +645,21 @@ def review_cmd(
     wrong: Annotated[
         bool, typer.Option("--wrong", help="Every item last answered wrong (错题本), due or not.")
     ] = False,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="N", help="Seed for the option order (shuffled each review)."),
+    ] = None,
+    scoring: ScoringOpt = "practice",
     embedder: EmbedderOpt = "use-m3",
+    no_pause: NoPauseOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Review the items due today (spaced repetition), wrong answers first (错题本)."""
     from quizgen.session import Store
 
+    _language(lang)
     embedder = check_embedder(embedder)
+    policy = _policy(scoring)
     try:
         src = load_source(bank_path)
         store = Store()
@@ -567,30 +667,47 @@ def review_cmd(
         if not due:
             nxt = store.next_due(src.question_ids)
             if wrong:
-                msg = "No wrong answers to practise: the wrong-answer book is empty."
+                msg = _("No wrong answers to practise: the wrong-answer book is empty.")
             elif nxt is None:
-                msg = f"Nothing to review yet: take a quiz first (`quizgen quiz {bank_path}`)."
+                msg = _("Nothing to review yet: take a quiz first (`quizgen quiz {bank}`).").format(
+                    bank=shell_arg(str(bank_path))
+                )
             else:
                 when = nxt.astimezone().strftime("%Y-%m-%d %H:%M")
-                msg = f"Nothing due today. Next review: {when}."
+                msg = _("Nothing due today. Next review: {when}.").format(when=when)
             out().print(Text(msg), soft_wrap=True)
             store.close()
             return
-        items = [c.item for c in due[:count]]
+        if seed is None:
+            seed = random.SystemRandom().randrange(1, 1_000_000)
+        items = _review_items([c.item for c in due[:count]], random.Random(seed))
         wrong_n = sum(c.last_correct is False for c in due[:count])
         sid = store.create_session(
             items,
             kind="review",
             bank_path=str(bank_path),
             bank_title=src.title,
-            options={"embedder": embedder},
+            seed=seed,
+            options={"embedder": embedder, "scoring": policy.name},
         )
     except KeyboardInterrupt:
         raise _interrupted_before_start() from None
-    extra = f" · {wrong_n} from the wrong-answer book" if wrong_n else ""
-    _start_line(out(), "Review", len(items), src.title, sid, extra)
+    extra = [_("seed {n}").format(n=seed)]
+    if wrong_n:
+        book = ngettext("{n} from the wrong-answer book", "{n} from the wrong-answer book", wrong_n)
+        extra.append(book.format(n=wrong_n))
+    _start_line(out(), _("Review: "), len(items), src.title, sid, extra + _scoring_note(policy))
     with store:
-        _run_session(store, sid, src=src, embedder=embedder, time_limit_s=None, bank_ref=str(bank_path))
+        _run_session(
+            store,
+            sid,
+            src=src,
+            embedder=embedder,
+            policy=policy,
+            time_limit_s=None,
+            bank_ref=str(bank_path),
+            pause=not no_pause,
+        )
 
 
 def resume_cmd(
@@ -598,32 +715,46 @@ def resume_cmd(
         int | None,
         typer.Argument(metavar="SESSION", help="Session number (default: the latest unfinished)."),
     ] = None,
+    no_pause: NoPauseOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Continue an interrupted quiz or review where it stopped."""
-    from quizgen.session import RESUMABLE, Status, Store
+    from quizgen.session import RESUMABLE, Store
 
+    _language(lang)
     try:
         store = Store()
         info_ = store.latest_resumable() if session is None else store.session(session)
         if info_ is None:
             store.close()
             if session is None:
-                raise UsageError("no unfinished session to resume", hint="start one with `quizgen quiz BANK`")
-            raise UsageError(f"no session {session}", hint="`quizgen history` lists them")
+                raise UsageError(
+                    _("no unfinished session to resume"), hint=_("start one with `quizgen quiz BANK`")
+                )
+            raise UsageError(_("no session {n}").format(n=session), hint=_("`quizgen history` lists them"))
+        if info_.runner_pid is not None:
+            store.close()
+            raise UsageError(
+                _("session {n} is running in another terminal (process {pid})").format(
+                    n=info_.id, pid=info_.runner_pid
+                ),
+                hint=_("continue it there, or quit it there first"),
+            )
         if info_.status not in RESUMABLE or info_.answered + info_.skipped >= info_.n_items:
             store.close()
             raise UsageError(
-                f"session {info_.id} is {info_.status.value}, nothing left to answer",
-                hint="start a new one with `quizgen quiz BANK`",
+                _("session {n} is {status}, nothing left to answer").format(
+                    n=info_.id, status=_status_name(info_.status.value)
+                ),
+                hint=_("start a new one with `quizgen quiz BANK`"),
             )
         current = _current_source(info_)
-        store.set_status(info_.id, Status.ACTIVE)
+        store.claim(info_.id)
     except KeyboardInterrupt:
         raise _interrupted_before_start() from None
     left = info_.n_items - info_.answered - info_.skipped
-    _start_line(
-        out(), "Resuming", left, info_.bank_title, info_.id, f" · {info_.answered + info_.skipped} done"
-    )
+    done = _("{n} done").format(n=info_.answered + info_.skipped)
+    _start_line(out(), _("Resuming: "), left, info_.bank_title, info_.id, [done])
     limit = info_.options.get("time_limit")
     limit_s = max(1.0, float(limit) * 60 - info_.seconds) if limit else None
     with store:
@@ -632,9 +763,17 @@ def resume_cmd(
             info_.id,
             src=current,
             embedder=str(info_.options.get("embedder") or "use-m3"),
+            policy=_policy(str(info_.options.get("scoring") or "practice")),
             time_limit_s=limit_s,
             bank_ref=info_.bank_path,
+            pause=not no_pause,
         )
+
+
+def _status_name(value: str) -> str:
+    from quizgen.ui.render import STATUS_NAMES
+
+    return _(STATUS_NAMES.get(value, value))
 
 
 def _current_source(s: SessionInfo) -> Source | None:
@@ -645,7 +784,11 @@ def _current_source(s: SessionInfo) -> Source | None:
     try:
         src = load_source(p)
     except QuizgenError as e:
-        warn(f"cannot read {p} ({e.message}); asking the session's items as stored")
+        warn(
+            _("cannot read {path} ({error}); asking the session's items as stored").format(
+                path=p, error=e.message
+            )
+        )
         return None
     return src
 
@@ -658,13 +801,17 @@ def history_cmd(
         bool, typer.Option("--all", help="Also list sessions left before the first answer.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Past quiz and review sessions, newest first.
 
     A session left at its first item (nothing answered or skipped) is not listed unless --all
-    is given; `quizgen resume` still continues it."""
+    is given; `quizgen resume` still continues it. A session whose process was killed shows as
+    interrupted."""
     from quizgen.session import Store
+    from quizgen.ui.render import history_table
 
+    _language(lang)
     with Store() as store:
         sessions = store.sessions(limit=limit, with_answers=None if show_all else True)
         hidden = 0 if show_all else store.count_sessions(with_answers=False)
@@ -674,56 +821,22 @@ def history_cmd(
     console = out()
     if not sessions:
         if hidden:
-            console.print(Text(f"No answered sessions yet ({_sessions_not_listed(hidden)})."), soft_wrap=True)
+            msg = _("No answered sessions yet ({hidden}).").format(hidden=_sessions_not_listed(hidden))
         else:
-            console.print(Text("No sessions yet: start one with `quizgen quiz BANK`."), soft_wrap=True)
+            msg = _("No sessions yet: start one with `quizgen quiz BANK`.")
+        console.print(Text(msg), soft_wrap=True)
         return
-    # Below 80 columns: no borders and a short date; below 60 also no Kind and Time columns.
-    narrow, tiny = console.width < 80, console.width < 60
-    from rich import box
-
-    t = Table(
-        title=Text("Sessions", style="bold"),
-        box=None if narrow else box.HEAVY_HEAD,
-        pad_edge=not narrow,
-        header_style="bold",
-    )
-    cols: list[tuple[str, dict[str, Any]]] = [
-        ("#", {"justify": "right", "no_wrap": True}),
-        ("Started", {"no_wrap": True}),
-        ("Kind", {"no_wrap": True}),
-        ("Bank", {"max_width": 24, "min_width": 6}),  # a Clip: shrinks first, stays one line
-        ("Done", {"justify": "right", "no_wrap": True}),
-        ("Score", {"justify": "right", "no_wrap": True}),
-        ("Time", {"justify": "right", "no_wrap": True}),
-        ("Status", {"no_wrap": True}),
-    ]
-    shown = [c for c, _ in cols if not (tiny and c in ("Kind", "Time"))]
-    for name, kw in cols:
-        if name in shown:
-            t.add_column(name, **kw)
-    for s in sessions:
-        pct = f"{100 * s.score / s.max_score:.0f}%" if s.max_score else "—"
-        cells: dict[str, RenderableType] = {
-            "#": str(s.id),
-            "Started": datetime.fromtimestamp(s.started_at).strftime(
-                "%m-%d %H:%M" if narrow else "%Y-%m-%d %H:%M"
-            ),
-            "Kind": s.kind,
-            "Bank": Clip(s.bank_title or s.bank_path),
-            "Done": f"{s.answered + s.skipped}/{s.n_items}",
-            "Score": pct,
-            "Time": _fmt_secs(s.seconds),
-            "Status": s.status.value,
-        }
-        t.add_row(*(cells[c] for c in shown))
-    console.print(t)
+    console.print(history_table(sessions, console.width))
     if hidden:
         console.print(Text(_sessions_not_listed(hidden), style="dim"), soft_wrap=True)
 
 
 def _sessions_not_listed(n: int) -> str:
-    return f"{n} session{'s' if n != 1 else ''} without answers not listed; --all shows them"
+    return ngettext(
+        "{n} session without answers not listed; --all shows it",
+        "{n} sessions without answers not listed; --all shows them",
+        n,
+    ).format(n=n)
 
 
 def stats_cmd(
@@ -732,82 +845,29 @@ def stats_cmd(
     top: Annotated[
         int, typer.Option("--top", metavar="N", min=1, help="Questions to list, weakest first.")
     ] = 10,
+    lang: LangOpt = None,
 ) -> None:
-    """Your progress on a bank: accuracy per type and question, streaks, what is due."""
+    """Your progress on a bank: accuracy per type and question, the weakest questions, what is due."""
     from quizgen.session import Store
+    from quizgen.ui.render import command_line, render_stats
 
+    _language(lang)
     src = load_source(bank_path)
     with Store() as store:
-        st = store.stats(src.question_ids)
-    titles: dict[str, tuple[int | None, str]] = {}
-    if src.bank is not None:
-        titles = {q.id: (q.number, q.title) for q in src.bank.questions}
-    elif src.items is not None:
-        for it in src.items:
-            titles.setdefault(it.question_id, (it.source.number if it.source else None, it.stem))
-    for q in st["questions"]:
-        num, title = titles.get(q["question_id"], (None, ""))
-        q["number"], q["title"] = num, title
+        st = store.stats(src.question_ids, titles=_titles(src, []))
     st = {"bank": str(bank_path), "title": src.title, **st}
     if as_json:
         write_data(json.dumps(st, ensure_ascii=False, indent=2) + "\n")
         return
     console = out()
     if not st["answers"] and not st["skipped"]:
-        msg = f"No answers yet for {src.title}: start with `quizgen quiz {bank_path}`."
+        msg = _("No answers yet for {title}: start with `quizgen quiz {bank}`.").format(
+            title=src.title, bank=shell_arg(str(bank_path))
+        )
         console.print(Text(msg), soft_wrap=True)
         return
-    acc = st["accuracy"]
-    ov = Table(
-        title=Text(f"Progress: {src.title}", style="bold"), show_header=False, box=None, pad_edge=False
-    )
-    ov.add_column(style="bold", no_wrap=True)
-    ov.add_column(justify="right")
-    streak = st["streak"]
-    for label, value in [
-        ("sessions", str(st["sessions"])),
-        ("answers", str(st["answers"])),
-        ("skipped", str(st["skipped"])),
-        ("accuracy", f"{acc:.0%}" if acc is not None else "—"),
-        ("mean score", f"{st['mean_score']:.0%}" if st["mean_score"] is not None else "—"),
-        ("day streak", f"{streak['days_current']} (best {streak['days_best']})"),
-        ("right in a row", f"{streak['correct_current']} (best {streak['correct_best']})"),
-        ("due today", str(st["due_today"])),
-        ("wrong-answer book", str(st["wrong_book"])),
-    ]:
-        ov.add_row(label, value)
-    console.print(ov)
-    tt = Table(title=Text("By type", style="bold"))
-    for col in ("Type", "Answers", "Skipped", "Right", "Accuracy"):
-        tt.add_column(col, justify="left" if col == "Type" else "right", no_wrap=True)
-    for name, d in st["by_type"].items():
-        from quizgen.items import ItemType
-
-        tt.add_row(
-            _type_label(ItemType(name)),
-            str(d["answers"]),
-            str(d["skipped"]),
-            str(d["correct"]),
-            f"{d['accuracy']:.0%}" if d["accuracy"] is not None else "—",
-        )
-    console.print(tt)
-    qt = Table(title=Text("Questions, weakest first", style="bold"))
-    qt.add_column("#", justify="right", no_wrap=True)
-    qt.add_column("Question", max_width=40, min_width=8)  # a Clip
-    qt.add_column("Answers", justify="right", no_wrap=True)
-    qt.add_column("Score", justify="right", no_wrap=True)
-    qt.add_column("Last", no_wrap=True)
-    for q in st["questions"][:top]:
-        qt.add_row(
-            str(q["number"] or ""),
-            Clip(q["title"]),
-            str(q["answers"] + q["skipped"]),
-            f"{q['mean_score']:.0%}" if q["mean_score"] is not None else "—",
-            "✓" if q["last_correct"] else "✗",
-        )
-    console.print(qt)
-    if len(st["questions"]) > top:
-        console.print(Text(f"… {len(st['questions']) - top} more (--top N, or --json for all)", style="dim"))
+    console.print(render_stats(st, src.title, top))
+    console.print(command_line(_("Review: "), f"quizgen review {shell_arg(str(bank_path))}"), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -818,4 +878,4 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
 
 
-__all__ = ["register", "render_feedback", "render_item", "render_summary"]
+__all__ = ["register"]

@@ -37,7 +37,11 @@ LAZY: dict[str, LazyCommand] = {
     "history": LazyCommand("quizgen.ui.quiz_cmd", "Past quiz and review sessions, newest first."),
     "stats": LazyCommand(
         "quizgen.ui.quiz_cmd",
-        "Your progress on a bank: accuracy per type and question, streaks, what is due.",
+        "Your progress on a bank: accuracy per type and question, the weakest questions, what is due.",
+    ),
+    "doctor": LazyCommand(
+        "quizgen.ui.doctor_cmd",
+        "Check the progress store and caches; --repair recovers what it can from a damaged store.",
     ),
     "export": LazyCommand(
         "quizgen.ui.export_cmd",
