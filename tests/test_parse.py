@@ -847,3 +847,93 @@ def test_parser_raises_only_its_own_errors_on_any_text(text: str) -> None:
 def test_parse_bytes_raises_only_quizgen_errors(data: bytes) -> None:
     with contextlib.suppress(QuizgenError):
         parse_bytes(data)
+
+
+# ---------------------------------------------------------------------------- found on unseen real notes
+
+
+def test_exam_stems_without_keys_are_choice_questions_flagged_unanswered() -> None:
+    """``1. …正确的是（）单选`` with options in a code block, one per paragraph, or on the
+    question's own bold lines: each is one question, none swallows the next."""
+    text = (
+        "### 选择题\n\n1. 关于类型转换，下面语法正确的是（）单选\n\n~~~go\nA. x\nB. y\n~~~\n\n"
+        "2. 下面哪个是获取输入框值的方式（ ）\n\nA: value\n\nB: innerHTML\n\n"
+        "**3. Linux 命令补齐用哪个按键（  ）**  \n**A. CTRL**  \n**B. TAB**\n\n"
+        "### 判断题\n\n4. Go 支持泛型（）\n"
+    )
+    r = parse_text(text, source_name="e.md")
+    qs = r.bank.questions
+    assert [(q.title, q.kind, q.answer) for q in qs] == [
+        ("关于类型转换，下面语法正确的是（）单选", QuestionKind.OPEN, ""),
+        ("下面哪个是获取输入框值的方式（ ）", QuestionKind.CHOICE, ""),
+        ("Linux 命令补齐用哪个按键（ ）", QuestionKind.CHOICE, ""),
+        ("Go 支持泛型（）", QuestionKind.OPEN, ""),
+    ]
+    assert "A. x" in qs[0].prompt  # the code is the question's material, not an answer
+    assert [o.text for o in qs[1].options] == ["value", "innerHTML"]
+    assert [o.text for o in qs[2].options] == ["CTRL", "TAB"]
+    assert all(q.flags == (FLAG_NO_ANSWER,) for q in qs)
+    assert [q.group for q in qs] == ["选择题", "选择题", "选择题", "判断题"]
+
+
+def test_keys_in_a_quote_behind_an_emoji_or_in_words() -> None:
+    text = (
+        "## 1. 哪个对？（6分）\n\n- A. 甲\n- B. 乙\n\n> 答案：B\n>\n> 解析：因为乙。\n\n"
+        "## 第 2 题 🟢\n\n### 题目\n\n选哪个？\n\n**选项：**\n- A. 丙\n- B. 丁\n\n"
+        "<details>\n<summary>查看答案</summary>\n\n### ✅ 正确答案：A\n\n"
+        "#### 1. 步骤一\n\n说明。\n\n</details>\n\n"
+        "## 3. 哪个正确?\n\nA: obj.a\n\nB: obj()a\n\n"
+        "<details><summary>答案</summary>\n\nA选项正确\n\n</details>\n"
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.kind, q.answer) for q in qs] == [
+        (QuestionKind.CHOICE, "B"),
+        (QuestionKind.CHOICE, "A"),
+        (QuestionKind.CHOICE, "A"),
+    ]
+    assert qs[1].title == "选哪个？"  # the heading is only a number and an emoji
+    assert len(qs) == 3  # "#### 1. 步骤一" inside the answer is not a question
+
+
+def test_flashcards_whose_answers_are_code() -> None:
+    text = "## 第 1 章\n\n`docker exec -it` 中 `-it` 的作用？::`-i` 保持输入，`-t` 分配终端\n\n#flashcards\n"
+    r = parse_text(text, source_name="f.md")
+    assert [(q.title, q.answer) for q in r.bank.questions] == [
+        ("`docker exec -it` 中 `-it` 的作用？", "`-i` 保持输入，`-t` 分配终端")
+    ]
+    assert r.warnings == []  # a line of tags is not lost text
+
+
+def test_numbered_sections_over_numbered_questions_are_groups() -> None:
+    text = (
+        "## 01.AJAX 概念\n\n1. 什么是 AJAX？\n   浏览器与服务器通信。\n"
+        "2. AJAX 有什么用？\n   动态数据交互。\n\n"
+        "## 02.URL\n\n1. 什么是 URL？\n   网址。\n2. URL 由哪几部分组成？\n   协议、域名、路径。\n"
+    )
+    qs = parse_text(text).bank.questions
+    assert [(q.title, q.group) for q in qs] == [
+        ("什么是 AJAX？", "01.AJAX 概念"),
+        ("AJAX 有什么用？", "01.AJAX 概念"),
+        ("什么是 URL？", "02.URL"),
+        ("URL 由哪几部分组成？", "02.URL"),
+    ]
+
+
+def test_a_plain_heading_among_question_headings() -> None:
+    body = "".join(f"## {n} 问题{n}\n\n回答{n}。\n\n" for n in range(1, 6))
+    text = f"# 一、基础\n\n{body}# 二、其他\n\n## 进程间通信方式\n\n管道、信号、共享内存。\n\n## 参考\n\n- [链接](http://x)\n"
+    qs = parse_text(text).bank.questions
+    assert [q.title for q in qs][-1] == "进程间通信方式" and len(qs) == 6
+
+
+def test_blanks_written_with_their_answer() -> None:
+    text = (
+        "# 第一章\n\n肾上腺素止血是激动__α____受体\n\n"
+        "胰岛素最常见的不良反应是_低血糖反应_______\n\n什么是__init__方法？\n"
+    )
+    r = parse_text(text, layout="paragraph")
+    fills = [(q.title, q.blanks) for q in r.bank.questions if q.kind is QuestionKind.FILL]
+    assert fills == [
+        (f"肾上腺素止血是激动{BLANK}受体", ("α",)),
+        (f"胰岛素最常见的不良反应是{BLANK}", ("低血糖反应",)),
+    ]

@@ -33,9 +33,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from quizgen.bank import NOTES_SUFFIXES, Bank, Question, Source, detect_kind
+from quizgen.bank import BLANK, NOTES_SUFFIXES, Bank, Question, QuestionKind, Source, detect_kind
 from quizgen.errors import InputError, ParseError, UsageError
 from quizgen.parse import blocks as blocks_mod
+from quizgen.parse import shapes
 from quizgen.parse.aliases import extract_aliases
 from quizgen.parse.blocks import Block, Document, Kind
 from quizgen.parse.body import build, skip_block
@@ -220,6 +221,8 @@ def _questions(
             warnings.append(ParseWarning(f"{where}:{no}", msg))
         counts = by_cue.get(u.cue, Counter())
         title = _clean_title(u.fill_title or u.title)
+        if not re.search(r"[^\W\d_]", title) and b.prompt:
+            title = _clean_title(b.prompt.split("\n", 1)[0])  # "## 第 1 题 🟢": the question is its text
         if b.answer and not b.marked and counts[True] > 2 * counts[False] and counts[True] >= 3:
             flags.append(FLAG_ANSWER_UNMARKED)
             warnings.append(
@@ -231,8 +234,14 @@ def _questions(
                 )
             )
         answer = b.answer
+        kind, blanks = b.kind, u.blanks
+        if not answer and not blanks and kind is QuestionKind.OPEN:
+            title, blanks = _filled_blanks(title)  # 激动__α____受体: the answer is in the blank
+            if blanks:
+                kind = QuestionKind.FILL
+                answer = _filled(title, blanks)
         if u.blanks and not answer:
-            answer = _filled(u)
+            answer = _filled(u.fill_title, u.blanks)
         if not answer.strip():
             flags.append(FLAG_NO_ANSWER)
             warnings.append(
@@ -254,8 +263,8 @@ def _questions(
             group=u.group,
             flags=tuple(flags),
             ref=u.ref,
-            kind=b.kind,
-            blanks=u.blanks,
+            kind=kind,
+            blanks=blanks,
             context=context,
         )
         questions.append(q)
@@ -287,13 +296,19 @@ def _clean_title(title: str) -> str:
     return re.sub(r"\s{2,}", " ", "".join(out)).strip()
 
 
-def _filled(u: Unit) -> str:
-    from quizgen.bank import BLANK
-
-    out = u.fill_title
-    for b in u.blanks:
+def _filled(title: str, blanks: tuple[str, ...]) -> str:
+    out = title
+    for b in blanks:
         out = out.replace(BLANK, b, 1)
     return out
+
+
+def _filled_blanks(title: str) -> tuple[str, tuple[str, ...]]:
+    """ "激动__α____受体" -> ("激动＿＿＿受体", ("α",)); unchanged when it has no such blank."""
+    found = shapes.filled_blanks(title)
+    if not found or not all(found):
+        return title, ()
+    return shapes.replace_filled(title, BLANK), tuple(found)
 
 
 def _spans_of(u: Unit, b: object) -> list[Span]:
@@ -362,6 +377,9 @@ def _bold_label(b: Block) -> bool:
     return any(m.kind == "strong" and m.start == 0 and m.end >= len(b.text.rstrip("：: ")) for m in b.marks)
 
 
+_TAGS_ONLY_RE = re.compile(r"(?:#[^\s#]+\s*)+")
+
+
 def _toc(b: Block) -> bool:
     """A table of contents, a link list or an anchor: navigation, not lost text."""
     if b.kind is Kind.LIST:
@@ -371,7 +389,8 @@ def _toc(b: Block) -> bool:
     if b.kind is Kind.PARAGRAPH:
         from quizgen.parse.units import _links_only
 
-        return _links_only(b) or not b.text.strip()  # links, or only an anchor / image
+        # links, only an anchor or image, or only tags (#flashcards)
+        return _links_only(b) or not b.text.strip() or bool(_TAGS_ONLY_RE.fullmatch(b.text.strip()))
     return False
 
 

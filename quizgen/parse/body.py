@@ -166,6 +166,32 @@ class _Seg:
     blocks: list[Block]
 
 
+def _unquote_labels(doc: Document, b: Block) -> list[Block]:
+    """A block quote that starts with an answer label (``> 答案：B``) is the answer, not a
+    quotation: its blocks are read as the body's own. (A quoted ``> **说明**：…`` stays a quote
+    in the answer, as written.)"""
+    if b.kind is not Kind.QUOTE or not b.children or b.children[0].kind is not Kind.PARAGRAPH:
+        return [b]
+    lab = _label_of_block(doc, b.children[0])
+    if lab is None or not shapes.is_answer_label(lab[0]):
+        return [b]
+    return list(b.children)
+
+
+def _before_answer(doc: Document, body: list[Block], answer_re: re.Pattern[str] | None) -> list[Block]:
+    """The body's blocks before its answer starts (where options are written)."""
+    out = []
+    for k, b in enumerate(body):
+        lab = _label_of_block(doc, b, answer_re)
+        answers = lab is not None and (
+            shapes.is_answer_label(lab[0]) or lab[2] or lab[0] in shapes.EXPLANATION_LABELS
+        )
+        if answers and not (lab is not None and lab[0] == "A" and _option_paragraphs(doc, body[k:])):
+            break
+        out.append(b)
+    return out
+
+
 def _split_at_labels(doc: Document, b: Block, answer_re: re.Pattern[str] | None) -> list[Block]:
     """A paragraph whose later lines start with labels (``**答案：**`` written on the line after
     ``**题目：**``, no blank line between) -> one paragraph per label."""
@@ -374,7 +400,44 @@ def _options_in(doc: Document, blocks: list[Block]) -> _Choice | None:
                 frozenset(x.strip() for x in lines) == s for s in shapes.TF_OPTION_SETS
             ):
                 return _Choice([ListItem(None, x.strip()) for x in lines], [], {b.line})
+    return _option_paragraphs(doc, blocks)
+
+
+def _option_paragraphs(doc: Document, blocks: list[Block]) -> _Choice | None:
+    """Options written one per paragraph (``A: obj.a``, a blank line, ``B: obj()a``)."""
+    for k, b in enumerate(blocks):
+        if b.kind is not Kind.PARAGRAPH or "\n" in b.text.strip():
+            continue
+        m = shapes.OPTION_RE.match(b.text)
+        if not m or m.group("letter").upper() != "A":
+            continue
+        found: list[Block] = []
+        for c in blocks[k:]:
+            one_line = c.kind is Kind.PARAGRAPH and "\n" not in c.text.strip()
+            mc = shapes.OPTION_RE.match(c.text) if one_line else None
+            if not mc or mc.group("letter").upper() != chr(65 + len(found)):
+                break
+            found.append(c)
+        if len(found) >= 2:
+            options: list[ListItem] = []
+            for c in found:
+                m2 = shapes.OPTION_RE.match(para_lines(doc, c)[0].strip())
+                options.append(ListItem(chr(65 + len(options)), (m2.group("text") if m2 else c.text).strip()))
+            return _Choice(options, [], {c.line for c in found})
     return None
+
+
+def _inline_options(text: str) -> list[ListItem] | None:
+    """A question's own lines that are all options (``A. CTRL`` … ``D. CTRL+TAB``)."""
+    raw = [re.sub(r"^\s*(?:\*\*|__)|(?:\*\*|__)\s*$|<br\s*/?>\s*$", "", x).strip() for x in text.split("\n")]
+    lines = [x for x in raw if x]
+    opts = [shapes.OPTION_RE.match(x) for x in lines]
+    if len(lines) < 2 or not all(opts):
+        return None
+    letters = [m.group("letter").upper() for m in opts if m]
+    if letters != [chr(65 + k) for k in range(len(letters))]:
+        return None
+    return [ListItem(letter, m.group("text").strip()) for letter, m in zip(letters, opts, strict=True) if m]
 
 
 def _all_strong(p: Block | None) -> bool:
@@ -386,11 +449,19 @@ def _all_strong(p: Block | None) -> bool:
     return any(k.kind == "strong" and k.start <= start and k.end >= len(text.rstrip()) for k in p.marks)
 
 
+# "A选项正确", "选 B", "B 是正确的"
+_KEY_SAID_RE = re.compile(
+    r"^(?:选|应选|正确的是)?\s*(?P<letters>[A-H](?:\s*[、,，和]\s*[A-H])*)(?![A-Za-z])\s*(?:选项|项)?\s*(?:正确|对|是正确的|是对的)?"
+    r"\s*[。.]?\s*(?P<rest>.*)$",
+    re.S,
+)
+
+
 def _key_of(answer: str) -> tuple[list[str], str] | None:
     """(letters, rest) from an answer text that gives the key: ``D``, ``答案：A、C``, ``B。因为…``."""
     first, _, more = answer.strip().partition("\n")
     first = re.sub(r"[*_`]", "", first).strip()
-    m = shapes.KEY_RE.match(first) or shapes.LETTERS_ONLY_RE.match(first)
+    m = shapes.KEY_RE.match(first) or shapes.LETTERS_ONLY_RE.match(first) or _KEY_SAID_RE.match(first)
     if not m:
         m2 = re.match(r"^(?P<letters>[A-H])(?:\s*[.。:：,，、]\s*|\s+)(?P<rest>.*)$", first, re.S)
         if not m2 or len(first) > 200:
@@ -419,6 +490,13 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
         out.context = "\n\n".join(
             (f"{c.title}\n\n" if c.title else "") + t.text(list(c.children)) for c in lead_ctx
         ).strip()
+    body = [x for b in body for x in _unquote_labels(doc, b)]
+    head_blocks = _before_answer(doc, body, answer_re)
+    early = (
+        _options_in(doc, [*unit.prompt_blocks, *head_blocks]) if head_blocks or unit.prompt_blocks else None
+    )
+    if early is not None:
+        body = [b for b in body if b.line not in early.blocks]
     if unit.answer_blocks is not None:
         pre, segs = _segments(doc, body, answer_re)
         segs.insert(
@@ -432,14 +510,22 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
         )
     else:
         pre, segs = _segments(doc, body, answer_re)
-    choice = _options_in(
+    choice = early or _options_in(
         doc,
         [
             *unit.prompt_blocks,
             *pre,
-            *(b for s in segs if s.label in shapes.PROMPT_LABELS for b in s.blocks),
+            *(b for s in segs if s.label in shapes.PROMPT_LABELS or s.label == "选项" for b in s.blocks),
         ],
     )
+    if choice is not None and early is None:
+        segs = [
+            _Seg(s.label, s.line, s.first, [b for b in s.blocks if b.line not in choice.blocks])
+            if s.label == "选项"
+            else s
+            for s in segs
+        ]
+        segs = [s for s in segs if not (s.label == "选项" and not s.blocks)]
     if choice is not None:
         pre = [b for b in pre if b.line not in choice.blocks]
     prompt_parts: list[str] = [unit.prompt] if unit.prompt else []
@@ -449,6 +535,11 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
     answer = _inline_answer(unit.inline_answer)
     if answer != unit.inline_answer.strip():
         out.marked = True
+    if choice is None and answer:
+        inline = _inline_options(answer)
+        if inline is not None:  # the question's own lines are its options
+            choice = _Choice(inline, [], set())
+            answer = ""
     out.answer_line = unit.inline_line if answer else 0
     out.marked = out.marked or unit.marked
     for seg in segs:
@@ -476,6 +567,11 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
             continue
         out.sections.extend(sections_of(t, seg.label, seg.first, seg.blocks, seg.line))
     pre_text = t.text(pre) if pre else ""
+    asks_to_choose = shapes.is_stem(unit.title) or choice is not None
+    if pre_text and asks_to_choose and not answer and not any(shapes.is_answer_label(s.label) for s in segs):
+        # "6. 以下代码输出什么（）" then the code: the question's material; its answer is missing
+        prompt_parts.insert(0, pre_text)
+        pre_text = ""
     if pre_text:
         if answer and unit.inline_answer and not any(shapes.is_answer_label(s.label) for s in segs):
             # "答：…例如：" then a list: the answer goes on after its first line
@@ -571,7 +667,7 @@ def _statement(title: str) -> bool:
 
 
 def _apply_choice(out: Built, choice: _Choice, answer: str, unit: Unit) -> None:
-    tf_set = frozenset(o.text for o in choice.options)
+    tf_set = frozenset(shapes.strip_symbols(o.text) for o in choice.options)
     if any(tf_set == s for s in shapes.TF_OPTION_SETS) or all(o.term is None for o in choice.options):
         value = None
         rest = answer
@@ -582,11 +678,11 @@ def _apply_choice(out: Built, choice: _Choice, answer: str, unit: Unit) -> None:
             if value is None:
                 got = _key_of(answer)
                 if got is not None and len(got[0]) == 1 and ord(got[0][0]) - 65 < len(choice.options):
-                    value = shapes.tf_value(choice.options[ord(got[0][0]) - 65].text)
+                    value = shapes.tf_value(shapes.strip_symbols(choice.options[ord(got[0][0]) - 65].text))
                     rest = got[1]
         if value is None and choice.key:
             picked = choice.options[ord(choice.key[0]) - 65].text
-            value = shapes.tf_value(picked)
+            value = shapes.tf_value(shapes.strip_symbols(picked))
         out.kind = QuestionKind.TF
         out.answer = value or ""
         if _explanation(rest):

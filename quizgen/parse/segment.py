@@ -87,6 +87,19 @@ def _explicit_starts(blocks: Sequence[Block], ctx: Ctx) -> dict[int, str]:
     return out
 
 
+def _asking_lists(blocks: Sequence[Block], ctx: Ctx) -> list[int]:
+    """Indexes of top-level lists that ask questions of their own (at least two)."""
+    from quizgen.parse.units import _list_questions
+
+    out = []
+    for i, b in enumerate(blocks):
+        if b.kind is Kind.LIST and b.info == "ordered":
+            units = _list_questions(b, ctx)
+            if units is not None and len(units) >= 2:
+                out.append(i)
+    return out
+
+
 def _answer_before(doc: Document, blocks: Sequence[Block]) -> bool:
     """Does an answer label (``**答案：**``, ``答：``, ``#### 答案``) occur among `blocks`?"""
     for b in blocks:
@@ -103,6 +116,7 @@ def _classify_headings(
     explicit: dict[int, str],
     forced_level: int | None,
     question_re: re.Pattern[str] | None,
+    asking: list[int] | None = None,
 ) -> list[Heading]:
     # `Q:` markers sit under question headings in labelled notes; only the other explicit cues
     # turn a merely numbered heading into a group
@@ -141,7 +155,10 @@ def _classify_headings(
     cands = [h for h in hs if h.role == "candidate"]
     if not cands:
         return hs
-    levels = Counter(h.block.level for h in cands)
+    # the level the asking headings sit at: count the strong ones when there are any (a
+    # "## 第 8 题" outranks the "#### 1. 智能缓存" steps inside its answer)
+    strong = [h for h in cands if h.shape.strong]
+    levels = Counter(h.block.level for h in (strong or cands))
     top = max(levels.values())
     qlevel = forced_level or max(lv for lv, n in levels.items() if n == top)
     at_qlevel = sorted(x.index for x in cands if x.block.level == qlevel)
@@ -149,7 +166,12 @@ def _classify_headings(
     for h in cands:
         if h.block.level < qlevel and any_between(at_qlevel, h.index, h.section_end):
             h.role = "context"  # a case or passage shared by the questions under it
-        elif any_between(explicit_at, h.index, h.section_end) and not h.shape.strong:
+        elif not h.shape.strong and (
+            any_between(explicit_at, h.index, h.section_end)
+            or any_between(asking or [], h.index, h.section_end)
+        ):
+            # a merely numbered heading over questions of their own ("## 01.AJAX 概念" over a
+            # numbered list of questions) is a section, not a question
             h.role = "group"
         else:
             h.role = "question"
@@ -159,7 +181,12 @@ def _classify_headings(
     current: Heading | None = None
     for h in hs:
         if current is not None and h.index < current.section_end and h.block.level > current.block.level:
-            asks = h.role in ("candidate", "question") and h.shape.strong
+            # numbered or ending in ？: a sub-heading such as "### 分页与分段的主要区别" is not
+            asks = (
+                h.role in ("candidate", "question")
+                and h.shape.strong
+                and (h.shape.ref is not None or shapes.ends_with_question_mark(h.block.text))
+            )
             answered = any(
                 blocks[k].kind is not Kind.HEADING and not _blank(blocks[k])
                 for k in range(current.index + 1, min(h.index, current.index + 64))
@@ -172,6 +199,28 @@ def _classify_headings(
                 h.role = "body"
             continue
         current = h if h.role == "question" else None
+    # a plain heading among question headings of its level, with its own text and no
+    # questions under it, is a question too ("## unix进程间通信方式(IPC)" between "## 13 …")
+    if not forced_level:
+
+        def has_own_text(x: Heading) -> bool:
+            k = hs.index(x)
+            nxt = hs[k + 1].index if k + 1 < len(hs) else len(blocks)
+            return any(_says_something(b) for b in blocks[x.index + 1 : nxt])
+
+        at_level = [
+            x
+            for x in hs
+            if x.block.level == qlevel and (x.role == "question" or (x.role == "group" and has_own_text(x)))
+        ]
+        asked = sum(1 for x in at_level if x.role == "question")
+        if at_level and asked >= 5 and asked >= 0.8 * len(at_level):
+            asked_at = [x.index for x in hs if x.role == "question"]
+            for h in hs:
+                if h.role != "group" or h.block.level != qlevel or shapes.is_group_title(h.block.text):
+                    continue
+                if not any_between(asked_at, h.index, h.section_end) and has_own_text(h):
+                    h.role = "question"
     # a group heading over questions whose own text is shared material (a case with its
     # tables, "请完成下面的查询") gives that material to its questions as context
     questions_at = [x.index for x in hs if x.role == "question"]
@@ -207,6 +256,17 @@ def any_between(sorted_idx: list[int], lo: int, hi: int) -> bool:
     return k < len(sorted_idx) and sorted_idx[k] < hi
 
 
+def _says_something(b: Block) -> bool:
+    """Text of its own: not a link list, an anchor, an image or a rule."""
+    from quizgen.parse.units import _links_only
+
+    if b.kind is Kind.PARAGRAPH:
+        return bool(b.text.strip()) and not _links_only(b)
+    if b.kind is Kind.LIST:
+        return any(_says_something(c) for it in b.children for c in it.children)
+    return b.kind in (Kind.CODE, Kind.TABLE, Kind.QUOTE)
+
+
 def _blank(b: Block) -> bool:
     return b.kind is Kind.HTML and not b.text.strip()
 
@@ -228,7 +288,7 @@ def segment(
     use_headings = only is None or "heading" in only or "heading-term" in only
     explicit = _explicit_starts(blocks, ctx) if use_headings else {}
     hs = (
-        _classify_headings(blocks, explicit, question_level, question_re)
+        _classify_headings(blocks, explicit, question_level, question_re, _asking_lists(blocks, ctx))
         if use_headings
         else [
             Heading(i, b, shapes.question_shape(b.text), role="group")

@@ -105,7 +105,62 @@ def is_interrogative(text: str) -> bool:
 
 
 def is_imperative(text: str) -> bool:
-    return bool(_IMPERATIVE_RE.match(text.strip()))
+    """An exam task with its object: 简述周期特异性抗肿瘤药, 查询员工的姓名 (not 实现指南)."""
+    m = _IMPERATIVE_RE.match(text.strip())
+    return m is not None and len(text.strip()) - m.end() >= 3
+
+
+# An exam stem: a blank to fill or choose for (（）, （  ）, ____) and the item's type after it.
+_STEM_RE = re.compile(
+    r"（[ \u3000]*[)）]|(?<![A-Za-z0-9_)\]])\([ \u3000]*[)）]|_{3,}|＿{2,}"
+    r"|[（(]\s*(?:单选|多选|判断|填空)(?:题)?\s*[)）]|(?:单选|多选|不定项)题?$"
+)
+# Numbering that names a question as such: 第3题, 题目12, 问题3, Q3.
+_QUESTION_NUMBER_RE = re.compile(
+    r"^(?:第\s*\d{1,4}\s*[题道问]|(?:题目|问题|习题|例题|练习)\s*\d|[QqＱ]\s*\d)"
+)
+
+
+# A blank written with its answer inside: 激动__α____受体, ___利多卡因____, _低血糖反应_______.
+# (``__init__`` is a name, not a blank: an ASCII fill needs a run of three underscores.)
+_UNDERSCORES_RE = re.compile(r"_+")
+
+
+def _filled_spans(text: str) -> list[tuple[int, int, str]]:
+    runs = [(m.start(), m.end()) for m in _UNDERSCORES_RE.finditer(text)] if "_" in text else []
+    out = []
+    i = 0
+    while i + 1 < len(runs):
+        (a0, a1), (b0, b1) = runs[i], runs[i + 1]
+        fill = text[a1:b0]
+        widest = max(a1 - a0, b1 - b0)
+        cjk = any(ord(c) > 0x7F for c in fill)
+        if (
+            fill.strip()
+            and "\n" not in fill
+            and len(fill) <= 80
+            and (widest >= 3 or (cjk and a1 - a0 + b1 - b0 >= 3))
+        ):
+            out.append((a0, b1, fill.strip()))
+            i += 2
+        else:
+            i += 1
+    return out
+
+
+def filled_blanks(text: str) -> list[str]:
+    return [f for _, _, f in _filled_spans(text)]
+
+
+def replace_filled(text: str, by: str) -> str:
+    for a, z, _ in reversed(_filled_spans(text)):
+        text = text[:a] + by + text[z:]
+    return text
+
+
+def is_stem(text: str) -> bool:
+    """An exam stem waiting for its answer: an empty blank or a 单选/多选 tag."""
+    return bool(_STEM_RE.search(replace_filled(text, "答")))
 
 
 def is_define_prompt(text: str) -> bool:
@@ -142,8 +197,12 @@ def question_shape(text: str) -> Shape:
             or (is_interrogative(core) and len(core) <= 200)
             or (is_imperative(core) and not term and len(core) >= 4)
             or (has_points(rest) and len(core) >= 6)
+            or (is_stem(rest) and len(core) >= 4)
+            or (len(core) >= 6 and bool(filled_blanks(rest)))
         )
     )
+    if not strong and ref is not None and _QUESTION_NUMBER_RE.match(first.strip()):
+        strong = True  # "## 第 8 题 🔴": numbered as a question, whatever follows
     weak = not strong and bool(core) and (ref is not None or is_define_prompt(core))
     return Shape(strong=strong, weak=weak, ref=ref, text=rest if num else first.strip())
 
@@ -247,6 +306,9 @@ _LABEL_SRC_RE = re.compile(
 )
 
 
+_BOLD_LABEL_VALUE_RE = re.compile(r"^\s{0,3}\*\*(?P<inner>[^*\n]{1,12}[:：][^*\n]+?)\*\*\s*(?P<after>.*)$")
+
+
 @dataclass(frozen=True)
 class LineLabel:
     label: str
@@ -254,15 +316,30 @@ class LineLabel:
     bold: bool
 
 
+_LEADING_SYMBOLS_RE = re.compile(r"^[\s\u2190-\u2bff\U0001F000-\U0001FAFF\ufe0f]+")
+
+
+def strip_symbols(text: str) -> str:
+    """ "✅ 正确" -> "正确": emoji and arrows in front of a word."""
+    return _LEADING_SYMBOLS_RE.sub("", text).strip()
+
+
 def label_line(line: str) -> LineLabel | None:
-    """The label a source line starts with, if any (see `_LABEL_SRC_RE`)."""
+    """The label a source line starts with, if any (see `_LABEL_SRC_RE`); a leading emoji
+    (``✅ 正确答案：B``) does not hide it."""
+    if line[:1] and not line[:1].isascii() and _LEADING_SYMBOLS_RE.match(line):
+        line = _LEADING_SYMBOLS_RE.sub("", line)
     m = _LABEL_SRC_RE.match(line)
-    if not m:
-        return None
+    opened = m is not None and m.group("b1") is not None
+    closed = m is not None and any(m.group(g) is not None for g in ("b2", "b3", "b4"))
+    if m is None or opened != closed:
+        whole = _BOLD_LABEL_VALUE_RE.match(line)  # "**答案：B。** 因为…": label and value both bold
+        inner = label_line(whole.group("inner")) if whole else None
+        if whole is None or inner is None:
+            return None
+        return LineLabel(label=inner.label, rest=f"{inner.rest} {whole.group('after')}".strip(), bold=True)
     label = (m.group("l1") or m.group("l2") or "").strip()
-    opened = m.group("b1") is not None
-    closed = m.group("b2") is not None or m.group("b3") is not None or m.group("b4") is not None
-    if opened != closed or not label:
+    if not label:
         return None
     if m.group("l1") is None and m.group("c1") is None and m.group("c2") is None:
         return None

@@ -331,7 +331,7 @@ def rule_flashcard(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
 
     def card_at(k: int, t: str) -> bool:
         at = t.find("::")
-        if at <= 0 or ":::" in t or t[at - 1] in " `" or t[at + 2 : at + 3] in ("", "`"):
+        if at <= 0 or ":::" in t or not t[:at].strip() or not t[at + 2 :].strip():
             return False
         pos = starts[k] + at
         return not any(m.start <= pos < m.end for m in code)
@@ -635,6 +635,8 @@ def rule_paragraph(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
     elif b.end > b.line:
         unit.inline_answer = _source_after_first_line(ctx.doc, b)
         unit.inline_line = b.line + 1
+    elif shapes.filled_blanks(title):
+        return Found([unit], open=False)  # "…的机制__竞争性拮抗醛固酮_": answered in its blank
     return Found([unit], open=True)
 
 
