@@ -194,10 +194,11 @@ def compute_features(grader: Grader, rows: Iterable[HumanRow]) -> list[dict[str,
 
 
 def predict(comb: Combination, feats: Features) -> float:
-    """The fraction a combination gives a row with these features (0 for empty answers)."""
-    if not feats:
-        return 0.0
-    return comb.model_for(feats.get("cosine") is not None).predict(feats)
+    """The fraction a combination gives a row with these features, guards included (0 for empty
+    answers): exactly what the grader gives."""
+    from quizgen.grade.verdict import decide
+
+    return decide(comb, feats).fraction
 
 
 # ---------------------------------------------------------------------------- reports

@@ -1,0 +1,630 @@
+"""Key-point alignment: the reference as key points, the answer as clauses, each key point aligned
+to the answer's best phrase, contradictions on the aligned pairs, and the guards.
+
+- **Key points** (`reference_points`): the bank's list terms and a teacher's required points
+  (`given`), then the reference's own list items (``分为综合配送、专业配送``, ``优点——运量大、运费低``)
+  and its sentences (split at ``。；`` and, when long, at ``，``). What the question already says
+  counts for nothing (``配送的种类按配送专业化程度分类`` is context, not a point).
+- **Alignment** (`align`): a term is matched in one clause of the answer (exactly, by an alias, in
+  another word order, or with a typo); a sentence by the share of its characters found in the
+  best run of neighbouring clauses no longer than about one and a half times the point. A bag of
+  the reference's words spread over the answer therefore matches a term or two, not a sentence.
+- **Contradictions** (`quizgen.grade.contradict`) on every aligned pair, and swapped roles
+  (``A是X，B是Y`` answered ``A是Y，B是X``). A contradicted point earns nothing. A fuzzy match never
+  counts 先进先出 as 后进先出: the typo tolerance is checked for contradictions too.
+- **Guards**: an answer that mostly copies the question (`copied_question`), and one with no
+  sentence structure, the reference's words as a list (`keyword_salad`).
+
+Everything here is linear in the answer's length: long clauses are cut into bounded pieces and each
+point is slid over the pieces once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from quizgen.grade.contradict import Checker, Conflict, Contradictions, Texts
+from quizgen.grade.keywords import (
+    FUZZY_CUTOFF,
+    FUZZY_MIN_LEN,
+    AliasMap,
+    grade_norm,
+    reordered,
+)
+
+# A point counts as matched from this strength on (share of its characters, or a typo's ratio).
+MATCH_AT = 0.7
+# The window a sentence point may spread over: this many times its length, plus SLACK characters.
+SPAN_FACTOR = 1.6
+SPAN_SLACK = 8
+# Clauses longer than this (in comparison form) are cut into pieces of PIECE characters for
+# sentence alignment, so a wall of text without punctuation stays linear and local.
+LONG_CLAUSE = 64
+PIECE = 32
+# Terms: at most this long (comparison form) to count as a list item rather than a sentence.
+TERM_MAX = 12
+# Sentences longer than this are split at commas into points of at least SENTENCE_MIN characters.
+SENTENCE_SPLIT = 28
+SENTENCE_MIN = 8
+# Checks for contradictions and swapped roles run on pairs aligned at least this well.
+CHECK_AT = 0.45
+# An answer is a copy of the question when this share of it is the question, in order.
+COPY_SHARE = 0.7
+# Two references share this share of their characters: the same answer (not another question's).
+SAME_ANSWER = 0.5
+
+_STRONG_RE = re.compile(r"<br\s*/?>|[。！？!?；;\n\r]+|(?<!\d)\.(?!\d)", re.IGNORECASE)
+_COMMA_RE = re.compile(r"[，,]")
+# A comma before these starts a new statement even in a short sentence (…调用构造函数，而函数需要…).
+_TURN_RE = re.compile(r"[，,](?=而且|而|但是|但|然而|因此|所以|因为|否则|并且)")
+# Separators of answer clauses: punctuation, list markers, a space between two Chinese characters.
+_CLAUSE_RE = re.compile(
+    r"<br\s*/?>|[。！？!?；;，,、：:\n\r\t|]+|…+|—+|－{2,}|-{2,}|(?<!\d)\.(?!\d)"
+    r"|[（(]\s*\d{1,2}\s*[)）]|[①-⑳⑴-⒇]|(?<![0-9A-Za-z.])\d{1,2}[、)）](?!\d)"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
+    re.IGNORECASE,
+)
+_MARKER_RE = re.compile(
+    r"^\s*(?:[（(]?\s*\d{1,2}\s*[)）.、]|[①-⑳⑴-⒇]|[一二三四五六七八九十]+[、.]|[-*•·])\s*"
+)
+# A lead before a list: ``…的四个主要因素：``, ``优点——``.
+_LEAD_RE = re.compile(r"^(.{0,40}?)(?:[:：]|——|—|－－)\s*")
+_LIST_SEP_RE = re.compile(r"[、，,；;]|以及|及|和|与|或")
+# Inside a sentence only 、 (and 和/及/与 before the last item) makes a list: ``分为综合配送、专业配送``.
+_INNER_SEP_RE = re.compile(r"、|以及|及|和|与|或")
+_LIST_START_RE = re.compile(r"(?<![没不非无未])(?:分为|分成|包括|包含|有|是|为|即)")
+_ETC_RE = re.compile(r"(?:等等?|之类|等方面|等类型|等岗位|等内容)[\u4e00-\u9fff]{0,3}$")
+# Roles a question contrasts: ``TCP和UDP有什么区别``, ``顺序表与链表的区别``.
+_ROLES_RE = re.compile(
+    r"([0-9A-Za-z\u4e00-\u9fff]{1,10}?)(?:和|与|跟|同|及|、|以及|对比|相比)([0-9A-Za-z\u4e00-\u9fff]{1,10}?)"
+    r"(?=的|有|之间|在|相比|比较|各|分别|区别|不同|差异|异同|是|哪|什么|$)"
+)
+_NEG_PREFIX = frozenset("不非无未没")
+# Characters that carry nothing of a key point (栈是…的数据结构: 是, 的).
+_FILLER = frozenset("的是了在把被将而就也都")
+
+
+class PointKind(StrEnum):
+    TERM = "term"  # a list item or a bank term: named or not
+    SENTENCE = "sentence"  # a statement: its characters near each other
+
+
+@dataclass(frozen=True)
+class Point:
+    """One key point of a reference."""
+
+    text: str  # as written
+    norm: str  # comparison form, aliases applied
+    kind: PointKind
+    clauses: tuple[str, ...]  # comparison form, clause by clause (negation scope)
+    content: Counter[str]  # the characters that carry it: not already in the question
+    size: int  # sum of `content`
+    role: str = ""  # the thing it is about, when the question contrasts two (TCP / UDP)
+    rivals: tuple[str, ...] = ()  # the other things the question contrasts
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str  # as written
+    norm: str  # comparison form, aliases applied
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer prepared for alignment."""
+
+    norm: str  # comparison form of the whole answer, aliases applied
+    clauses: tuple[Clause, ...]
+    units: tuple[Clause, ...]  # clauses, long ones cut into pieces, for sentence alignment
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    point: Point
+    status: str  # "matched" | "missed" | "contradicted"
+    strength: float  # 0..1; 0 when contradicted
+    phrase: str = ""  # the answer's words that matched or contradicted it
+    conflict: Conflict | None = None
+
+
+# ---------------------------------------------------------------------------- reference
+
+
+def _norm(text: str, aliases: AliasMap) -> str:
+    return aliases.apply(grade_norm(text)) if aliases else grade_norm(text)
+
+
+def _strip_marker(s: str) -> str:
+    return _MARKER_RE.sub("", s, count=1).strip()
+
+
+def _short(norm: str) -> bool:
+    return 0 < len(norm) <= TERM_MAX
+
+
+def _list_items(body: str, aliases: AliasMap, inner: bool = False) -> list[str] | None:
+    """The items of ``A、B和C`` when every one is a short phrase; else None. `inner`: a list
+    inside a sentence, which needs 、 or a single 和/及/与 (a comma there ends a clause)."""
+    if inner and (
+        "，" in body or "," in body or ("、" not in body and len(_INNER_SEP_RE.findall(body)) != 1)
+    ):
+        return None
+    parts = [
+        _ETC_RE.sub("", _strip_marker(p)).strip()
+        for p in (_INNER_SEP_RE if inner else _LIST_SEP_RE).split(body)
+    ]
+    parts = [p for p in parts if grade_norm(p)]
+    if len(parts) < 2 or not all(
+        _short(n) and not _has_predicate(n) for n in (_norm(p, aliases) for p in parts)
+    ):
+        return None
+    return parts
+
+
+def _segment_points(
+    seg: str, question: str, aliases: AliasMap, roles: Sequence[str] = ()
+) -> list[tuple[str, PointKind]]:
+    """Key points of one sentence of the reference."""
+    seg = _strip_marker(seg)
+    if not grade_norm(seg):
+        return []
+    qn = _norm(question, aliases)
+    lead, body = "", seg
+    m = _LEAD_RE.match(seg)
+    if m and len(grade_norm(m.group(1))) <= 40 and grade_norm(seg[m.end() :]):
+        lead, body = m.group(1), seg[m.end() :]
+    # After a lead (``特点：``) commas separate items; in a plain sentence only 、 does.
+    items = _list_items(body, aliases, inner=not lead)
+    if items is None and not lead:
+        # ``…分为综合配送、专业配送``: a list at the end of a sentence
+        for lm in reversed(list(_LIST_START_RE.finditer(seg))):
+            tail = seg[lm.end() :]
+            found = _list_items(tail, aliases, inner=True)
+            if found is not None:
+                lead, items = seg[: lm.start()], found
+                break
+    out: list[tuple[str, PointKind]] = []
+    if items is not None:
+        # The lead is a point only when it says more than the question and is not a label.
+        ln = _norm(lead, aliases)
+        new = [c for c in ln if c not in set(qn)]
+        if len(new) >= SENTENCE_MIN and len(ln) > 6:
+            out.append((lead.strip(), PointKind.SENTENCE))
+        out.extend((it, PointKind.TERM) for it in items)
+        return out
+    if lead:
+        bn = _norm(body, aliases)
+        if _short(bn) and not _has_predicate(bn):
+            # ``…的指标：货损货差率`` (the first item of a list written one per sentence)
+            return [(body.strip(), PointKind.TERM)]
+    text = (lead + "：" + body) if lead else body
+    n = _norm(text, aliases)
+    if _short(n) and not _has_predicate(n):
+        return [(text.strip(), PointKind.TERM)]
+    return [(p, PointKind.SENTENCE) for p in _split_long(text, roles, aliases)]
+
+
+# What makes a short phrase a statement rather than a term: 栈是线性表 / 线性表.
+_PREDICATE_RE = re.compile(r"[是的将把被使让而则]|可以|能够|需要|用于|具有|通过|不会|不能|没有")
+
+
+def _has_predicate(norm: str) -> bool:
+    return _PREDICATE_RE.search(norm) is not None
+
+
+def _split_long(text: str, roles: Sequence[str] = (), aliases: AliasMap | None = None) -> list[str]:
+    """A sentence as points of at least SENTENCE_MIN characters: split at a comma before 而, 但,
+    因此 ..., a long one at every comma, and one about two contrasted things (TCP是…，UDP是…)
+    where the second begins."""
+    amap = aliases or AliasMap()
+    n = _norm(text, amap)
+    if len([r for r in roles if mentions(n, r, roles)]) >= 2:
+        out: list[str] = []
+        for part in _COMMA_RE.split(text):
+            pn = _norm(part, amap)
+            if out and not any(mentions(pn, r, roles) for r in roles):
+                out[-1] = out[-1] + "，" + part
+            else:
+                out.append(part)
+        return [p.strip() for p in out if grade_norm(p)]
+    parts = (_COMMA_RE if len(grade_norm(text)) > SENTENCE_SPLIT else _TURN_RE).split(text)
+    out = []
+    for part in parts:
+        if out and len(grade_norm(out[-1])) < SENTENCE_MIN:
+            out[-1] = out[-1] + "，" + part
+        else:
+            out.append(part)
+    if len(out) > 1 and len(grade_norm(out[-1])) < SENTENCE_MIN:
+        last = out.pop()
+        out[-1] = out[-1] + "，" + last
+    return [p.strip() for p in out if grade_norm(p)]
+
+
+def _question_roles(question: str, reference: str, aliases: AliasMap) -> tuple[str, ...]:
+    """The two things a question contrasts (TCP和UDP的区别, 构造函数和函数的区别), as the reference
+    writes them."""
+    rn = _norm(reference, aliases)
+    for m in _ROLES_RE.finditer(question):
+        a, b = _norm(m.group(1), aliases), _norm(m.group(2), aliases)
+        # ``比较顺序表`` -> ``顺序表``: shrink from the outside until the reference uses it
+        while a and a not in rn:
+            a = a[1:]
+        while b and b not in rn:
+            b = b[:-1]
+        if a and b and a != b:
+            return (a, b)
+    return ()
+
+
+def mentions(text: str, role: str, rivals: Iterable[str]) -> bool:
+    """Whether `text` names `role` other than inside a longer rival (函数 in 构造函数)."""
+    for r in rivals:
+        if role in r and r != role:
+            text = text.replace(r, "\x00")
+    return role in text
+
+
+def reference_points(
+    reference: str,
+    question: str = "",
+    given: tuple[str, ...] = (),
+    aliases: AliasMap | None = None,
+) -> tuple[Point, ...]:
+    """The key points of a reference: the given terms first, then its list items and sentences
+    (those the given terms do not already name)."""
+    amap = aliases or AliasMap()
+    qchars = set(_norm(question, amap)) if question else set()
+    roles = _question_roles(question, reference, amap) if question else ()
+    raw: list[tuple[str, PointKind]] = [(g, PointKind.TERM) for g in given if grade_norm(g)]
+    for seg in _STRONG_RE.split(reference):
+        raw.extend(_segment_points(seg, question, amap, roles))
+    seen: set[str] = set()
+    given_norms = [_norm(g, amap) for g in given]
+    out: list[Point] = []
+    for text, kind in raw:
+        norm = _norm(text, amap)
+        if not norm or norm in seen:
+            continue
+        if (
+            kind is PointKind.TERM
+            and given
+            and norm not in given_norms
+            and any(g in norm for g in given_norms)
+        ):
+            continue  # a list item the bank already names (``特征提取：使用卷积层…`` -> 特征提取)
+        # What the question already says, and the words that only glue (的, 是), carry nothing.
+        content = Counter(c for c in norm if c not in qchars and c not in _FILLER) or Counter(
+            c for c in norm if c not in qchars
+        )
+        if kind is PointKind.SENTENCE and sum(content.values()) < 2:
+            continue  # it only repeats the question
+        if not content:
+            content = Counter(norm)
+        seen.add(norm)
+        clauses = tuple(c for c in (_norm(p, amap) for p in _CLAUSE_RE.split(text)) if c)
+        mine = [r for r in roles if mentions(norm, r, roles)]
+        out.append(
+            Point(
+                text=text.strip(),
+                norm=norm,
+                kind=kind,
+                clauses=clauses or (norm,),
+                content=content,
+                size=sum(content.values()),
+                role=mine[0] if len(mine) == 1 else "",
+                rivals=tuple(r for r in roles if r not in mine) if len(mine) == 1 else (),
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------- answer
+
+
+def prepare_answer(answer: str, aliases: AliasMap | None = None) -> Answer:
+    amap = aliases or AliasMap()
+    clauses: list[Clause] = []
+    for part in _CLAUSE_RE.split(answer):
+        text = _strip_marker(part)
+        norm = _norm(text, amap)
+        if norm:
+            clauses.append(Clause(text, norm))
+    units: list[Clause] = []
+    for c in clauses:
+        if len(c.norm) <= LONG_CLAUSE:
+            units.append(c)
+        else:
+            units.extend(
+                Clause(c.norm[i : i + PIECE], c.norm[i : i + PIECE]) for i in range(0, len(c.norm), PIECE)
+            )
+    return Answer(_norm(answer, amap), tuple(clauses), tuple(units))
+
+
+# ---------------------------------------------------------------------------- alignment
+
+
+def _window(point: Point, units: Sequence[Clause]) -> tuple[float, int, int]:
+    """(share of the point's characters, first unit, end unit) of the best run of neighbouring
+    units no longer than the point's window. Two pointers: each unit enters and leaves once."""
+    want = point.content
+    size = point.size
+    limit = max(int(len(point.norm) * SPAN_FACTOR), len(point.norm) + SPAN_SLACK)
+    have: Counter[str] = Counter()
+    got = 0
+    length = 0
+    best = (0.0, 0, 0)
+    j = 0
+    for i in range(len(units)):
+        if j < i:
+            j, have, got, length = i, Counter(), 0, 0
+        while j < len(units) and (j == i or length + len(units[j].norm) <= limit):
+            for ch in units[j].norm:
+                k = want.get(ch)
+                if k:
+                    have[ch] += 1
+                    if have[ch] <= k:
+                        got += 1
+            length += len(units[j].norm)
+            j += 1
+        if got / size > best[0]:
+            best = (got / size, i, j)
+            if got == size:
+                break
+        for ch in units[i].norm:
+            k = want.get(ch)
+            if k:
+                if have[ch] <= k:
+                    got -= 1
+                have[ch] -= 1
+        length -= len(units[i].norm)
+    return best
+
+
+def _trim(point: Point, units: Sequence[Clause], i: int, j: int) -> tuple[int, int]:
+    """Drop units at either end of a window that add nothing of the point."""
+    while i < j - 1 and not any(ch in point.content for ch in units[i].norm):
+        i += 1
+    while j - 1 > i and not any(ch in point.content for ch in units[j - 1].norm):
+        j -= 1
+    return i, j
+
+
+def _phrase(units: Sequence[Clause]) -> str:
+    return "，".join(u.text for u in units)
+
+
+class Aligner:
+    """Aligns the key points of a reference with an answer and checks each aligned pair."""
+
+    def __init__(self, table: Contradictions) -> None:
+        self.checker = Checker(table)
+
+    def align(
+        self, points: Sequence[Point], answer: Answer, reference_norm: str, aliases: AliasMap | None = None
+    ) -> list[PointMatch]:
+        amap = aliases or AliasMap()
+        matches = [self._one(p, answer, reference_norm, amap) for p in points]
+        return _settle(matches)
+
+    def _check(self, p: Point, reference_norm: str, span: Sequence[Clause], a: Answer) -> Conflict | None:
+        if p.role:
+            # A point about one of two things (TCP) is compared with what the answer says about
+            # that thing only: the reference's words for the other (UDP) are fair to contradict.
+            about = "".join(c.norm for c in a.clauses if mentions(c.norm, p.role, p.rivals))
+            phrase = Texts([u.norm for u in span], _phrase(span), about)
+            return self.checker.conflict(Texts(p.clauses, p.text, p.norm), phrase)
+        phrase = Texts([u.norm for u in span], _phrase(span), a.norm)
+        return self.checker.conflict(Texts(p.clauses, p.text, reference_norm), phrase)
+
+    def _one(self, p: Point, a: Answer, reference_norm: str, amap: AliasMap) -> PointMatch:
+        if p.kind is PointKind.TERM:
+            m = self._term(p, a, reference_norm, amap)
+            if m is not None:
+                return m
+            # Part of a term counts within one clause: 订单 and 分割 apart are not 订单分割.
+            share, i, j = (
+                max((_window(p, [u])[0], k, k + 1) for k, u in enumerate(a.units)) if a.units else (0.0, 0, 0)
+            )
+        else:
+            share, i, j = _window(p, a.units)
+        if share <= 0:
+            return PointMatch(p, "missed", 0.0)
+        i, j = _trim(p, a.units, i, j)
+        conflict: Conflict | None = None
+        if p.role:
+            share, i, j, conflict = self._about_role(p, a, share, i, j)
+        span = a.units[i:j]
+        if share >= CHECK_AT and conflict is None:
+            conflict = self._check(p, reference_norm, span, a)
+        if conflict is not None:
+            return PointMatch(p, "contradicted", 0.0, _phrase(span), conflict)
+        if share >= MATCH_AT:
+            return PointMatch(p, "matched", share, _phrase(span))
+        return PointMatch(p, "missed", share)
+
+    @staticmethod
+    def _about_role(
+        p: Point, a: Answer, share: float, i: int, j: int
+    ) -> tuple[float, int, int, Conflict | None]:
+        """Align a point about one of two things (TCP) within what the answer says about that
+        thing: the units from a mention of it up to a mention of the other (UDP). If the best
+        phrase overall is about the other thing and nothing about this one comes close, the
+        answer has swapped them."""
+        roles = (p.role, *p.rivals)
+        tags: list[str] = []
+        tag = ""
+        for u in a.units:
+            named = [r for r in roles if mentions(u.norm, r, roles)]
+            if len(named) == 1:
+                tag = named[0]
+            elif named:
+                tag = ""
+            tags.append(tag)
+        best = (0.0, 0, 0)
+        k = 0
+        while k < len(a.units):
+            end = k
+            while end < len(a.units) and tags[end] == tags[k]:
+                end += 1
+            if tags[k] in ("", p.role):
+                found, fi, fj = _window(p, a.units[k:end])
+                if found > best[0]:
+                    best = (found, k + fi, k + fj)
+            k = end
+        rival = next((r for r in p.rivals if r in tags[i:j]), None)
+        if rival is not None and share >= MATCH_AT and best[0] < CHECK_AT:
+            return share, i, j, Conflict(rival, p.role, "role")
+        if best[0] <= 0:
+            return 0.0, i, j, None
+        fi, fj = _trim(p, a.units, best[1], best[2])
+        return best[0], fi, fj, None
+
+    def _term(self, p: Point, a: Answer, reference_norm: str, amap: AliasMap) -> PointMatch | None:
+        """A term in one clause: exactly (not negated), reordered, or with a typo."""
+        variants = amap.variants(p.norm) if amap else (p.norm,)
+        negated_at: Clause | None = None
+        for c in a.clauses:
+            for v in variants:
+                i = c.norm.find(v)
+                while i >= 0:
+                    if i > 0 and c.norm[i - 1] in _NEG_PREFIX and v[0] not in _NEG_PREFIX:
+                        negated_at = negated_at or c
+                    else:
+                        return PointMatch(p, "matched", 1.0, c.text)
+                    i = c.norm.find(v, i + 1)
+        if negated_at is not None:
+            said = negated_at.norm[max(0, negated_at.norm.find(p.norm) - 1) :][: len(p.norm) + 1]
+            return PointMatch(p, "contradicted", 0.0, negated_at.text, Conflict(said, p.norm, "negation"))
+        n = len(p.norm)
+        if n < FUZZY_MIN_LEN:
+            return None
+        from rapidfuzz import fuzz
+
+        need = set(p.norm)
+        best: tuple[float, Clause] | None = None
+        for c in a.clauses:
+            if len(c.norm) < n - 1 or len(need & set(c.norm)) < len(need) / 2:
+                continue
+            if p.role and not mentions(c.norm, p.role, p.rivals) and any(r in c.norm for r in p.rivals):
+                continue  # about the other thing (UDP), not this point's (TCP)
+            if reordered(p.norm, c.norm, Counter(c.norm)):
+                return PointMatch(p, "matched", 1.0, c.text)
+            al = fuzz.partial_ratio_alignment(p.norm, c.norm, score_cutoff=FUZZY_CUTOFF)
+            if al is not None and (best is None or al.score / 100 > best[0]):
+                best = (al.score / 100, c)
+        if best is None:
+            return None
+        score, c = best
+        conflict = self._check(p, reference_norm, [c], a)
+        if conflict is not None:
+            return PointMatch(p, "contradicted", 0.0, c.text, conflict)
+        return PointMatch(p, "matched", score, c.text)
+
+
+def _settle(matches: list[PointMatch]) -> list[PointMatch]:
+    """A contradiction that is merely another point said exactly (不定期运输市场, when both 定期 and
+    不定期运输市场 are points) is no contradiction: that point is simply missed."""
+    exact = {m.phrase for m in matches if m.status == "matched" and m.strength >= 1.0}
+    return [
+        PointMatch(m.point, "missed", 0.0) if m.status == "contradicted" and m.phrase in exact else m
+        for m in matches
+    ]
+
+
+def same_answer(a: str, b: str) -> bool:
+    """Whether two references (comparison form) say much the same (most characters shared)."""
+    x, y = set(a), set(b)
+    return len(x & y) >= SAME_ANSWER * max(1, min(len(x), len(y)))
+
+
+# ---------------------------------------------------------------------------- guards
+
+
+def copied_question(answer: Answer, question: str, aliases: AliasMap | None = None) -> float:
+    """The share of the answer that is the question, in order (0 without a question)."""
+    if not question or not answer.norm:
+        return 0.0
+    from rapidfuzz.distance import LCSseq
+
+    qn = _norm(question, aliases or AliasMap())
+    if not qn:
+        return 0.0
+    return LCSseq.similarity(answer.norm, qn) / len(answer.norm)
+
+
+def residual(answer: Answer, question: str, aliases: AliasMap | None = None) -> str:
+    """What the answer says beyond the question: its characters that the question does not have,
+    in order (for grading a copied question on what it adds)."""
+    qchars = set(_norm(question, aliases or AliasMap()))
+    return "".join(c for c in answer.norm if c not in qchars)
+
+
+SALAD_MIN = 6
+SALAD_FOREIGN = 0.3
+# Pieces of the reference (at least this many) mostly out of its order: shuffled words.
+SALAD_SHUFFLED = 5
+
+
+def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) -> bool:
+    """An answer with no sentence structure made of the reference's own words (``数据结构 后进先出
+    栈 线性``) for a reference that states something (has sentence points). A list is fine where
+    the reference itself is a list. Structure is a function word of the answer's own (的, 是,
+    因此, 没有, 用于 ...), found by jieba only for the few answers that pass the cheap tests."""
+    a = answer.norm
+    if len(a) < SALAD_MIN or len(a) > 3 * len(reference_norm) + 20:
+        return False
+    if not any(p.kind is PointKind.SENTENCE for p in points):
+        # A list for a list: fine while its items are the reference's items, not words torn
+        # out of them (订单 分批 分区 分割 for 分区、订单分割、订单分批).
+        terms = [p.norm for p in points]
+        whole = sum(
+            1 for c in answer.clauses if any(t in c.norm and len(c.norm) <= len(t) + 2 for t in terms)
+        )
+        if 2 * whole >= len(answer.clauses):
+            return False
+    places, foreign = _pieces(a, reference_norm)
+    if foreign > SALAD_FOREIGN * len(a) or max(len(places), len(answer.clauses)) < 3:
+        return False
+    from quizgen.text import cut
+
+    words = [w for c in answer.clauses for w in cut(c.norm)]
+    glue = sum(1 for w in words if _function_word(w))
+    if not glue:
+        return True
+    # A few function words do not make shuffled words a sentence (给 样本 p 统计学 向 总体 ...).
+    backwards = sum(1 for x, y in itertools.pairwise(places) if y < x)
+    return len(places) >= SALAD_SHUFFLED and backwards >= 0.4 * (len(places) - 1) and glue < 0.2 * len(words)
+
+
+# Characters that only glue words together (这是, 就是 are function words as much as 是).
+_GLUE = frozenset("的是了在把被将而即就也都与和或其它这那之很让为于以对从由向给")
+
+
+def _function_word(word: str) -> bool:
+    from quizgen.grade.keywords import FUNCTION_WORDS
+
+    return word in FUNCTION_WORDS or all(c in _GLUE for c in word) or word[0] in "不没未"
+
+
+def _pieces(text: str, source: str) -> tuple[list[int], int]:
+    """A greedy cover of `text` by the longest substrings of `source`: where each piece starts in
+    `source`, and how many characters of `text` are not in `source` at all."""
+    places: list[int] = []
+    foreign = 0
+    i = 0
+    while i < len(text):
+        j = i + 1
+        if text[i] not in source:
+            foreign += 1
+            i = j
+            continue
+        while j < len(text) and text[i : j + 1] in source:
+            j += 1
+        places.append(source.find(text[i:j]))
+        i = j
+    return places, foreign

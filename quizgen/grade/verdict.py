@@ -1,0 +1,83 @@
+"""From an answer's features to its score, the points it lost and whether a teacher should look.
+
+The combination (``quizgen.grade.combine``) estimates the score from coverage, recall and
+similarity; then the guards take away what the answer has not earned, each said in words:
+
+- a contradicted key point earns nothing: its share of the score goes (``contradicts the
+  reference``), and the answer is flagged with both phrases;
+- an answer that mostly copies the question is scored on its words alone (its similarity to the
+  reference comes from the question), so it earns only the key points it adds;
+- an answer with no sentence structure (the reference's words as a list) keeps the list items it
+  names, but each statement of the reference earns it at most SALAD_CAP of its share; flagged;
+- an answer that matches another question's reference better than its own (``off-topic``) earns
+  only its own key points; flagged.
+
+The same function serves grading, `quizgen grade evaluate` and calibration, so the figures
+measure what teachers get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from quizgen.grade.combine import Combination
+
+SALAD_CAP = 0.35
+# Off-topic: another question's reference scores at least this, and this much more than its own.
+OFF_TOPIC_MIN = 0.5
+OFF_TOPIC_MARGIN = 0.2
+
+
+@dataclass(frozen=True)
+class Deduction:
+    label: str  # what happened, e.g. "contradicts the reference (1 of 3 key points)"
+    lost: float  # fraction of full marks taken away (0 when the score was capped to the same)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    fraction: float  # 0..1
+    model: float  # the combination's estimate before the guards
+    deductions: tuple[Deduction, ...] = ()
+    flags: tuple[str, ...] = ()  # why a teacher should look: "contradiction", "salad", "off-topic"
+
+
+def _f(features: Mapping[str, float | None], name: str) -> float:
+    v = features.get(name)
+    return 0.0 if v is None else float(v)
+
+
+def decide(comb: Combination, features: Mapping[str, float | None]) -> Verdict:
+    """The score of one answer from its features (an empty mapping: an empty answer, 0)."""
+    if not features:
+        return Verdict(0.0, 0.0)
+    has_semantic = features.get("cosine") is not None
+    copied = _f(features, "copy") > 0
+    model = comb.model_for(has_semantic and not copied).predict(features)
+    frac = model
+    deductions: list[Deduction] = []
+    flags: list[str] = []
+    if copied:
+        without = comb.model_for(has_semantic).predict(features)
+        if without > frac:
+            deductions.append(Deduction("copies the question: scored on what it adds", without - frac))
+    rival = features.get("rival")
+    if rival is not None and rival >= OFF_TOPIC_MIN and rival >= model + OFF_TOPIC_MARGIN:
+        own = min(frac, _f(features, "coverage"))
+        deductions.append(Deduction("off-topic: it answers another question", frac - own))
+        frac = own
+        flags.append("off-topic")
+    share = _f(features, "contradicted")
+    if share > 0:
+        kept = frac * (1.0 - share)
+        deductions.append(Deduction("contradicts the reference", frac - kept))
+        frac = kept
+        flags.append("contradiction")
+    if _f(features, "salad") > 0:
+        cap = _f(features, "term_share") + SALAD_CAP * _f(features, "sentence_share")
+        if frac > cap:
+            deductions.append(Deduction(f"no sentence structure: capped at {cap:.2g}", frac - cap))
+            frac = cap
+            flags.append("salad")
+    return Verdict(min(1.0, max(0.0, frac)), model, tuple(deductions), tuple(flags))
