@@ -77,7 +77,7 @@ _LEAD_RE = re.compile(r"^(.{0,40}?)(?:[:：]|——|—|－－)\s*")
 _LIST_SEP_RE = re.compile(r"[、，,；;]|以及|及|和|与|或")
 # Inside a sentence only 、 (and 和/及/与 before the last item) makes a list: ``分为综合配送、专业配送``.
 _INNER_SEP_RE = re.compile(r"、|以及|及|和|与|或")
-_LIST_START_RE = re.compile(r"(?<![没不非无未])(?:分为|分成|包括|包含|有|是|为|即)")
+_LIST_START_RE = re.compile(r"(?<![没不非无未])(?:分为|分成|包括|包含|具有|是指|有|是|为|即|指|的)")
 _ETC_RE = re.compile(r"(?:等等?|之类|等方面|等类型|等岗位|等内容)[\u4e00-\u9fff]{0,3}$")
 # Roles a question contrasts: ``TCP和UDP有什么区别``, ``顺序表与链表的区别``.
 _ROLES_RE = re.compile(
@@ -178,15 +178,18 @@ def _segment_points(
     m = _LEAD_RE.match(seg)
     if m and len(grade_norm(m.group(1))) <= 40 and grade_norm(seg[m.end() :]):
         lead, body = m.group(1), seg[m.end() :]
+        # ``优缺点：优点——运费低、…``: a label inside the body is part of the lead
+        m2 = _LEAD_RE.match(body)
+        if m2 and len(grade_norm(m2.group(1))) <= 6 and grade_norm(body[m2.end() :]):
+            lead, body = lead + "：" + m2.group(1), body[m2.end() :]
     # After a lead (``特点：``) commas separate items; in a plain sentence only 、 does.
     items = _list_items(body, aliases, inner=not lead)
-    if items is None and not lead:
-        # ``…分为综合配送、专业配送``: a list at the end of a sentence
-        for lm in reversed(list(_LIST_START_RE.finditer(seg))):
-            tail = seg[lm.end() :]
-            found = _list_items(tail, aliases, inner=True)
+    if items is None:
+        # ``…分为综合配送、专业配送``, ``是指整理、整顿``: a list at the end of a sentence
+        for lm in reversed(list(_LIST_START_RE.finditer(body))):
+            found = _list_items(body[lm.end() :], aliases, inner=True)
             if found is not None:
-                lead, items = seg[: lm.start()], found
+                lead, items = (lead + "：" if lead else "") + body[: lm.start()], found
                 break
     out: list[tuple[str, PointKind]] = []
     if items is not None:
@@ -210,7 +213,7 @@ def _segment_points(
 
 
 # What makes a short phrase a statement rather than a term: 栈是线性表 / 线性表.
-_PREDICATE_RE = re.compile(r"[是的将把被使让而则]|可以|能够|需要|用于|具有|通过|不会|不能|没有")
+_PREDICATE_RE = re.compile(r"[是的将把被使让而]|可以|能够|需要|用于|具有|通过|不会|不能|没有")
 
 
 def _has_predicate(norm: str) -> bool:
@@ -348,11 +351,12 @@ def prepare_answer(answer: str, aliases: AliasMap | None = None) -> Answer:
 # ---------------------------------------------------------------------------- alignment
 
 
-def _window(point: Point, units: Sequence[Clause]) -> tuple[float, int, int]:
+def _window(point: Point, units: Sequence[Clause], whole: bool = False) -> tuple[float, int, int]:
     """(share of the point's characters, first unit, end unit) of the best run of neighbouring
-    units no longer than the point's window. Two pointers: each unit enters and leaves once."""
-    want = point.content
-    size = point.size
+    units no longer than the point's window. Two pointers: each unit enters and leaves once.
+    `whole`: every character of the point counts, also those the question has."""
+    want = Counter(point.norm) if whole else point.content
+    size = len(point.norm) if whole else point.size
     limit = max(int(len(point.norm) * SPAN_FACTOR), len(point.norm) + SPAN_SLACK)
     have: Counter[str] = Counter()
     got = 0
@@ -427,8 +431,9 @@ class Aligner:
             if m is not None:
                 return m
             # Part of a term counts within one clause: 订单 and 分割 apart are not 订单分割.
-            share, i, j = (
-                max((_window(p, [u])[0], k, k + 1) for k, u in enumerate(a.units)) if a.units else (0.0, 0, 0)
+            share, i, j = max(
+                ((_window(p, [u], whole=True)[0], k, k + 1) for k, u in enumerate(a.units)),
+                default=(0.0, 0, 0),
             )
         else:
             share, i, j = _window(p, a.units)
@@ -557,24 +562,20 @@ def copied_question(answer: Answer, question: str, aliases: AliasMap | None = No
     return LCSseq.similarity(answer.norm, qn) / len(answer.norm)
 
 
-def residual(answer: Answer, question: str, aliases: AliasMap | None = None) -> str:
-    """What the answer says beyond the question: its characters that the question does not have,
-    in order (for grading a copied question on what it adds)."""
-    qchars = set(_norm(question, aliases or AliasMap()))
-    return "".join(c for c in answer.norm if c not in qchars)
-
-
 SALAD_MIN = 6
 SALAD_FOREIGN = 0.3
-# Pieces of the reference (at least this many) mostly out of its order: shuffled words.
-SALAD_SHUFFLED = 5
+# Shuffled: at least this share of neighbouring pieces out of the reference's order, and
+# function words fewer than SALAD_GLUE of the words.
+SALAD_SHUFFLED = 0.3
+SALAD_GLUE = 0.2
 
 
 def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) -> bool:
-    """An answer with no sentence structure made of the reference's own words (``数据结构 后进先出
-    栈 线性``) for a reference that states something (has sentence points). A list is fine where
-    the reference itself is a list. Structure is a function word of the answer's own (的, 是,
-    因此, 没有, 用于 ...), found by jieba only for the few answers that pass the cheap tests."""
+    """An answer with no sentence structure: the reference's own words out of the reference's
+    order, with (next to) no function words (``数据结构 后进先出 栈 线性`` for 栈是一种后进先出的数据
+    结构). A terse answer in the reference's order is not one (p 值 > 0.05 正态分布), nor is a
+    list of the reference's items where the reference is a list. jieba (for the function words)
+    runs only for the few answers that pass the cheap tests."""
     a = answer.norm
     if len(a) < SALAD_MIN or len(a) > 3 * len(reference_norm) + 20:
         return False
@@ -582,38 +583,27 @@ def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) 
         # A list for a list: fine while its items are the reference's items, not words torn
         # out of them (订单 分批 分区 分割 for 分区、订单分割、订单分批).
         terms = [p.norm for p in points]
-        whole = sum(
-            1 for c in answer.clauses if any(t in c.norm and len(c.norm) <= len(t) + 2 for t in terms)
-        )
+        whole = sum(1 for c in answer.clauses if any(t in c.norm for t in terms))
         if 2 * whole >= len(answer.clauses):
             return False
     places, foreign = _pieces(a, reference_norm)
-    if foreign > SALAD_FOREIGN * len(a) or max(len(places), len(answer.clauses)) < 3:
+    if foreign > SALAD_FOREIGN * len(a) or len(places) < 3:
+        return False
+    # In the reference's order it keeps the reference's structure: a terse answer
+    # (p 值 > 0.05 正态分布), not a salad.
+    backwards = sum(1 for x, y in itertools.pairwise(places) if y < x)
+    if backwards < max(2, SALAD_SHUFFLED * (len(places) - 1)):
         return False
     from quizgen.text import cut
 
     words = [w for c in answer.clauses for w in cut(c.norm)]
-    glue = sum(1 for w in words if _function_word(w))
-    if not glue:
-        return True
     # A few function words do not make shuffled words a sentence (给 样本 p 统计学 向 总体 ...).
-    backwards = sum(1 for x, y in itertools.pairwise(places) if y < x)
-    return len(places) >= SALAD_SHUFFLED and backwards >= 0.4 * (len(places) - 1) and glue < 0.2 * len(words)
-
-
-# Characters that only glue words together (这是, 就是 are function words as much as 是).
-_GLUE = frozenset("的是了在把被将而即就也都与和或其它这那之很让为于以对从由向给")
-
-
-def _function_word(word: str) -> bool:
-    from quizgen.grade.keywords import FUNCTION_WORDS
-
-    return word in FUNCTION_WORDS or all(c in _GLUE for c in word) or word[0] in "不没未"
+    return sum(1 for w in words if _function_word(w)) < SALAD_GLUE * len(words)
 
 
 def _pieces(text: str, source: str) -> tuple[list[int], int]:
-    """A greedy cover of `text` by the longest substrings of `source`: where each piece starts in
-    `source`, and how many characters of `text` are not in `source` at all."""
+    """A greedy cover of `text` by the longest substrings of `source`: where each piece of two or
+    more characters starts in `source`, and how many characters of `text` are not in `source`."""
     places: list[int] = []
     foreign = 0
     i = 0
@@ -625,6 +615,17 @@ def _pieces(text: str, source: str) -> tuple[list[int], int]:
             continue
         while j < len(text) and text[i : j + 1] in source:
             j += 1
-        places.append(source.find(text[i:j]))
+        if j - i >= 2:  # where a single character comes from is anyone's guess
+            places.append(source.find(text[i:j]))
         i = j
     return places, foreign
+
+
+# Characters that only glue words together (这是, 就是 are function words as much as 是).
+_GLUE = frozenset("的是了在把被将而即就也都与和或其它这那之很让为于以对从由向给")
+
+
+def _function_word(word: str) -> bool:
+    from quizgen.grade.keywords import FUNCTION_WORDS
+
+    return word in FUNCTION_WORDS or all(c in _GLUE for c in word) or word[0] in "不没未"
