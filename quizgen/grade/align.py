@@ -81,10 +81,12 @@ _LIST_START_RE = re.compile(r"(?<![没不非无未])(?:分为|分成|包括|包�
 _ETC_RE = re.compile(r"(?:等等?|之类|等方面|等类型|等岗位|等内容)[\u4e00-\u9fff]{0,3}$")
 # Roles a question contrasts: ``TCP和UDP有什么区别``, ``顺序表与链表的区别``.
 _ROLES_RE = re.compile(
-    r"([0-9A-Za-z\u4e00-\u9fff]{1,10}?)(?:和|与|跟|同|及|、|以及|对比|相比)([0-9A-Za-z\u4e00-\u9fff]{1,10}?)"
+    r"([0-9A-Za-z\u4e00-\u9fff]{1,10}?)(?:和|与|及|、|以及|对比|相比)(?!的)([0-9A-Za-z\u4e00-\u9fff]{1,10}?)"
     r"(?=的|有|之间|在|相比|比较|各|分别|区别|不同|差异|异同|是|哪|什么|$)"
 )
 _NEG_PREFIX = frozenset("不非无未没")
+# A negated copula negates the list after it: 不是指 / 不包括 / 不属于 A、B.
+_COPULA_RE = re.compile(r"是指|是|指|包括|包含|属于|为|含")
 # Characters that carry nothing of a key point (栈是…的数据结构: 是, 的).
 _FILLER = frozenset("的是了在把被将而就也都")
 
@@ -106,6 +108,7 @@ class Point:
     size: int  # sum of `content`
     role: str = ""  # the thing it is about, when the question contrasts two (TCP / UDP)
     rivals: tuple[str, ...] = ()  # the other things the question contrasts
+    lead: str = ""  # what introduces the list it is an item of (``5S：是指``), as written
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,8 @@ def _list_items(body: str, aliases: AliasMap, inner: bool = False) -> list[str] 
 
 def _segment_points(
     seg: str, question: str, aliases: AliasMap, roles: Sequence[str] = ()
-) -> list[tuple[str, PointKind]]:
-    """Key points of one sentence of the reference."""
+) -> list[tuple[str, PointKind, str]]:
+    """Key points of one sentence of the reference: (text, kind, the lead of its list)."""
     seg = _strip_marker(seg)
     if not grade_norm(seg):
         return []
@@ -189,27 +192,27 @@ def _segment_points(
         for lm in reversed(list(_LIST_START_RE.finditer(body))):
             found = _list_items(body[lm.end() :], aliases, inner=True)
             if found is not None:
-                lead, items = (lead + "：" if lead else "") + body[: lm.start()], found
+                lead, items = (lead + "：" if lead else "") + body[: lm.end()], found
                 break
-    out: list[tuple[str, PointKind]] = []
+    out: list[tuple[str, PointKind, str]] = []
     if items is not None:
         # The lead is a point only when it says more than the question and is not a label.
         ln = _norm(lead, aliases)
         new = [c for c in ln if c not in set(qn)]
         if len(new) >= SENTENCE_MIN and len(ln) > 6:
-            out.append((lead.strip(), PointKind.SENTENCE))
-        out.extend((it, PointKind.TERM) for it in items)
+            out.append((lead.strip(), PointKind.SENTENCE, ""))
+        out.extend((it, PointKind.TERM, lead.strip()) for it in items)
         return out
     if lead:
         bn = _norm(body, aliases)
         if _short(bn) and not _has_predicate(bn):
             # ``…的指标：货损货差率`` (the first item of a list written one per sentence)
-            return [(body.strip(), PointKind.TERM)]
+            return [(body.strip(), PointKind.TERM, lead.strip())]
     text = (lead + "：" + body) if lead else body
     n = _norm(text, aliases)
-    if _short(n) and not _has_predicate(n):
-        return [(text.strip(), PointKind.TERM)]
-    return [(p, PointKind.SENTENCE) for p in _split_long(text, roles, aliases)]
+    if _short(n) and not _has_predicate(n) and not _COMMA_RE.search(text):
+        return [(text.strip(), PointKind.TERM, "")]
+    return [(p, PointKind.SENTENCE, "") for p in _split_long(text, roles, aliases)]
 
 
 # What makes a short phrase a statement rather than a term: 栈是线性表 / 线性表.
@@ -283,13 +286,13 @@ def reference_points(
     amap = aliases or AliasMap()
     qchars = set(_norm(question, amap)) if question else set()
     roles = _question_roles(question, reference, amap) if question else ()
-    raw: list[tuple[str, PointKind]] = [(g, PointKind.TERM) for g in given if grade_norm(g)]
+    raw: list[tuple[str, PointKind, str]] = [(g, PointKind.TERM, "") for g in given if grade_norm(g)]
     for seg in _STRONG_RE.split(reference):
         raw.extend(_segment_points(seg, question, amap, roles))
     seen: set[str] = set()
     given_norms = [_norm(g, amap) for g in given]
     out: list[Point] = []
-    for text, kind in raw:
+    for text, kind, lead in raw:
         norm = _norm(text, amap)
         if not norm or norm in seen:
             continue
@@ -321,6 +324,7 @@ def reference_points(
                 size=sum(content.values()),
                 role=mine[0] if len(mine) == 1 else "",
                 rivals=tuple(r for r in roles if r not in mine) if len(mine) == 1 else (),
+                lead=lead,
             )
         )
     return tuple(out)
@@ -389,11 +393,13 @@ def _window(point: Point, units: Sequence[Clause], whole: bool = False) -> tuple
     return best
 
 
-def _trim(point: Point, units: Sequence[Clause], i: int, j: int) -> tuple[int, int]:
-    """Drop units at either end of a window that add nothing of the point."""
-    while i < j - 1 and not any(ch in point.content for ch in units[i].norm):
+def _trim(point: Point, units: Sequence[Clause], i: int, j: int, whole: bool = False) -> tuple[int, int]:
+    """Drop units at either end of a window that add nothing of the point (`whole`: nothing at
+    all, not even what the question already says)."""
+    have = set(point.norm) if whole else point.content
+    while i < j - 1 and not any(ch in have for ch in units[i].norm):
         i += 1
-    while j - 1 > i and not any(ch in point.content for ch in units[j - 1].norm):
+    while j - 1 > i and not any(ch in have for ch in units[j - 1].norm):
         j -= 1
     return i, j
 
@@ -413,7 +419,7 @@ class Aligner:
     ) -> list[PointMatch]:
         amap = aliases or AliasMap()
         matches = [self._one(p, answer, reference_norm, amap) for p in points]
-        return _settle(matches)
+        return self._leads(matches, answer, reference_norm)
 
     def _check(self, p: Point, reference_norm: str, span: Sequence[Clause], a: Answer) -> Conflict | None:
         if p.role:
@@ -439,17 +445,21 @@ class Aligner:
             share, i, j = _window(p, a.units)
         if share <= 0:
             return PointMatch(p, "missed", 0.0)
-        i, j = _trim(p, a.units, i, j)
         conflict: Conflict | None = None
         if p.role:
             share, i, j, conflict = self._about_role(p, a, share, i, j)
-        span = a.units[i:j]
+        # Checked is the window without the clauses that share nothing with the point: 不是做好
+        # 绩效管理的关键 adds nothing new but says 不是. Shown is what matched, or what contradicts.
         if share >= CHECK_AT and conflict is None:
-            conflict = self._check(p, reference_norm, span, a)
+            ci, cj = _trim(p, a.units, i, j, whole=True)
+            conflict = self._check(p, reference_norm, a.units[ci:cj], a)
+            if conflict is not None:
+                return PointMatch(p, "contradicted", 0.0, _phrase(a.units[ci:cj]), conflict)
         if conflict is not None:
-            return PointMatch(p, "contradicted", 0.0, _phrase(span), conflict)
+            return PointMatch(p, "contradicted", 0.0, _phrase(a.units[i:j]), conflict)
+        i, j = _trim(p, a.units, i, j)
         if share >= MATCH_AT:
-            return PointMatch(p, "matched", share, _phrase(span))
+            return PointMatch(p, "matched", share, _phrase(a.units[i:j]))
         return PointMatch(p, "missed", share)
 
     @staticmethod
@@ -489,22 +499,40 @@ class Aligner:
         fi, fj = _trim(p, a.units, best[1], best[2])
         return best[0], fi, fj, None
 
+    def _denied(self, clause: str, i: int, term: str) -> bool:
+        """Whether the term at `i` is negated: right before it (非标准损耗率, 不属于X) or by a
+        negated copula earlier in the clause (不是指属性编辑和图形编辑); not by a negation that
+        belongs to another word (不对称性和共享性)."""
+        if i > 0 and clause[i - 1] in _NEG_PREFIX and term[0] not in _NEG_PREFIX:
+            return True
+        if not self.checker.negated_in(clause, i, i + len(term)):
+            return False
+        spans = self.checker.table.negation_spans(clause[:i])
+        return any(e >= i - 2 or _COPULA_RE.match(clause, e) for _s, e in spans)
+
     def _term(self, p: Point, a: Answer, reference_norm: str, amap: AliasMap) -> PointMatch | None:
-        """A term in one clause: exactly (not negated), reordered, or with a typo."""
+        """A term in one clause: exactly (not negated), reordered, or with a typo; or its opposite
+        (离散性 for 连续性, 非标准损耗率 for 标准损耗率), which contradicts it."""
         variants = amap.variants(p.norm) if amap else (p.norm,)
-        negated_at: Clause | None = None
+        negated_at: tuple[Clause, str] | None = None
         for c in a.clauses:
             for v in variants:
                 i = c.norm.find(v)
                 while i >= 0:
-                    if i > 0 and c.norm[i - 1] in _NEG_PREFIX and v[0] not in _NEG_PREFIX:
-                        negated_at = negated_at or c
+                    if self._denied(c.norm, i, v):
+                        negated_at = negated_at or (c, c.norm[max(0, i - 2) : i + len(v)])
                     else:
                         return PointMatch(p, "matched", 1.0, c.text)
                     i = c.norm.find(v, i + 1)
-        if negated_at is not None:
-            said = negated_at.norm[max(0, negated_at.norm.find(p.norm) - 1) :][: len(p.norm) + 1]
-            return PointMatch(p, "contradicted", 0.0, negated_at.text, Conflict(said, p.norm, "negation"))
+        if negated_at is not None and negated_at[1] not in reference_norm:
+            c, said = negated_at
+            return PointMatch(p, "contradicted", 0.0, c.text, Conflict(said, p.norm, "negation"))
+        for v, kind in self.checker.mirrors(p.norm):
+            if v in reference_norm or p.norm in a.norm:
+                continue  # the reference names it too (定期 / 不定期运输市场): another point
+            for c in a.clauses:
+                if v in c.norm:
+                    return PointMatch(p, "contradicted", 0.0, c.text, Conflict(v, p.norm, kind))
         n = len(p.norm)
         if n < FUZZY_MIN_LEN:
             return None
@@ -530,15 +558,40 @@ class Aligner:
             return PointMatch(p, "contradicted", 0.0, c.text, conflict)
         return PointMatch(p, "matched", score, c.text)
 
+    def _leads(self, matches: list[PointMatch], a: Answer, reference_norm: str) -> list[PointMatch]:
+        """A list's lead said the other way round (5S：不是指整理、整顿…, 运输市场无法在…发挥作用：…)
+        contradicts every item the answer names under it."""
+        out = list(matches)
+        for lead in dict.fromkeys(m.point.lead for m in matches if m.point.lead):
+            under = [k for k, m in enumerate(out) if m.point.lead == lead and m.status == "matched"]
+            ln = grade_norm(lead)
+            if not under or len(ln) < 4:
+                continue
+            probe = Point(lead, ln, PointKind.SENTENCE, (ln,), Counter(ln), len(ln))
+            share, i, j = _window(probe, a.units)
+            if share < MATCH_AT:
+                continue
+            span = a.units[i:j]
+            said = [u.norm for u in span]
+            items = sorted({m.point.norm for m in out}, key=len, reverse=True)
+            # the items' own negations (非接触性) are not the lead's
+            bare = [_remove_all(x, items) for x in said]
+            conflict = self.checker.conflict(
+                Texts((ln,), lead, reference_norm), Texts(said, _phrase(span), a.norm)
+            )
+            if conflict is None and self.checker.negations(bare) != self.checker.negations((ln,)):
+                # 5S：不是指整理… for 5S：是指整理…: the lead negated as a whole
+                conflict = Conflict(_phrase(span), lead, "negation")
+            if conflict is not None:
+                for k in under:
+                    out[k] = PointMatch(out[k].point, "contradicted", 0.0, _phrase(span), conflict)
+        return out
 
-def _settle(matches: list[PointMatch]) -> list[PointMatch]:
-    """A contradiction that is merely another point said exactly (不定期运输市场, when both 定期 and
-    不定期运输市场 are points) is no contradiction: that point is simply missed."""
-    exact = {m.phrase for m in matches if m.status == "matched" and m.strength >= 1.0}
-    return [
-        PointMatch(m.point, "missed", 0.0) if m.status == "contradicted" and m.phrase in exact else m
-        for m in matches
-    ]
+
+def _remove_all(text: str, words: Sequence[str]) -> str:
+    for w in words:
+        text = text.replace(w, "\x00")
+    return text
 
 
 def same_answer(a: str, b: str) -> bool:

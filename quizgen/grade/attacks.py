@@ -51,7 +51,8 @@ _NEGATION_SWAPS = (
     ("可以", "无法"),
     ("是", "不是"),
 )
-_ROLE_SEPARATOR = re.compile(r"[，,；;。]")
+# 是 after these is no verb to negate (就是, 于是, 但是, 或是 ...).
+_NOT_A_VERB_BEFORE = frozenset("不就即于但或也还都总正只若要凡像")
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,20 @@ def shuffled(reference: str, rng: random.Random) -> str | None:
     return " ".join(order)
 
 
+_CLAUSE_END = re.compile(r"[，,；;。！？!?、\n：:]")
+
+
+def _free(reference: str, i: int, table: Any) -> bool:
+    """Whether the word at `i` is said plainly: no negation before it in its clause (reversing
+    没有…显著 to 没有…不显著 would say the reference again, twice negated)."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(reference, 0, i)), default=0)
+    return not table.negation_spans(reference[start:i])
+
+
 def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[str, str] | None:
     """The reference with one key fact reversed, and what was changed; None if nothing applies.
     Tried in order: a listed antonym or mirror pair, a comparison, two roles the question contrasts,
-    a negation removed or added."""
+    a negation removed or added. Only words said plainly are reversed (not 不正确 -> 不错误)."""
     from quizgen.grade.align import _question_roles
     from quizgen.grade.contradict import load_contradictions
     from quizgen.grade.keywords import AliasMap
@@ -139,13 +150,15 @@ def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[st
         if any(w != o and w in o and o in reference for o in table.opposites):
             continue
         opposite = sorted(table.opposites[w])[0]
-        if opposite in reference:
+        i = reference.find(w)
+        if opposite in reference or not _free(reference, i, table):
             continue
-        return reference.replace(w, opposite, 1), f"{w} -> {opposite}"
+        return reference[:i] + opposite + reference[i + len(w) :], f"{w} -> {opposite}"
     for a, b in _SYMBOL_SWAPS:
         for x, y in ((a, b), (b, a)):
-            if x in reference:
-                return reference.replace(x, y, 1), f"{x} -> {y}"
+            i = reference.find(x)
+            if i >= 0 and _free(reference, i, table):
+                return reference[:i] + y + reference[i + len(x) :], f"{x} -> {y}"
     roles = _question_roles(question, reference, AliasMap()) if question else ()
     if (
         len(roles) == 2
@@ -157,10 +170,14 @@ def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[st
         return swapped, f"{a} <-> {b}"
     for x, y in _NEGATION_SWAPS:
         i = reference.find(x)
-        if i >= 0 and not (
-            x == "是" and reference[max(0, i - 1) : i] in ("不", "就", "即", "于", "但", "或")
-        ):
-            return reference[:i] + y + reference[i + len(x) :], f"{x} -> {y}"
+        if i < 0:
+            continue
+        before, after = reference[max(0, i - 1) : i], reference[i + len(x) : i + len(x) + 1]
+        if x == "是" and (before in _NOT_A_VERB_BEFORE or after == "否"):
+            continue
+        if y.startswith(("不", "无")) and not _free(reference, i, table):
+            continue
+        return reference[:i] + y + reference[i + len(x) :], f"{x} -> {y}"
     return None
 
 

@@ -85,7 +85,7 @@ class Contradictions:
         return [(m.group(0), m.start(), m.end()) for m in self._word_re.finditer(clause)]
 
 
-def _negated(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+def negated(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     """Whether text at start..end is under an odd number of negations earlier in its clause
     (negations inside the text itself, the 不 of 不可靠, do not count)."""
     return sum(1 for s, e in spans if e <= start) % 2 == 1 and not any(
@@ -113,7 +113,7 @@ class Checker:
     def conflict(self, point: Texts, phrase: Texts) -> Conflict | None:
         return (
             self._complexity(point.text, phrase.text)
-            or self._negation(point.clauses, phrase.clauses)
+            or self._negation(point, phrase)
             or self._antonyms(point, phrase)
             or self._numbers(point.clauses, phrase.clauses)
         )
@@ -148,43 +148,82 @@ class Checker:
 
     def _polarity(self, clauses: Sequence[str], pred: str) -> tuple[int, int]:
         """(plain, negated) occurrences of `pred`."""
-        plain = negated = 0
+        plain = denied = 0
         for c in clauses:
             spans = self._negs(c)
             i = c.find(pred)
             while i >= 0:
-                if _negated(spans, i, i + len(pred)):
-                    negated += 1
+                if negated(spans, i, i + len(pred)):
+                    denied += 1
                 else:
                     plain += 1
                 i = c.find(pred, i + 1)
-        return plain, negated
+        return plain, denied
 
-    def _negation(self, point: Sequence[str], phrase: Sequence[str]) -> Conflict | None:
+    def _plain_in(self, whole: str, pred: str) -> bool:
+        """Whether `pred` occurs in `whole` without a negation just before it (at most one
+        character between: 不是, 不将)."""
+        i = whole.find(pred)
+        while i >= 0:
+            before = whole[max(0, i - 4) : i]
+            if not any(e >= len(before) - 1 for _s, e in self._negs(before)):
+                return True
+            i = whole.find(pred, i + 1)
+        return False
+
+    def _negation(self, point: Texts, phrase: Texts) -> Conflict | None:
         # The reference negates, the answer says it plainly: only when the answer negates
-        # nothing at all (样本量太小，不能推广 keeps its negation in another clause).
-        if not self.negations(phrase):
-            for written, pred in self._predicates(point):
-                if self._polarity(point, pred)[0] == 0 and self._polarity(phrase, pred)[0] > 0:
+        # nothing at all (样本量太小，不能推广 keeps its negation in another clause), and the
+        # reference never says it plainly itself (定期运输市场、不定期运输市场).
+        if not self.negations(phrase.clauses):
+            for written, pred in self._predicates(point.clauses):
+                if (
+                    self._polarity(point.clauses, pred)[0] == 0
+                    and self._polarity(phrase.clauses, pred)[0] > 0
+                    and not self._plain_in(point.whole, pred)
+                ):
                     return Conflict(pred, written, "negation")
-        for written, pred in self._predicates(phrase):
-            plain, _neg = self._polarity(phrase, pred)
-            mine_plain, mine_neg = self._polarity(point, pred)
-            if plain == 0 and mine_plain > 0 and mine_neg == 0:
+        for written, pred in self._predicates(phrase.clauses):
+            plain, _neg = self._polarity(phrase.clauses, pred)
+            mine_plain, mine_neg = self._polarity(point.clauses, pred)
+            if plain == 0 and mine_plain > 0 and mine_neg == 0 and written not in point.whole:
                 return Conflict(written, pred, "negation")
         return None
 
     # -------------------------------------------------------------- listed words
 
     def _listed(self, clauses: Sequence[str]) -> set[str]:
-        """Listed words said plainly (a negated 可靠, 不可靠, says the opposite, not 可靠)."""
+        """Listed words as meant: said plainly, or negated as their opposite (不正确 says 错误)."""
         out = set()
         for c in clauses:
             spans = self._negs(c)
             for w, s, e in self.table.words(c):
-                if not _negated(spans, s, e):
+                if not negated(spans, s, e):
                     out.add(w)
+                elif len(self.table.opposites.get(w, ())) == 1:
+                    out |= self.table.opposites[w]
         return out
+
+    def negated_in(self, clause: str, start: int, end: int) -> bool:
+        """Whether clause[start:end] is negated by a word before it in the clause."""
+        return negated(self._negs(clause), start, end)
+
+    def mirrors(self, term: str) -> list[tuple[str, str]]:
+        """(variant, kind) of a term that says the opposite: a listed word swapped (连续性 ->
+        离散性, 运量大 -> 运量小), a negation added or removed (对称性 <-> 不对称性)."""
+        out: list[tuple[str, str]] = []
+        for w, s, e in self.table.words(term):
+            out.extend((term[:s] + o + term[e:], "antonym") for o in sorted(self.table.opposites[w]))
+        if len(term) >= 3:
+            for i, ch in enumerate(term):
+                for o in sorted(self.table.char_opposites.get(ch, ())):
+                    out.append((term[:i] + o + term[i + 1 :], "antonym"))
+        spans = self._negs(term)
+        if spans and spans[0][0] == 0:
+            out.append((term[spans[0][1] :], "negation"))
+        else:
+            out.extend((n + term, "negation") for n in ("不", "非", "无", "没有", "未"))
+        return [(v, k) for v, k in out if v and v != term]
 
     def _free_negations(self, clauses: Sequence[str]) -> int:
         """Negations outside the listed words (the 不 of 不显著 is part of its word)."""
