@@ -85,6 +85,7 @@ class KindSummary:
     max: float = 0.0
     flagged: float = 0.0  # share flagged needs_review
     caught: float | None = None  # reversed: share scoring <= 0.5 or flagged as contradicting
+    above_reference: int | None = None  # padded: answers scoring more than the reference alone
     scores: list[float] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +98,8 @@ class KindSummary:
         }
         if self.caught is not None:
             d["caught"] = round(self.caught, 4)
+        if self.above_reference is not None:
+            d["above_reference"] = self.above_reference
         return d
 
 
@@ -224,10 +227,19 @@ def sources_of(rows: Iterable[Any]) -> list[Source]:
     return list(seen.values())
 
 
-def summarise(attacks: Sequence[Attack], results: Sequence[GradeResult]) -> list[KindSummary]:
+def summarise(attacks: Sequence[Attack], results: Sequence[Any]) -> list[KindSummary]:
+    """Per kind: mean score and the rest (results: anything with fraction, needs_review, reason)."""
     by_kind: dict[str, KindSummary] = {k: KindSummary(k) for k in KINDS}
     reversed_caught = 0
+    alone = {
+        (a.question_id, a.reference): r.fraction
+        for a, r in zip(attacks, results, strict=True)
+        if a.kind == "reference"
+    }
+    above = 0
     for a, r in zip(attacks, results, strict=True):
+        if a.kind == "padded":
+            above += int(r.fraction > alone.get((a.question_id, a.reference), 1.0) + 1e-9)
         s = by_kind[a.kind]
         s.scores.append(r.fraction)
         s.n += 1
@@ -241,6 +253,8 @@ def summarise(attacks: Sequence[Attack], results: Sequence[GradeResult]) -> list
             s.flagged /= s.n
     if by_kind["reversed"].n:
         by_kind["reversed"].caught = reversed_caught / by_kind["reversed"].n
+    if by_kind["padded"].n:
+        by_kind["padded"].above_reference = above
     return [s for s in by_kind.values() if s.n]
 
 

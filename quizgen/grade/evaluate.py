@@ -284,15 +284,12 @@ def make_report(
     human = [r.fraction for r in rows]
     rep = Report(metrics(pred, human), per_question(rows, pred), list(pred), model, cv)
     if comb is not None:
+        from quizgen.grade.verdict import decide
+
         flagged: list[float] = []
         calm: list[float] = []
         for f, p, h in zip(feats, pred, human, strict=True):
-            if not f:
-                calm.append(abs(p - h))
-                continue
-            kw = comb.keyword_part(float(f.get("recall") or 0.0))
-            s = f.get("semantic")
-            _c, review = comb.confidence(p, kw, None if s is None else float(s))
+            review = bool(f) and decide(comb, f).needs_review
             (flagged if review else calm).append(abs(p - h))
         rep.review_rate = len(flagged) / max(1, len(pred))
         rep.review_mae = (

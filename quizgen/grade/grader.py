@@ -446,13 +446,22 @@ class Grader:
     def features_many(self, rows: Iterable[Any]) -> Iterator[tuple[GradeRequest, dict[str, float | None]]]:
         """The features of each row as graded (the best reference, guards decided), for calibration
         and evaluation; `{}` for rows that are empty, unknown or malformed."""
+        for req, feats, _rival in self.features_and_rivals(rows):
+            yield req, feats
+
+    def features_and_rivals(
+        self, rows: Iterable[Any]
+    ) -> Iterator[tuple[GradeRequest, dict[str, float | None], dict[str, float | None] | None]]:
+        """Like `features_many`, with the features of the other question's reference the answer was
+        compared with (None if none came close): what refitting the default needs to decide
+        off-topic again under another combination."""
         for reqs, preps in self._pipeline(rows):
             for req, prep in zip(reqs, preps, strict=True):
                 if prep is None:
-                    yield req, {}
+                    yield req, {}, None
                 else:
                     best, _verdict = self._choose(prep)
-                    yield req, best.feats
+                    yield req, best.feats, prep.rival.feats if prep.rival is not None else None
 
     # ------------------------------------------------------------------ internals
 
@@ -616,9 +625,7 @@ class Grader:
             reasons.append(f"off-topic: closer to the reference of {which}")
         if "salad" in verdict.flags:
             reasons.append("no sentence structure: the reference's words as a list")
-        conf, review = comb.confidence(frac, keyword, semantic)
-        if verdict.flags:
-            conf, review = min(conf, 0.5), True
+        conf, review = verdict.confidence, verdict.needs_review
         if lex.forbidden_found:
             deductions.append(f"forbidden: {'、'.join(lex.forbidden_found)} (-{_pts(frac * max_score)})")
             frac = 0.0
@@ -631,7 +638,7 @@ class Grader:
             )
             frac = kept
             reasons.insert(0, "missing required: " + "、".join(lex.required_missing))
-            conf, review = comb.confidence(frac, keyword, semantic)
+            conf, review = comb.confidence(frac, keyword, semantic, feats)
         n = len(best.matches)
         possible = max_score / n if n else 0.0
         marks = tuple(

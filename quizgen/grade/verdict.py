@@ -40,7 +40,9 @@ class Verdict:
     fraction: float  # 0..1
     model: float  # the combination's estimate before the guards
     deductions: tuple[Deduction, ...] = ()
-    flags: tuple[str, ...] = ()  # why a teacher should look: "contradiction", "salad", "off-topic"
+    flags: tuple[str, ...] = ()  # why a teacher must look: "contradiction", "salad", "off-topic"
+    confidence: float = 1.0  # estimated chance that a teacher's score is within 0.3 of this one
+    needs_review: bool = False  # a flag, or that chance too low (the combination's review rule)
 
 
 def _f(features: Mapping[str, float | None], name: str) -> float:
@@ -52,6 +54,19 @@ def decide(comb: Combination, features: Mapping[str, float | None]) -> Verdict:
     """The score of one answer from its features (an empty mapping: an empty answer, 0)."""
     if not features:
         return Verdict(0.0, 0.0)
+    frac, model, deductions, flags = _guarded(comb, features)
+    keyword = comb.keyword_part(_f(features, "recall"))
+    cos = features.get("cosine")
+    semantic = comb.semantic_part(None if cos is None else float(cos))
+    conf, review = comb.confidence(frac, keyword, semantic, features)
+    if flags:
+        conf, review = min(conf, 0.5), True
+    return Verdict(frac, model, deductions, flags, conf, review)
+
+
+def _guarded(
+    comb: Combination, features: Mapping[str, float | None]
+) -> tuple[float, float, tuple[Deduction, ...], tuple[str, ...]]:
     has_semantic = features.get("cosine") is not None
     copied = _f(features, "copy") > 0
     model = comb.model_for(has_semantic and not copied).predict(features)
@@ -80,4 +95,4 @@ def decide(comb: Combination, features: Mapping[str, float | None]) -> Verdict:
             deductions.append(Deduction(f"no sentence structure: capped at {cap:.2g}", frac - cap))
             frac = cap
             flags.append("salad")
-    return Verdict(min(1.0, max(0.0, frac)), model, tuple(deductions), tuple(flags))
+    return min(1.0, max(0.0, frac)), model, tuple(deductions), tuple(flags)
