@@ -186,21 +186,25 @@ def _segment_points(
         if m2 and len(grade_norm(m2.group(1))) <= 6 and grade_norm(body[m2.end() :]):
             lead, body = lead + "：" + m2.group(1), body[m2.end() :]
     # After a lead (``特点：``) commas separate items; in a plain sentence only 、 does.
-    items = _list_items(body, aliases, inner=not lead)
+    items = _list_items(body, aliases, inner=not lead) if lead else None
+    said = lead  # the lead as a point: without the 具有 / 分为 that introduces the list
     if items is None:
         # ``…分为综合配送、专业配送``, ``是指整理、整顿``: a list at the end of a sentence
         for lm in reversed(list(_LIST_START_RE.finditer(body))):
             found = _list_items(body[lm.end() :], aliases, inner=True)
             if found is not None:
                 lead, items = (lead + "：" if lead else "") + body[: lm.end()], found
+                said = lead[: len(lead) - (lm.end() - lm.start())].rstrip("，,")
                 break
+    if items is None and not lead:
+        items = _list_items(body, aliases, inner=True)
     out: list[tuple[str, PointKind, str]] = []
     if items is not None:
         # The lead is a point only when it says more than the question and is not a label.
-        ln = _norm(lead, aliases)
+        ln = _norm(said, aliases)
         new = [c for c in ln if c not in set(qn)]
         if len(new) >= SENTENCE_MIN and len(ln) > 6:
-            out.append((lead.strip(), PointKind.SENTENCE, ""))
+            out.append((said.strip(), PointKind.SENTENCE, ""))
         out.extend((it, PointKind.TERM, lead.strip()) for it in items)
         return out
     if lead:
