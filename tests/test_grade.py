@@ -16,6 +16,7 @@ import pytest
 from quizgen.bank import Grading
 from quizgen.errors import GradeError, ModelUnavailableError
 from quizgen.grade import Grader, GradeRequest, GradeResult, default_combination
+from quizgen.grade.align import PointKind, reference_points
 from quizgen.grade.calibrate import calibrate, nonneg_ridge
 from quizgen.grade.combine import Combination, Model, Term, dumps_combination, loads_combination
 from quizgen.grade.embedders import CachedEmbedder, EmbeddingCache, default_cache_dir, make_embedder
@@ -29,7 +30,6 @@ from quizgen.grade.evaluate import (
     rmse,
     spearman,
 )
-from quizgen.grade.align import PointKind, reference_points
 from quizgen.grade.keywords import AliasMap, grade_norm, lexical, prepare_reference
 from quizgen.items import Item, ItemType
 
@@ -526,3 +526,54 @@ def test_key_points_match_with_swapped_word_order(kw: Grader) -> None:
     )
     assert r.matched == ("特征提取", "参数共享")
     assert r.missed == ("特征融合",)
+
+
+# ---------------------------------------------------------------------------- issue 12.2: long answers
+
+
+class WindowedFake(FakeEmbedder):
+    """The fake embedder with a small window, to see what reaches the model."""
+
+    window = 50
+
+
+def test_windows_cover_a_text_and_cut_at_sentence_ends() -> None:
+    from quizgen.grade.embedders import sample, windows
+
+    text = "卷积提取局部特征。池化降低维度！" * 40 + "没有句号的一长串文字" * 20
+    spans = windows(text, 50)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == prev_b for (a, _b), (_a, prev_b) in zip(spans[1:], spans, strict=False))
+    assert all(0 < b - a <= 50 for a, b in spans)
+    assert all(text[b - 1] in "。！" for a, b in spans[:-12])  # sentence ends while there are some
+    picked = sample(spans, 5)
+    assert len(picked) == 5 and picked[0] == spans[0] and picked[-1] == spans[-1]
+    assert sample(spans[:3], 5) == spans[:3]
+
+
+def test_a_long_answer_reaches_the_model_in_windows_only(tmp_path: Path) -> None:
+    """Issue 12.2: nothing longer than the model's window is encoded, and a huge answer is encoded
+    as at most MAX_WINDOWS windows (bounded memory and time), pooled to one vector."""
+    from quizgen.grade.embedders import MAX_WINDOWS
+
+    fake = WindowedFake()
+    g = Grader(embedder=fake, cache_dir=tmp_path)
+    ref = "卷积神经网络用卷积提取局部特征。"
+    huge = "卷积神经网络用卷积提取局部特征，池化降低维度。" * 5000  # 115,000 characters
+    r = g.grade_text(ref, huge)
+    sent = [t for call in fake.calls for t in call]
+    assert max(len(t) for t in sent) <= 50
+    assert len(sent) <= MAX_WINDOWS + 1  # the answer's windows and the reference
+    assert g.embedder is not None and g.embedder.windowed == 1
+    assert r.semantic is not None and r.semantic > 0.5
+    assert [m.status for m in r.marks] == ["matched"]
+
+
+def test_a_long_answer_is_judged_on_what_it_covers(kw: Grader) -> None:
+    ref = "栈是一种后进先出的数据结构"
+    alone = kw.grade_text(ref, "栈是一种后进先出的数据结构", question="什么是栈？")
+    padded = kw.grade_text(
+        ref, "栈是一种后进先出的数据结构。" + "我认为这个问题很重要。" * 3000, question="什么是栈？"
+    )
+    assert padded.score <= alone.score
+    assert [m.status for m in padded.marks] == ["matched"]

@@ -48,7 +48,7 @@ def test_run_csv_rows_in_equal_rows_out(tmp_path: Path) -> None:
     assert [x["row"] for x in rows] == ["1", "2", "3", "4", "5"]
     assert list(rows[0]) == [
         "row", "student", "question_id", "score", "max_score", "keyword", "semantic",
-        "confidence", "needs_review", "matched", "missed", "reason",
+        "confidence", "needs_review", "matched", "missed", "contradicted", "deductions", "reason",
     ]  # fmt: skip
     assert rows[0]["matched"] == "局部感知；平移不变性；共享权重"
     assert float(rows[0]["score"]) > 0.4

@@ -39,6 +39,8 @@ from quizgen.grade.keywords import (
 
 # A point counts as matched from this strength on (share of its characters, or a typo's ratio).
 MATCH_AT = 0.7
+# A term's characters in one clause: most of them name it (减少参数 for 减少参数数量).
+TERM_MATCH_AT = 0.6
 # The window a sentence point may spread over: this many times its length, plus SLACK characters.
 SPAN_FACTOR = 1.6
 SPAN_SLACK = 8
@@ -192,6 +194,8 @@ def _segment_points(
         # ``…分为综合配送、专业配送``, ``是指整理、整顿``: a list at the end of a sentence
         for lm in reversed(list(_LIST_START_RE.finditer(body))):
             found = _list_items(body[lm.end() :], aliases, inner=True)
+            if found is not None and lm.group(0) == "的" and (len(found) < 3 or "、" not in body[lm.end() :]):
+                found = None  # …中的梯度消失和梯度爆炸问题 is a phrase; …的连续性、协调性、均衡性 a list
             if found is not None:
                 lead, items = (lead + "：" if lead else "") + body[: lm.end()], found
                 said = lead[: len(lead) - (lm.end() - lm.start())].rstrip("，,")
@@ -462,7 +466,7 @@ class Aligner:
         if conflict is not None:
             return PointMatch(p, "contradicted", 0.0, _phrase(a.units[i:j]), conflict)
         i, j = _trim(p, a.units, i, j)
-        if share >= MATCH_AT:
+        if share >= (TERM_MATCH_AT if p.kind is PointKind.TERM else MATCH_AT):
             return PointMatch(p, "matched", share, _phrase(a.units[i:j]))
         return PointMatch(p, "missed", share)
 
@@ -624,38 +628,47 @@ SALAD_FOREIGN = 0.3
 # Shuffled: at least this share of neighbouring pieces out of the reference's order, and
 # function words fewer than SALAD_GLUE of the words.
 SALAD_SHUFFLED = 0.3
-SALAD_GLUE = 0.2
+SALAD_GLUE = 0.1
 
 
-def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) -> bool:
-    """An answer with no sentence structure: the reference's own words out of the reference's
-    order, with (next to) no function words (``数据结构 后进先出 栈 线性`` for 栈是一种后进先出的数据
-    结构). A terse answer in the reference's order is not one (p 值 > 0.05 正态分布), nor is a
-    list of the reference's items where the reference is a list. jieba (for the function words)
-    runs only for the few answers that pass the cheap tests."""
+def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) -> float:
+    """An answer with no sentence structure: the reference's own words with (next to) no function
+    words, out of the reference's order (``数据结构 后进先出 栈 线性`` for 栈是一种后进先出的数据结构),
+    or, where the reference is a list, words torn out of its items (``定期 临时 盘点 盘点`` for 定期盘点
+    和临时盘点). A terse answer in the reference's order is not one (p 值 > 0.05 正态分布), nor a list
+    of the reference's items. jieba (for the function words) runs only for the few answers that
+    pass the cheap tests.
+
+    Returns 0.0 for no salad, else the share of the answer that is whole items of a list reference
+    (1.0 for a reference that states something): a salad keeps that share of the items it names."""
     a = answer.norm
     if len(a) < SALAD_MIN or len(a) > 3 * len(reference_norm) + 20:
-        return False
+        return 0.0
+    purity = 1.0
+    torn = False
     if not any(p.kind is PointKind.SENTENCE for p in points):
-        # A list for a list: fine while its items are the reference's items, not words torn
-        # out of them (订单 分批 分区 分割 for 分区、订单分割、订单分批).
         terms = [p.norm for p in points]
         whole = sum(1 for c in answer.clauses if any(t in c.norm for t in terms))
         if 2 * whole >= len(answer.clauses):
-            return False
+            return 0.0
+        torn, purity = True, whole / len(answer.clauses)
     places, foreign = _pieces(a, reference_norm)
-    if foreign > SALAD_FOREIGN * len(a) or len(places) < 3:
-        return False
-    # In the reference's order it keeps the reference's structure: a terse answer
-    # (p 值 > 0.05 正态分布), not a salad.
-    backwards = sum(1 for x, y in itertools.pairwise(places) if y < x)
-    if backwards < max(2, SALAD_SHUFFLED * (len(places) - 1)):
-        return False
+    if foreign > SALAD_FOREIGN * len(a) or max(len(places), len(answer.clauses)) < 3:
+        return 0.0
     from quizgen.text import cut
 
     words = [w for c in answer.clauses for w in cut(c.norm)]
-    # A few function words do not make shuffled words a sentence (给 样本 p 统计学 向 总体 ...).
-    return sum(1 for w in words if _function_word(w)) < SALAD_GLUE * len(words)
+    glue = sum(1 for w in words if _function_word(w))
+    if glue >= SALAD_GLUE * len(words):
+        return 0.0
+    # In the reference's order the words keep the reference's structure: a terse answer.
+    backwards = sum(1 for x, y in itertools.pairwise(places) if y < x)
+    # Without a function word any step out of the reference's order makes a salad (and torn
+    # items always do); a few function words do not make shuffled words a sentence either
+    # (给 样本 p 统计学 向 总体 ...), but then it takes more steps out of order.
+    need = 1 if glue == 0 else max(2, SALAD_SHUFFLED * (len(places) - 1))
+    salad = (torn and glue == 0) or backwards >= need
+    return max(purity, 1e-3) if salad else 0.0
 
 
 def _pieces(text: str, source: str) -> tuple[list[int], int]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from quizgen.grade.grader import Grader, GradeResult
 
 KINDS = ("reference", "shuffled", "reversed", "question", "other", "padded")
+# Issue 11's limits, per kind: (as said, test on the kind's summary).
+LIMITS: dict[str, tuple[str, Callable[[KindSummary], bool]]] = {
+    "shuffled": ("mean <= 0.35", lambda k: k.mean <= 0.35),
+    "question": ("mean <= 0.1", lambda k: k.mean <= 0.1),
+    "other": ("mean <= 0.2", lambda k: k.mean <= 0.2),
+    "reversed": (">= 80% caught (<= 0.5 or flagged)", lambda k: (k.caught or 0.0) >= 0.8),
+    "padded": ("never above the reference", lambda k: not k.above_reference),
+}
 FILLER = (
     "这个问题非常重要，我认为需要结合课堂所学认真思考。"
     "在实际应用中，我们应当具体问题具体分析，理论联系实际，不断总结经验。"

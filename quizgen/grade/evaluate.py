@@ -224,9 +224,13 @@ class Report:
     review_rate: float | None = None
     review_mae: tuple[float | None, float | None] = (None, None)  # MAE of flagged / not flagged rows
     info: dict[str, Any] = field(default_factory=dict)
+    mean: float = 0.0  # the grader's average score (fraction of full marks)
+    human_mean: float = 0.0  # the teachers'
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = dict(self.metrics)
+        d["mean"] = round(self.mean, 4)
+        d["human_mean"] = round(self.human_mean, 4)
         d["model"] = self.model
         d["cv"] = self.cv
         if self.review_rate is not None:
@@ -283,6 +287,8 @@ def make_report(
 ) -> Report:
     human = [r.fraction for r in rows]
     rep = Report(metrics(pred, human), per_question(rows, pred), list(pred), model, cv)
+    rep.mean = sum(pred) / len(pred) if pred else 0.0
+    rep.human_mean = sum(human) / len(human) if human else 0.0
     if comb is not None:
         from quizgen.grade.verdict import decide
 

@@ -515,7 +515,7 @@ class Grader:
             "semantic": None,
             "contradicted": sum(1 for m in matches if m.status == "contradicted") / n if n else 0.0,
             "copy": float(copied_question(answer, question, ref.aliases) >= COPY_SHARE),
-            "salad": float(keyword_salad(answer, ref.points, ref.norm)),
+            "salad": keyword_salad(answer, ref.points, ref.norm),
             "term_share": (
                 sum(m.strength for m in matches if m.point.kind is PointKind.TERM and m.status == "matched")
                 / n
@@ -623,8 +623,6 @@ class Grader:
                 else f"“{_clip(prep.rival.reference)}”"
             )
             reasons.append(f"off-topic: closer to the reference of {which}")
-        if "salad" in verdict.flags:
-            reasons.append("no sentence structure: the reference's words as a list")
         conf, review = verdict.confidence, verdict.needs_review
         if lex.forbidden_found:
             deductions.append(f"forbidden: {'、'.join(lex.forbidden_found)} (-{_pts(frac * max_score)})")

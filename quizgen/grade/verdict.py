@@ -7,8 +7,9 @@ similarity; then the guards take away what the answer has not earned, each said 
   reference``), and the answer is flagged with both phrases;
 - an answer that mostly copies the question is scored on its words alone (its similarity to the
   reference comes from the question), so it earns only the key points it adds;
-- an answer with no sentence structure (the reference's words as a list) keeps the list items it
-  names, but each statement of the reference earns it at most SALAD_CAP of its share; flagged;
+- an answer with no sentence structure (the reference's words in another order, or words torn out
+  of a list's items) keeps the list items it names, in proportion to how much of it is items, and
+  each statement of the reference earns it at most SALAD_CAP of its share; flagged;
 - an answer that matches another question's reference better than its own (``off-topic``) earns
   only its own key points; flagged.
 
@@ -69,6 +70,10 @@ def _guarded(
 ) -> tuple[float, float, tuple[Deduction, ...], tuple[str, ...]]:
     has_semantic = features.get("cosine") is not None
     copied = _f(features, "copy") > 0
+    if copied:
+        # What the answer adds beyond the question: its recall (question words count for nothing)
+        # bounds its coverage, and its similarity to the reference comes from the question.
+        features = {**features, "coverage": min(_f(features, "coverage"), _f(features, "recall"))}
     model = comb.model_for(has_semantic and not copied).predict(features)
     frac = model
     deductions: list[Deduction] = []
@@ -89,10 +94,18 @@ def _guarded(
         deductions.append(Deduction("contradicts the reference", frac - kept))
         frac = kept
         flags.append("contradiction")
-    if _f(features, "salad") > 0:
-        cap = _f(features, "term_share") + SALAD_CAP * _f(features, "sentence_share")
+    salad = _f(features, "salad")
+    if salad > 0:
+        # the list items it names and a little of each statement, in proportion to how much of
+        # it is the reference's items (a pile of torn words around them earns less)
+        cap = (_f(features, "term_share") + SALAD_CAP * _f(features, "sentence_share")) * salad
         if frac > cap:
-            deductions.append(Deduction(f"no sentence structure: capped at {cap:.2g}", frac - cap))
+            deductions.append(
+                Deduction(
+                    f"no sentence structure (the reference's words in another order): capped at {cap:.2g}",
+                    frac - cap,
+                )
+            )
             frac = cap
             flags.append("salad")
     return min(1.0, max(0.0, frac)), model, tuple(deductions), tuple(flags)
