@@ -161,22 +161,20 @@ def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[st
         if any(w != o and w in o and o in reference for o in table.opposites):
             continue
         opposite = sorted(table.opposites[w])[0]
-        i = reference.find(w)
-        if opposite in reference or not _free(reference, i, table):
+        if opposite in reference or not _free(reference, reference.find(w), table):
             continue
-        return reference[:i] + opposite + reference[i + len(w) :], f"{w} -> {opposite}"
+        # every mention, so the answer does not also say the fact the right way round
+        return reference.replace(w, opposite), f"{w} -> {opposite}"
     for a, b in _SYMBOL_SWAPS:
         for x, y in ((a, b), (b, a)):
             i = reference.find(x)
             if i >= 0 and _free(reference, i, table):
                 return reference[:i] + y + reference[i + len(x) :], f"{x} -> {y}"
     roles = _question_roles(question, reference, AliasMap()) if question else ()
-    if (
-        len(roles) == 2
-        and all(r in reference for r in roles)
-        and not any(r in o for r in roles for o in roles if r != o)
-    ):
-        a, b = roles
+    # the roles as the reference writes them (the comparison form is lower case)
+    found = [m.group(0) for r in roles if (m := re.search(re.escape(r), reference, re.IGNORECASE))]
+    if len(found) == 2 and found[0] not in found[1] and found[1] not in found[0]:
+        a, b = found
         swapped = reference.replace(a, "\x00").replace(b, a).replace("\x00", b)
         return swapped, f"{a} <-> {b}"
     for x, y in _NEGATION_SWAPS:
@@ -189,6 +187,9 @@ def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[st
         if y.startswith(("不", "无")) and not _free(reference, i, table):
             continue
         return reference[:i] + y + reference[i + len(x) :], f"{x} -> {y}"
+    m = re.search(r"不(?!是|仅|但|过|断|久|少|同)(\w{2})", reference)
+    if m:
+        return reference[: m.start()] + reference[m.start() + 1 :], f"不{m.group(1)} -> {m.group(1)}"
     return None
 
 

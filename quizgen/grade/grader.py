@@ -502,7 +502,8 @@ class Grader:
         ref = prepare_reference(reference, question, req.key_points, req.aliases, req.grading)
         answer = prepare_answer(req.answer, ref.aliases)
         lex = lexical(ref, req.answer, answer.norm)
-        matches = self._aligner.align(ref.points, answer, ref.norm, ref.aliases)
+        qn = ref.aliases.apply(grade_norm(question)) if question else ""
+        matches = self._aligner.align(ref.points, answer, ref.norm, ref.aliases, qn)
         n = len(matches)
         feats: dict[str, float | None] = {
             "recall": lex.recall,

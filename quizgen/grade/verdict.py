@@ -11,7 +11,7 @@ similarity; then the guards take away what the answer has not earned, each said 
   of a list's items) keeps the list items it names, in proportion to how much of it is items, and
   each statement of the reference earns it at most SALAD_CAP of its share; flagged;
 - an answer that matches another question's reference better than its own (``off-topic``) earns
-  only its own key points; flagged.
+  only the share of its own key points it names; flagged.
 
 The same function serves grading, `quizgen grade evaluate` and calibration, so the figures
 measure what teachers get.
@@ -84,7 +84,8 @@ def _guarded(
             deductions.append(Deduction("copies the question: scored on what it adds", without - frac))
     rival = features.get("rival")
     if rival is not None and rival >= OFF_TOPIC_MIN and rival >= model + OFF_TOPIC_MARGIN:
-        own = min(frac, _f(features, "coverage"))
+        # only the key points it does name count; partial overlaps are the course's shared words
+        own = min(frac, _f(features, "key_points"))
         deductions.append(Deduction("off-topic: it answers another question", frac - own))
         frac = own
         flags.append("off-topic")
