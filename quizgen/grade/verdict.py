@@ -26,8 +26,8 @@ from quizgen.grade.combine import Combination
 
 SALAD_CAP = 0.35
 # Off-topic: another question's reference scores at least this, and this much more than its own.
-OFF_TOPIC_MIN = 0.5
-OFF_TOPIC_MARGIN = 0.2
+OFF_TOPIC_MIN = 0.6
+OFF_TOPIC_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
