@@ -21,6 +21,7 @@ point is slid over the pieces once.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -341,14 +342,18 @@ def reference_points(
 # ---------------------------------------------------------------------------- answer
 
 
+# Joins an answer's clauses for one normalisation pass (a private-use character: kept by NFKC,
+# dropped by nothing, in no alias).
+_SEAM = "\ue000"
+
+
 def prepare_answer(answer: str, aliases: AliasMap | None = None) -> Answer:
+    """The answer as clauses (split at punctuation, list markers and spaces between Chinese
+    characters), each in comparison form, normalised in one pass."""
     amap = aliases or AliasMap()
-    clauses: list[Clause] = []
-    for part in _CLAUSE_RE.split(answer):
-        text = _strip_marker(part)
-        norm = _norm(text, amap)
-        if norm:
-            clauses.append(Clause(text, norm))
+    texts = [_strip_marker(p) for p in _CLAUSE_RE.split(answer)]
+    norms = _norm(_SEAM.join(texts), amap).split(_SEAM)
+    clauses = tuple(Clause(t, n) for t, n in zip(texts, norms, strict=True) if n)
     units: list[Clause] = []
     for c in clauses:
         if len(c.norm) <= LONG_CLAUSE:
@@ -357,7 +362,7 @@ def prepare_answer(answer: str, aliases: AliasMap | None = None) -> Answer:
             units.extend(
                 Clause(c.norm[i : i + PIECE], c.norm[i : i + PIECE]) for i in range(0, len(c.norm), PIECE)
             )
-    return Answer(_norm(answer, amap), tuple(clauses), tuple(units))
+    return Answer("".join(c.norm for c in clauses), clauses, tuple(units))
 
 
 # ---------------------------------------------------------------------------- alignment
@@ -663,16 +668,13 @@ def same_answer(a: str, b: str) -> bool:
 # ---------------------------------------------------------------------------- guards
 
 
-def copied_question(answer: Answer, question: str, aliases: AliasMap | None = None) -> float:
+def copied_question(answer: Answer, question_norm: str) -> float:
     """The share of the answer that is the question, in order (0 without a question)."""
-    if not question or not answer.norm:
+    if not question_norm or not answer.norm:
         return 0.0
     from rapidfuzz.distance import LCSseq
 
-    qn = _norm(question, aliases or AliasMap())
-    if not qn:
-        return 0.0
-    return LCSseq.similarity(answer.norm, qn) / len(answer.norm)
+    return LCSseq.similarity(answer.norm, question_norm) / len(answer.norm)
 
 
 SALAD_MIN = 6
@@ -704,6 +706,9 @@ def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) 
         if 2 * whole >= len(answer.clauses):
             return 0.0
         torn, purity = True, whole / len(answer.clauses)
+    have = _charset(reference_norm)
+    if sum(1 for c in a if c not in have) > SALAD_FOREIGN * len(a):
+        return 0.0  # (the cheap test first: most answers have words of their own)
     places, foreign = _pieces(a, reference_norm)
     if foreign > SALAD_FOREIGN * len(a) or max(len(places), len(answer.clauses)) < 3:
         return 0.0
@@ -721,6 +726,11 @@ def keyword_salad(answer: Answer, points: Sequence[Point], reference_norm: str) 
     need = 1 if glue == 0 else max(2, SALAD_SHUFFLED * (len(places) - 1))
     salad = (torn and glue == 0) or backwards >= need
     return max(purity, 1e-3) if salad else 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _charset(text: str) -> frozenset[str]:
+    return frozenset(text)
 
 
 def _pieces(text: str, source: str) -> tuple[list[int], int]:

@@ -109,6 +109,8 @@ class Checker:
     def __init__(self, table: Contradictions) -> None:
         self.table = table
         self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._mirrors: dict[str, list[tuple[str, str]]] = {}
+        self._word_cache: dict[str, list[tuple[str, int, int]]] = {}
 
     def conflict(self, point: Texts, phrase: Texts) -> Conflict | None:
         return (
@@ -124,6 +126,14 @@ class Checker:
             if len(self._spans) > 50000:
                 self._spans.clear()
             found = self._spans[clause] = self.table.negation_spans(clause)
+        return found
+
+    def _listed_in(self, clause: str) -> list[tuple[str, int, int]]:
+        found = self._word_cache.get(clause)
+        if found is None:
+            if len(self._word_cache) > 50000:
+                self._word_cache.clear()
+            found = self._word_cache[clause] = self.table.words(clause)
         return found
 
     def negations(self, clauses: Sequence[str]) -> int:
@@ -197,7 +207,7 @@ class Checker:
         out = set()
         for c in clauses:
             spans = self._negs(c)
-            for w, s, e in self.table.words(c):
+            for w, s, e in self._listed_in(c):
                 if not negated(spans, s, e):
                     out.add(w)
                 elif len(self.table.opposites.get(w, ())) == 1:
@@ -211,6 +221,14 @@ class Checker:
     def mirrors(self, term: str) -> list[tuple[str, str]]:
         """(variant, kind) of a term that says the opposite: a listed word swapped (连续性 ->
         离散性, 运量大 -> 运量小), a negation added or removed (对称性 <-> 不对称性)."""
+        found = self._mirrors.get(term)
+        if found is None:
+            if len(self._mirrors) > 50000:
+                self._mirrors.clear()
+            found = self._mirrors[term] = self._mirrors_of(term)
+        return found
+
+    def _mirrors_of(self, term: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for w, s, e in self.table.words(term):
             out.extend((term[:s] + o + term[e:], "antonym") for o in sorted(self.table.opposites[w]))
@@ -229,7 +247,7 @@ class Checker:
         """Negations outside the listed words (the 不 of 不显著 is part of its word)."""
         n = 0
         for c in clauses:
-            words = [(s, e) for _w, s, e in self.table.words(c)]
+            words = [(s, e) for _w, s, e in self._listed_in(c)]
             n += sum(1 for s, e in self._negs(c) if not any(ws <= s < we for ws, we in words))
         return n
 

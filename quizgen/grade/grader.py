@@ -273,7 +273,7 @@ class Grader:
         *,
         use_cache: bool = True,
         batch_size: int = BATCH_SIZE,
-        pipelined: bool = False,
+        pipelined: bool = True,
         contradictions: str | Path | None = None,
         policy: ScoringPolicy = EXAM,
     ) -> None:
@@ -437,9 +437,10 @@ class Grader:
         """Grade a stream of rows (GradeRequest, mappings with reference/answer or question_id/answer,
         or (reference, answer) pairs). One result per row, in order. Rows go in batches of
         `batch_size` (each distinct text encoded once), so any number of rows streams in bounded
-        memory. With `pipelined=True` the embedder encodes one batch in a worker thread while the
-        keyword part of the next is computed; on 2 shared cores that measured no faster, so it is off
-        by default."""
+        memory. With `pipelined` (the default) the embedder encodes one batch in a worker thread
+        while the keyword part of the next is computed: the key-point alignment costs about a
+        sixth of an encode, and overlapping them keeps the grader near the encoder's own pace
+        (benchmarks/bench_grade.py)."""
         for reqs, preps in self._pipeline(rows):
             yield from self._grade_batch(reqs, preps)
 
@@ -497,13 +498,23 @@ class Grader:
                 yield pending[0], self._attach(*pending[1:])
 
     def _candidate(
-        self, req: GradeRequest, reference: str, question: str, qid: str | None = None
-    ) -> _Candidate:
+        self,
+        req: GradeRequest,
+        reference: str,
+        question: str,
+        answers: dict[Any, Answer],
+        qid: str | None = None,
+    ) -> _Candidate | None:
+        """The answer against one reference; None when the reference says nothing. `answers`: the
+        answer already prepared, by alias map (most references share one)."""
         ref = prepare_reference(reference, question, req.key_points, req.aliases, req.grading)
-        answer = prepare_answer(req.answer, ref.aliases)
+        if not ref.norm:
+            return None
+        answer = answers.get(ref.aliases.key)
+        if answer is None:
+            answer = answers[ref.aliases.key] = prepare_answer(req.answer, ref.aliases)
         lex = lexical(ref, req.answer, answer.norm)
-        qn = ref.aliases.apply(grade_norm(question)) if question else ""
-        matches = self._aligner.align(ref.points, answer, ref.norm, ref.aliases, qn)
+        matches = self._aligner.align(ref.points, answer, ref.norm, ref.aliases, ref.question_norm)
         n = len(matches)
         feats: dict[str, float | None] = {
             "recall": lex.recall,
@@ -515,7 +526,7 @@ class Grader:
             "cosine": None,
             "semantic": None,
             "contradicted": sum(1 for m in matches if m.status == "contradicted") / n if n else 0.0,
-            "copy": float(copied_question(answer, question, ref.aliases) >= COPY_SHARE),
+            "copy": float(copied_question(answer, ref.question_norm) >= COPY_SHARE),
             "salad": keyword_salad(answer, ref.points, ref.norm),
             "term_share": (
                 sum(m.strength for m in matches if m.point.kind is PointKind.TERM and m.status == "matched")
@@ -533,16 +544,16 @@ class Grader:
         out: list[_Prep | None] = []
         texts: list[str] = []
         for req in reqs:
-            if (
-                req.error
-                or not grade_norm(req.answer)
-                or not grade_norm(req.reference)
-                or (req.item is not None and req.item.type is not ItemType.SHORT)
-            ):
+            if req.error or (req.item is not None and req.item.type is not ItemType.SHORT):
                 out.append(None)
                 continue
-            refs = [r for r in dict.fromkeys((req.reference, *req.alternatives)) if grade_norm(r)]
-            cands = [self._candidate(req, r, req.question) for r in refs]
+            answers: dict[Any, Answer] = {}
+            refs = list(dict.fromkeys((req.reference, *req.alternatives)))
+            found = [self._candidate(req, r, req.question, answers) for r in refs]
+            cands = [c for c in found if c is not None]
+            if not cands or not cands[0].answer.norm:
+                out.append(None)  # no reference, or an empty answer
+                continue
             rival = None
             if self._pool:
                 i = self._pool.best(cands[0].answer.norm, refs)
@@ -551,8 +562,8 @@ class Grader:
                     # The answer's own question words (头文件 in an answer on header files) say
                     # nothing about another question's reference (文件范围).
                     plain = _replace(req, key_points=(), grading=None)
-                    rival = self._candidate(plain, r, f"{q}\n{req.question}", qid)
-                    if rival.ref.content_len < RIVAL_MIN:
+                    rival = self._candidate(plain, r, f"{q}\n{req.question}", answers, qid)
+                    if rival is not None and rival.ref.content_len < RIVAL_MIN:
                         rival = None
             out.append(_Prep(cands, rival))
             texts.append(req.answer)

@@ -111,6 +111,11 @@ class AliasMap:
     def __bool__(self) -> bool:
         return bool(self.mapping)
 
+    @functools.cached_property
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """What the map does, hashable: two maps with the same key normalise alike."""
+        return tuple(sorted(self.mapping.items()))
+
     def apply(self, norm_text: str) -> str:
         if self._re is None or self._repeat is None:
             return norm_text
@@ -148,6 +153,7 @@ class Reference:
     text: str
     question: str
     norm: str
+    question_norm: str  # the question's comparison form, aliases applied
     content: Counter[str]  # reference characters that are not in the question (multiset)
     content_len: int
     bigrams: Counter[str]
@@ -188,7 +194,8 @@ def prepare_reference(
 
     amap = AliasMap(aliases) if aliases else _EMPTY_ALIASES
     norm = amap.apply(grade_norm(reference))
-    qchars = frozenset(amap.apply(grade_norm(question))) if question else frozenset()
+    qnorm = amap.apply(grade_norm(question)) if question else ""
+    qchars = frozenset(qnorm)
     content = "".join(c for c in norm if c not in qchars) or norm
     req = [k for k in (_term(t, amap) for t in (grading.required if grading else ())) if k is not None]
     forb = [k for k in (_term(t, amap) for t in (grading.forbidden if grading else ())) if k is not None]
@@ -196,6 +203,7 @@ def prepare_reference(
         text=reference,
         question=question,
         norm=norm,
+        question_norm=qnorm,
         content=Counter(content),
         content_len=len(content),
         bigrams=_bigrams(content),
