@@ -113,10 +113,11 @@ class Checker:
         self._word_cache: dict[str, list[tuple[str, int, int]]] = {}
 
     def conflict(self, point: Texts, phrase: Texts) -> Conflict | None:
+        # listed words before negations: 面向连接 / 无连接 says more than 连接的 / 无连接的
         return (
             self._complexity(point.text, phrase.text)
-            or self._negation(point, phrase)
             or self._antonyms(point, phrase)
+            or self._negation(point, phrase)
             or self._numbers(point.clauses, phrase.clauses)
         )
 

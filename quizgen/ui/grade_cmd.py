@@ -315,6 +315,7 @@ def _emit(
             out().print(t)
             for b in blocks:
                 out().print(b)
+    sys.stdout.flush()  # the data first, then the summary on stderr
     elapsed = time.perf_counter() - started
     special = ", ".join(f"{n} {k}" for k, n in stats.items() if k not in ("rows", "review"))
     info(
