@@ -23,6 +23,7 @@ the share that scores at most 0.5 or is flagged with a contradiction.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -111,13 +112,23 @@ class KindSummary:
         return d
 
 
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """jieba with its own dictionary only: the attacks must not depend on the words a bank taught
+    the shared segmenter (then 局部感知 would stay whole in one run and split in another)."""
+    from quizgen.text import segmenter
+
+    t = segmenter().Tokenizer()
+    t.initialize()
+    return t
+
+
 def _words(text: str) -> list[str]:
     """The reference's content words: jieba words without punctuation and function words."""
     from quizgen.grade.keywords import FUNCTION_WORDS
-    from quizgen.text import cut
 
     out = []
-    for w in cut(text):
+    for w in _tokenizer().lcut(text):
         g = grade_norm(w)
         if g and g not in FUNCTION_WORDS and any(ch.isalnum() for ch in g):
             out.append(w.strip())
