@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from quizgen.grade.align import same_answer
 from quizgen.grade.keywords import grade_norm
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ FILLER = (
     "这个问题非常重要，我认为需要结合课堂所学认真思考。"
     "在实际应用中，我们应当具体问题具体分析，理论联系实际，不断总结经验。"
 )
-# Two references are "the same answer" (no fair "other question" attack) above this overlap.
-SAME_ANSWER = 0.5
 # Whole-word swaps for reversed facts, tried in this order.
 _SYMBOL_SWAPS = (("大于", "小于"), ("高于", "低于"), (">", "<"), ("＞", "＜"), ("多于", "少于"))
 _NEGATION_SWAPS = (
@@ -204,11 +203,6 @@ def reversed_fact(reference: str, question: str, rng: random.Random) -> tuple[st
     return None
 
 
-def _overlap(a: str, b: str) -> float:
-    x, y = set(grade_norm(a)), set(grade_norm(b))
-    return len(x & y) / max(1, min(len(x), len(y)))
-
-
 def build_attacks(sources: Sequence[Source], rng: random.Random) -> list[Attack]:
     """Every attack kind for every question that allows it (in source order, then kind order)."""
     out: list[Attack] = []
@@ -229,7 +223,9 @@ def build_attacks(sources: Sequence[Source], rng: random.Random) -> list[Attack]
         if grade_norm(s.question) and grade_norm(s.question) != grade_norm(s.reference):
             add("question", s.question)
         others = [
-            o for j, o in enumerate(sources) if j != i and _overlap(o.reference, s.reference) < SAME_ANSWER
+            o
+            for j, o in enumerate(sources)
+            if j != i and not same_answer(grade_norm(o.reference), grade_norm(s.reference))
         ]
         if others:
             add("other", rng.choice(others).reference)

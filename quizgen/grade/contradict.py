@@ -427,14 +427,12 @@ def _default_table() -> tuple[list[str], list[str], list[list[str]]]:
 
 def load_contradictions(extra: str | Path | None = None) -> Contradictions:
     """The shipped list, plus the words of a teacher's own file when given."""
-    tables = [_default_table()]
     if extra is None:
         return _shipped()
     from quizgen.bank import read_text_file
 
     p = Path(extra)
-    tables.append(parse_table(_load_yaml(read_text_file(p), str(p)), str(p)))
-    return build(tables, str(p))
+    return build([_default_table(), parse_table(_load_yaml(read_text_file(p), str(p)), str(p))], str(p))
 
 
 @functools.lru_cache(maxsize=1)
