@@ -95,7 +95,7 @@ def main() -> int:
                 "curve": sem.curve,
                 "keyword_only": {
                     "recall_power": kw.power,
-                    "weights": list(kw.weights[:2]),
+                    "weights": [round(x, 3) for x in kw.weights[:2]],
                     "curve": kw.curve,
                 },
             },

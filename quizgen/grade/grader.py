@@ -80,8 +80,11 @@ class KeyPointMark:
 @dataclass(frozen=True)
 class GradeResult:
     """One graded answer. `score` is in points (0..max_score); `keyword` and `semantic` are the
-    two parts (0..1; `semantic` is None without an embedder); `matched`/`missed` are key points;
-    `needs_review` marks the uncertain middle band; `reason` explains a special case."""
+    two parts (0..1; `semantic` is None without an embedder); `marks` says how each key point
+    fared (`matched` / `missed` are their texts, contradicted ones among the missed);
+    `deductions` where points were lost; `confidence` the estimated chance that a teacher's score
+    is within 0.3 of this one; `needs_review` a teacher should look (a guard fired, or that
+    chance is low); `reason` explains a special case (contradiction, off-topic, empty ...)."""
 
     score: float
     max_score: float

@@ -58,7 +58,8 @@ def decide(comb: Combination, features: Mapping[str, float | None]) -> Verdict:
     frac, model, deductions, flags = _guarded(comb, features)
     keyword = comb.keyword_part(_f(features, "recall"))
     cos = features.get("cosine")
-    semantic = comb.semantic_part(None if cos is None else float(cos))
+    # a copied question was scored without its similarity; so is its confidence
+    semantic = None if cos is None or _f(features, "copy") > 0 else comb.semantic_part(float(cos))
     conf, review = comb.confidence(frac, keyword, semantic, features)
     if flags:
         conf, review = min(conf, 0.5), True
