@@ -55,4 +55,11 @@ printf 's\nq\n' | $QG review "$OUT/deep_learning.yaml" --seed 1 --embedder none 
 step "quizgen doctor: the progress store and caches"
 $QG doctor
 
+step "quizgen grade: a reversed fact, shuffled words and a copied question (keywords only)"
+printf '%s\n' 'question,reference_answer,student_answer' \
+  'TCP和UDP有什么区别？,TCP是面向连接的，UDP是无连接的。,UDP是面向连接的，TCP是无连接的。' \
+  '什么是栈？,栈是一种后进先出的数据结构。,数据结构 后进先出 栈 线性' \
+  '什么是栈？,栈是一种后进先出的数据结构。,什么是栈？' > "$OUT/tricks.csv"
+COLUMNS=${COLUMNS:-120} $QG grade --pairs "$OUT/tricks.csv" -e none -f table
+
 step "done: see $OUT/ (paper.html, paper-key.html, paper.docx, quiz.moodle.xml, quiz.zip, deck.apkg, items.yaml, grades.csv, quiz.html, results.csv, report.html)"

@@ -462,13 +462,15 @@ def test_grading_the_short_reference_matches_every_key_point(
         it = seed_short[n]
         q = seed_bank.get(str(n))
         assert q is not None
+        kps = set(it.key_points)  # the grader's key points also hold the 答案's own statements
         full = g.grade_item(it, it.answer[0], q)
-        assert (full.score, full.missed, full.matched) == (full.max_score, (), it.key_points)
+        assert (full.score, full.missed) == (full.max_score, ()) and kps <= set(full.matched)
         alone = g.grade_item(it, q.answer, q)
         points = g.grade_item(it, "、".join(it.key_points), q)
         wrong = g.grade_item(it, seed_bank.get("11").answer, q)  # type: ignore[union-attr]
-        assert alone.missed and set(alone.missed) | set(alone.matched) == set(it.key_points)
-        assert points.missed == () and wrong.matched == ()
+        assert kps & set(alone.missed) and kps <= set(alone.missed) | set(alone.matched)
+        # (dropout's 答案 does say 降低模型的复杂度, close to Q9's 减小模型复杂度: one point at most)
+        assert kps <= set(points.matched) and len(kps & set(wrong.matched)) <= 1
         assert full.score > alone.score > wrong.score
         assert full.score > points.score > wrong.score
 

@@ -48,7 +48,7 @@ def test_run_csv_rows_in_equal_rows_out(tmp_path: Path) -> None:
     assert [x["row"] for x in rows] == ["1", "2", "3", "4", "5"]
     assert list(rows[0]) == [
         "row", "student", "question_id", "score", "max_score", "keyword", "semantic",
-        "confidence", "needs_review", "matched", "missed", "reason",
+        "confidence", "needs_review", "matched", "missed", "contradicted", "deductions", "reason",
     ]  # fmt: skip
     assert rows[0]["matched"] == "局部感知；平移不变性；共享权重"
     assert float(rows[0]["score"]) > 0.4
@@ -357,3 +357,104 @@ def test_run_with_use_m3_on_the_sample(tmp_path: Path) -> None:
     assert by[("李四", "4")]["reason"] == "empty answer"
     assert by[("王五", "12")]["student"] == "王五"
     assert "embedder use-m3" in r.stderr
+
+
+# ---------------------------------------------------------------------------- explanations, policies
+
+
+TCP = (
+    "question,reference_answer,student_answer\n"
+    "TCP和UDP有什么区别？,TCP是面向连接的，UDP是无连接的。,UDP是面向连接的，TCP是无连接的。\n"
+    "TCP和UDP有什么区别？,TCP是面向连接的，UDP是无连接的。,TCP面向连接，UDP无连接\n"
+)
+
+
+def test_every_output_explains_the_key_points(tmp_path: Path) -> None:
+    p = tmp_path / "p.csv"
+    p.write_text(TCP, encoding="utf-8")
+    js = run("--pairs", str(p), "-e", "none", "-f", "jsonl")
+    assert js.exit_code == 0, js.output
+    rows = [json.loads(x) for x in js.stdout.splitlines()]
+    assert [m["status"] for m in rows[0]["marks"]] == ["contradicted", "contradicted"]
+    assert rows[0]["marks"][0] == {
+        "point": "TCP是面向连接的",
+        "status": "contradicted",
+        "phrase": "TCP是无连接的",
+        "earned": 0.0,
+        "possible": 0.5,
+    }
+    assert rows[0]["score"] == 0.0 and rows[0]["needs_review"] is True
+    assert rows[0]["reason"].startswith(
+        "contradicts the reference: answer “TCP是无连接的”, reference “TCP是面向连接的”"
+    )
+    assert rows[0]["deductions"] == ["contradicts the reference (-0.81)"]
+    assert [m["status"] for m in rows[1]["marks"]] == ["matched", "matched"]
+    assert not rows[1]["needs_review"]
+    cs = _csv(run("--pairs", str(p), "-e", "none", "-f", "csv").stdout)
+    assert cs[0]["contradicted"] == "TCP是面向连接的 ≠ TCP是无连接的；UDP是无连接的 ≠ UDP是面向连接的"
+    table = run("--pairs", str(p), "-e", "none", "-f", "table")
+    assert "≠ TCP是面向连接的 ← TCP是无连接的" in table.stdout
+    assert "✓ UDP是无连接的 ← UDP无连接" in table.stdout
+    quiet = run("--pairs", str(p), "-e", "none", "-f", "table", "--no-explain")
+    assert "←" not in quiet.stdout and "0/2" in quiet.stdout
+
+
+def test_objective_items_take_the_scoring_policy(tmp_path: Path) -> None:
+    items = [Item("m1", ItemType.MULTI, "q", "多选", ("A", "C"), options=("甲", "乙", "丙"), points=2)]
+    ip = tmp_path / "items.yaml"
+    save_items(items, ip)
+    ans = tmp_path / "a.csv"
+    ans.write_text("question_id,answer\nm1,A\nm1,AC\nm1,E\n", encoding="utf-8")
+    exam = _csv(run(str(ip), str(ans), "-e", "none", "-f", "csv").stdout)
+    practice = _csv(run(str(ip), str(ans), "-e", "none", "-f", "csv", "--scoring", "practice").stdout)
+    assert [x["score"] for x in exam] == ["0.0", "2.0", "0.0"]
+    assert [x["score"] for x in practice] == ["1.0", "2.0", "0.0"]
+    assert exam[2]["reason"] == "not an answer: 'E' is not one of the options A-C"
+    bad = run(str(ip), str(ans), "-e", "none", "--scoring", "lenient")
+    assert bad.exit_code == 2
+    assert bad.stderr == "Error: unknown scoring policy 'lenient'\n  Hint: use one of: practice, exam\n"
+
+
+def test_a_teachers_own_contradictions(tmp_path: Path) -> None:
+    p = tmp_path / "p.csv"
+    p.write_text(
+        "question,reference_answer,student_answer\n应该选哪个方案？,应该选甲方案，它更便宜。,应该选乙方案，它更便宜。\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(run("--pairs", str(p), "-e", "none", "-f", "jsonl").stdout)
+    assert plain["marks"][0]["status"] == "matched"
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("pairs:\n  - [甲方案, 乙方案]\n", encoding="utf-8")
+    ruled = json.loads(
+        run("--pairs", str(p), "-e", "none", "-f", "jsonl", "--contradictions", str(mine)).stdout
+    )
+    assert ruled["marks"][0]["status"] == "contradicted" and "(乙方案 / 甲方案)" in ruled["reason"]
+    mine.write_text("pairs:\n  - [甲方案]\n", encoding="utf-8")
+    bad = run("--pairs", str(p), "-e", "none", "--contradictions", str(mine))
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        f"Error: {mine}: pairs[0]: expected two words, got ['甲方案']\n"
+        "  Hint: see quizgen/data/contradictions.yaml for the form: negations, not_negations, pairs, groups\n"
+    )
+
+
+def test_evaluate_reports_flags_means_and_attacks(tmp_path: Path) -> None:
+    p = tmp_path / "h.csv"
+    p.write_text(
+        "question_id,question,reference_answer,student_answer,score,max_score\n"
+        "Q1,什么是栈？,栈是一种后进先出的数据结构。,栈是后进先出的数据结构,5,5\n"
+        "Q1,什么是栈？,栈是一种后进先出的数据结构。,栈是先进先出的,0,5\n"
+        "Q2,TCP和UDP有什么区别？,TCP是面向连接的，UDP是无连接的。,TCP面向连接，UDP无连接,5,5\n"
+        "Q2,TCP和UDP有什么区别？,TCP是面向连接的，UDP是无连接的。,都一样,0,5\n"
+        "Q3,池化有什么作用？,池化降低特征图的维度，减少参数数量。,降低维度，减少参数,5,5\n",
+        encoding="utf-8",
+    )
+    r = run("evaluate", str(p), "-e", "none", "--json", "--attacks")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["human_mean"] == 0.6 and 0 <= d["mean"] <= 1 and 0 <= d["needs_review_rate"] <= 1
+    kinds = {a["kind"]: a for a in d["attacks"]}
+    assert set(kinds) == {"reference", "shuffled", "reversed", "question", "other", "padded"}
+    assert kinds["reversed"]["caught"] == 1.0 and kinds["question"]["mean"] == 0.0
+    table = run("evaluate", str(p), "-e", "none", "--attacks")
+    assert "Attacks built from the references" in table.stdout and "reversed" in table.stdout

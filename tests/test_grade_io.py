@@ -148,3 +148,117 @@ def test_load_human_skips_unscored_rows(tmp_path: Path) -> None:
 
 def test_input_row_get_default() -> None:
     assert InputRow(1, 2, {}).get("student") == ""
+
+
+# ---------------------------------------------------------------------------- issue 12.1: open quotes
+
+
+def _rows_of(tmp_path: Path, name: str, text: str) -> list[InputRow]:
+    return list(read_rows(_w(tmp_path, name, text)))
+
+
+UNCLOSED = (
+    "student,question_id,answer\n"
+    "张三,1,ok\n"
+    '李四,2,"卷积神经网络用于图像\n'
+    "王五,3,池化\n"
+    "赵六,4,激活\n"
+    "钱七,5,反向\n"
+)
+
+
+def test_an_unclosed_quote_never_swallows_the_rows_after_it(tmp_path: Path) -> None:
+    """Issue 12.1: 5 rows in, 5 rows out; the row with the open quote says so with its line and is
+    not graded on the other students' answers."""
+    rows = _rows_of(tmp_path, "a.csv", UNCLOSED)
+    assert [(r.line, r.get("student"), r.get("answer")) for r in rows] == [
+        (2, "张三", "ok"),
+        (3, "李四", "卷积神经网络用于图像"),
+        (4, "王五", "池化"),
+        (5, "赵六", "激活"),
+        (6, "钱七", "反向"),
+    ]
+    assert rows[1].error == (
+        "unterminated quote: the quoted field opened on line 3 is not closed "
+        "(it would have swallowed the next 3 lines); not graded"
+    )
+    assert [r.error for r in rows if r is not rows[1]] == ["", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # closed later by another row's quotes: the reader would merge lines 3-5
+        (
+            'student,question_id,answer\n李四,2,"卷积\n王五,3,池化\n赵六,4,"激活函数"\n钱七,5,反向\n',
+            [("李四", 2, True), ("王五", 3, False), ("赵六", 4, False), ("钱七", 5, False)],
+        ),
+        # closed at the end of another row: a well-formed merge, caught by its row-like lines
+        (
+            'student,question_id,answer\n李四,2,"卷积\n王五,3,池化"\n钱七,5,反向\n',
+            [("李四", 2, True), ("王五", 3, False), ("钱七", 4, False)],
+        ),
+        # a real multi-line answer right after the broken row is still one row
+        (
+            'student,question_id,answer\n李四,2,"卷积\n王五,3,"两行\n回答"\n钱七,5,反向\n',
+            [("李四", 2, True), ("王五", 3, False), ("钱七", 5, False)],
+        ),
+    ],
+)
+def test_open_quotes_mid_file(tmp_path: Path, text: str, expected: list[tuple[str, int, bool]]) -> None:
+    rows = _rows_of(tmp_path, "a.csv", text)
+    assert [(r.get("student"), r.line, bool(r.error)) for r in rows] == expected
+
+
+def test_multi_line_answers_and_stray_quotes_still_read(tmp_path: Path) -> None:
+    rows = _rows_of(
+        tmp_path,
+        "a.csv",
+        'student,question_id,answer\n张三,1,"第一点，卷积\n第二点，池化"\n李四,2,他说"你好"\n王五,3,"卷积"神经网络\n',
+    )
+    assert [(r.get("answer"), r.error) for r in rows] == [
+        ("第一点，卷积\n第二点，池化", ""),
+        ('他说"你好"', ""),
+        ("卷积神经网络", ""),
+    ]
+
+
+def test_an_open_quote_through_the_cli_keeps_every_row(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quizgen.cli import app
+
+    bank = Path(__file__).resolve().parent.parent / "bank" / "deep_learning.yaml"
+    p = _w(tmp_path, "a.csv", UNCLOSED)
+    r = CliRunner().invoke(app, ["grade", str(bank), str(p), "-e", "none", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    out = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [x["student"] for x in out] == ["张三", "李四", "王五", "赵六", "钱七"]
+    assert out[1]["score"] == "0.0" and out[1]["reason"].startswith(
+        "unterminated quote: the quoted field opened on line 3"
+    )
+
+
+def test_jsonl_line_breaks_inside_a_string_are_rows_with_errors(tmp_path: Path) -> None:
+    rows = _rows_of(
+        tmp_path,
+        "a.jsonl",
+        '{"question_id": 1, "answer": "两行\n的回答"}\n{"question_id": 2, "answer": "ok"}\n',
+    )
+    assert [(r.line, bool(r.error)) for r in rows] == [(1, True), (2, True), (3, False)]
+    assert rows[0].error.startswith("malformed JSON: Invalid control character")
+
+
+def test_yaml_quote_left_open_over_entries_is_an_error_with_its_line(tmp_path: Path) -> None:
+    ok = _rows_of(tmp_path, "ok.yaml", 'answers:\n- question_id: 1\n  answer: "两行\n    的回答"\n')
+    assert ok[0].get("answer") == "两行 的回答"
+    p = _w(
+        tmp_path, "b.yaml", 'answers:\n- question_id: 1\n  answer: "卷积\n- question_id: 2\n  answer: 池化"\n'
+    )
+    with pytest.raises(InputError) as e:
+        list(read_rows(p))
+    assert e.value.render() == (
+        f"{p}:3: the quoted value opened on line 3 runs over line 4, which looks like an entry of its "
+        "own ('- question_id: 2'): is its quote left open?\n"
+        "  Hint: close the quote; for an answer over several lines use a block scalar: answer: |"
+    )

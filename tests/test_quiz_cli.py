@@ -531,8 +531,10 @@ def test_short_answer_graded_by_key_points(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "1/1 · short answer · 5 points" in r.output
     assert "Reference answer: 卷积神经网络具有局部感知、平移不变性和共享权重等特点。" in r.output
-    assert "Key points found: 局部感知；共享权重" in r.output
-    assert "Key points missed: 平移不变性" in r.output
+    # each key point with what it earned and the answer's words that matched it (the grader's marks)
+    assert "✓ 局部感知  1.67/1.67  as 「CNN 有局部感知和共享权重的特点」" in r.output
+    assert "○ 平移不变性  0/1.67  (missed)" in r.output
+    assert "✓ 共享权重  1.67/1.67" in r.output
     assert "Loading the grading model" not in r.output
     (score,) = sqlite3.connect(store_path()).execute("SELECT score FROM answers").fetchone()
     assert 0 < score < 5
@@ -545,7 +547,7 @@ def test_a_model_that_cannot_load_falls_back_to_key_points(tmp_path: Path) -> No
     assert r.exit_code == 0, r.output
     assert f"Warning: cannot load the st:{tmp_path / 'no-model'} embedder" in r.output
     assert "grading short answers by key points" in r.output
-    assert "Key points found: 局部感知" in r.output
+    assert "✓ 局部感知" in r.output
 
 
 def test_short_answer_explanation_keeps_its_section_labels(tmp_path: Path) -> None:

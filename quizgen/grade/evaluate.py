@@ -194,10 +194,11 @@ def compute_features(grader: Grader, rows: Iterable[HumanRow]) -> list[dict[str,
 
 
 def predict(comb: Combination, feats: Features) -> float:
-    """The fraction a combination gives a row with these features (0 for empty answers)."""
-    if not feats:
-        return 0.0
-    return comb.model_for(feats.get("cosine") is not None).predict(feats)
+    """The fraction a combination gives a row with these features, guards included (0 for empty
+    answers): exactly what the grader gives."""
+    from quizgen.grade.verdict import decide
+
+    return decide(comb, feats).fraction
 
 
 # ---------------------------------------------------------------------------- reports
@@ -223,9 +224,13 @@ class Report:
     review_rate: float | None = None
     review_mae: tuple[float | None, float | None] = (None, None)  # MAE of flagged / not flagged rows
     info: dict[str, Any] = field(default_factory=dict)
+    mean: float = 0.0  # the grader's average score (fraction of full marks)
+    human_mean: float = 0.0  # the teachers'
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = dict(self.metrics)
+        d["mean"] = round(self.mean, 4)
+        d["human_mean"] = round(self.human_mean, 4)
         d["model"] = self.model
         d["cv"] = self.cv
         if self.review_rate is not None:
@@ -282,16 +287,15 @@ def make_report(
 ) -> Report:
     human = [r.fraction for r in rows]
     rep = Report(metrics(pred, human), per_question(rows, pred), list(pred), model, cv)
+    rep.mean = sum(pred) / len(pred) if pred else 0.0
+    rep.human_mean = sum(human) / len(human) if human else 0.0
     if comb is not None:
+        from quizgen.grade.verdict import decide
+
         flagged: list[float] = []
         calm: list[float] = []
         for f, p, h in zip(feats, pred, human, strict=True):
-            if not f:
-                calm.append(abs(p - h))
-                continue
-            kw = comb.keyword_part(float(f.get("recall") or 0.0))
-            s = f.get("semantic")
-            _c, review = comb.confidence(p, kw, None if s is None else float(s))
+            review = bool(f) and decide(comb, f).needs_review
             (flagged if review else calm).append(abs(p - h))
         rep.review_rate = len(flagged) / max(1, len(pred))
         rep.review_mae = (

@@ -1,16 +1,43 @@
-"""The grader: reference + answer -> score with its parts, key points, confidence and reason."""
+"""The grader: reference + answer -> score, its key points (matched with the answer's phrase,
+missed, contradicted), the points lost and why, a confidence and whether a teacher should look.
+
+How a score comes about (see ``quizgen.grade.align`` and ``quizgen.grade.verdict``):
+
+1. the reference is split into key points and the answer into clauses; each point is aligned to
+   the answer's best phrase and checked for contradictions;
+2. coverage of the points, character recall and the embedder's similarity are combined by the
+   shipped default (or a teacher's calibration) into an estimate;
+3. the guards take away what was not earned: contradicted points, a copied question, a list of
+   the reference's words, an answer to another question;
+4. with several references (the bank's ``answer`` and ``alternatives``) the best one counts.
+
+Objective items (choice, multi, tf, fill, order, match) are scored by ``quizgen.scoring``, the one
+scoring used everywhere, under the grader's policy (EXAM unless told otherwise).
+"""
 
 from __future__ import annotations
 
 import itertools
-import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizgen.bank import Bank, Grading, Question
+from quizgen.grade.align import (
+    COPY_SHARE,
+    Aligner,
+    Answer,
+    PointKind,
+    PointMatch,
+    copied_question,
+    keyword_salad,
+    prepare_answer,
+    same_answer,
+)
 from quizgen.grade.combine import Combination, default_combination, load_combination
+from quizgen.grade.contradict import load_contradictions
 from quizgen.grade.embedders import (
     DEFAULT_EMBEDDER,
     CachedEmbedder,
@@ -19,27 +46,22 @@ from quizgen.grade.embedders import (
     default_cache_dir,
     make_embedder,
 )
-from quizgen.grade.keywords import (
-    KeywordExtractor,
-    Lexical,
-    Reference,
-    bank_key_points,
-    grade_norm,
-    lexical,
-    prepare_reference,
-)
+from quizgen.grade.keywords import Lexical, Reference, grade_norm, lexical, prepare_reference
+from quizgen.grade.verdict import Verdict, decide
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points as ref_key_points
 from quizgen.reference import reference_answer
+from quizgen.scoring import EXAM, ScoringPolicy
 
 if TYPE_CHECKING:
     import numpy as np
 
 BATCH_SIZE = 256
-_Prep = tuple[Reference, Lexical, dict[str, float | None]]
 
 REASON_EMPTY = "empty answer"
 REASON_NO_REFERENCE = "no reference answer"
+# A rival reference with less than this many characters of its own says too little to compare.
+RIVAL_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -58,8 +80,11 @@ class KeyPointMark:
 @dataclass(frozen=True)
 class GradeResult:
     """One graded answer. `score` is in points (0..max_score); `keyword` and `semantic` are the
-    two parts (0..1; `semantic` is None without an embedder); `matched`/`missed` are key points;
-    `needs_review` marks the uncertain middle band; `reason` explains a special case."""
+    two parts (0..1; `semantic` is None without an embedder); `marks` says how each key point
+    fared (`matched` / `missed` are their texts, contradicted ones among the missed);
+    `deductions` where points were lost; `confidence` the estimated chance that a teacher's score
+    is within 0.3 of this one; `needs_review` a teacher should look (a guard fired, or that
+    chance is low); `reason` explains a special case (contradiction, off-topic, empty ...)."""
 
     score: float
     max_score: float
@@ -79,6 +104,20 @@ class GradeResult:
     def fraction(self) -> float:
         return self.score / self.max_score if self.max_score > 0 else 0.0
 
+    @property
+    def contradicted(self) -> tuple[KeyPointMark, ...]:
+        return tuple(m for m in self.marks if m.status == "contradicted")
+
+    def summary(self) -> str:
+        """Where the score comes from, in one line: ``2/3 key points; contradicts the reference
+        (-0.33)``."""
+        parts = []
+        if self.marks:
+            n_ok = sum(1 for m in self.marks if m.status == "matched")
+            parts.append(f"{n_ok}/{len(self.marks)} key points")
+        parts.extend(self.deductions)
+        return "; ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
@@ -87,9 +126,21 @@ class GradeResult:
             "semantic": None if self.semantic is None else round(self.semantic, 3),
             "matched": list(self.matched),
             "missed": list(self.missed),
+            "contradicted": [f"{m.point} ≠ {m.phrase}" for m in self.contradicted],
+            "deductions": list(self.deductions),
             "confidence": self.confidence,
             "needs_review": self.needs_review,
             "reason": self.reason,
+            "marks": [
+                {
+                    "point": m.point,
+                    "status": m.status,
+                    "phrase": m.phrase,
+                    "earned": m.earned,
+                    "possible": m.possible,
+                }
+                for m in self.marks
+            ],
         }
 
 
@@ -112,6 +163,7 @@ class GradeRequest:
     question_id: str | None = None
     error: str = ""
     item: Item | None = None  # a quiz item: short answers graded by the model, other types exactly
+    alternatives: tuple[str, ...] = ()  # other acceptable references; the best-matching one counts
 
 
 def _tuple_of_str(v: Any) -> tuple[str, ...]:
@@ -138,9 +190,75 @@ def _max_score(v: Any, default: float = 1.0) -> float:
     return x if x > 0 else default
 
 
+@dataclass
+class _Candidate:
+    """An answer against one reference: its keyword features, aligned points and features."""
+
+    text: str  # the answer as written
+    reference: str
+    ref: Reference
+    answer: Answer
+    lex: Lexical
+    matches: list[PointMatch]
+    feats: dict[str, float | None]
+    question_id: str | None = None
+
+
+@dataclass
+class _Prep:
+    candidates: list[_Candidate]  # the reference, then its alternatives
+    rival: _Candidate | None = None  # the best other question's reference, if one matches at all
+
+
+class _Pool:
+    """Other questions' references, for telling an answer to another question (off-topic). An
+    inverted index of character bigrams finds the likeliest in time independent of the pool."""
+
+    MIN_SHARED = 0.3  # bigram recall of a candidate worth grading against
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str, str | None]] = []  # (question, reference, question id)
+        self._norms: list[str] = []
+        self._sizes: list[int] = []
+        self._index: dict[str, list[int]] = {}
+        self._seen: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def add(self, question: str, reference: str, question_id: str | None = None) -> None:
+        norm = grade_norm(reference)
+        if not norm or norm in self._seen:
+            return
+        self._seen.add(norm)
+        qchars = set(grade_norm(question))
+        grams = {norm[i : i + 2] for i in range(len(norm) - 1)} - {
+            norm[i : i + 2] for i in range(len(norm) - 1) if {norm[i], norm[i + 1]} <= qchars
+        }
+        i = len(self.entries)
+        self.entries.append((question, reference, question_id))
+        self._norms.append(norm)
+        self._sizes.append(max(1, len(grams)))
+        for g in grams:
+            self._index.setdefault(g, []).append(i)
+
+    def best(self, answer_norm: str, own: Sequence[str]) -> int | None:
+        counts: Counter[int] = Counter()
+        for g in {answer_norm[i : i + 2] for i in range(len(answer_norm) - 1)}:
+            for i in self._index.get(g, ()):
+                counts[i] += 1
+        own_norms = [grade_norm(o) for o in own]
+        for i, n in sorted(counts.items(), key=lambda x: -x[1] / self._sizes[x[0]]):
+            if n / self._sizes[i] < self.MIN_SHARED:
+                return None
+            if not any(same_answer(self._norms[i], o) for o in own_norms):
+                return i
+        return None
+
+
 class Grader:
-    """Grades free-text answers: keyword coverage plus semantic similarity, combined by the shipped
-    default or a teacher's calibration.
+    """Grades free-text answers: key points aligned and checked for contradictions, keyword
+    coverage and semantic similarity, combined by the shipped default or a teacher's calibration.
 
     >>> g = Grader(embedder="none")
     >>> ref, answer = "卷积神经网络用卷积提取局部特征", "CNN 用卷积提取局部特征"
@@ -158,8 +276,9 @@ class Grader:
         *,
         use_cache: bool = True,
         batch_size: int = BATCH_SIZE,
-        key_points: bool = True,
-        pipelined: bool = False,
+        pipelined: bool = True,
+        contradictions: str | Path | None = None,
+        policy: ScoringPolicy = EXAM,
     ) -> None:
         inner = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.embedder_spec = inner.spec if inner is not None else "none"
@@ -177,17 +296,15 @@ class Grader:
             self.combination = default_combination()
         self.bank = bank
         self.batch_size = max(1, int(batch_size))
-        self.extract_key_points = key_points
         self.pipelined = pipelined
-        docs: list[str] = []
-        words: list[str] = []
+        self.policy = policy
+        self.contradictions = load_contradictions(contradictions)
+        self._aligner = Aligner(self.contradictions)
+        self._pool = _Pool()
         if bank is not None:
             for q in bank.questions:
-                docs.append(self._reference_of(q))
-                words.extend(bank_key_points(q))
-                words.extend(n for g in q.aliases for n in g)
-        self._extractor = KeywordExtractor(docs, words)
-        self._kp_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+                for ref in (self._reference_of(q), *q.alternatives):
+                    self._pool.add(q.stem, ref, q.id)
 
     @property
     def inner_embedder(self) -> Embedder | None:
@@ -203,6 +320,12 @@ class Grader:
             f"the grading model ({self.combination.source}) was fitted with --embedder {fitted}, "
             f"but {self.embedder_spec} is in use; calibrate on your own scored answers for best results"
         )
+
+    def know_references(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Other questions' (question, reference) pairs: an answer that matches one of them better
+        than its own reference is flagged off-topic. A bank's questions are known already."""
+        for question, reference in pairs:
+            self._pool.add(question, reference)
 
     # ------------------------------------------------------------------ requests
 
@@ -223,6 +346,7 @@ class Grader:
             grading=q.grading,
             max_score=max_score,
             question_id=q.id,
+            alternatives=q.alternatives,
         )
 
     def _request(self, row: Any) -> GradeRequest:
@@ -244,6 +368,7 @@ class Grader:
                 max_score=_max_score(row.get("max_score")),
                 question_id=None if qid is None else str(qid),
                 error=str(row.get("error") or ""),
+                alternatives=_tuple_of_str(row.get("alternatives")),
             )
         elif isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 2:
             req = GradeRequest(reference=str(row[0]), answer=str(row[1]))
@@ -276,6 +401,7 @@ class Grader:
         grading: Grading | None = None,
         max_score: float = 1.0,
         question: str = "",
+        alternatives: Iterable[str] = (),
     ) -> GradeResult:
         req = GradeRequest(
             answer=answer,
@@ -285,11 +411,13 @@ class Grader:
             aliases=tuple(tuple(g) for g in aliases),
             grading=grading,
             max_score=max_score,
+            alternatives=tuple(alternatives),
         )
         return next(self.grade_many([req]))
 
     def grade_item(self, item: Item, answer: str, question: Question | None = None) -> GradeResult:
-        """Grade an answer to a quiz item: short answers by the model, the other types exactly."""
+        """Grade an answer to a quiz item: short answers by the model, the other types by
+        `quizgen.scoring` under the grader's policy."""
         return next(self.grade_many([self._item_request(item, answer, question)]))
 
     def _item_request(self, item: Item, answer: str, question: Question | None = None) -> GradeRequest:
@@ -305,40 +433,41 @@ class Grader:
             max_score=item.points if item.points > 0 else 1.0,
             question_id=item.question_id,
             item=item,
+            alternatives=question.alternatives if question else (),
         )
 
     def grade_many(self, rows: Iterable[Any]) -> Iterator[GradeResult]:
         """Grade a stream of rows (GradeRequest, mappings with reference/answer or question_id/answer,
         or (reference, answer) pairs). One result per row, in order. Rows go in batches of
         `batch_size` (each distinct text encoded once), so any number of rows streams in bounded
-        memory. With `pipelined=True` the embedder encodes one batch in a worker thread while the
-        keyword part of the next is computed; on 2 shared cores that measured no faster, so it is off
-        by default."""
+        memory. With `pipelined` (the default) the embedder encodes one batch in a worker thread
+        while the keyword part of the next is computed: the key-point alignment costs about a
+        sixth of an encode, and overlapping them keeps the grader near the encoder's own pace
+        (benchmarks/bench_grade.py)."""
         for reqs, preps in self._pipeline(rows):
             yield from self._grade_batch(reqs, preps)
 
     def features_many(self, rows: Iterable[Any]) -> Iterator[tuple[GradeRequest, dict[str, float | None]]]:
-        """The raw features of each row (for calibration and evaluation); `{}` for rows that are
-        empty, unknown or malformed."""
+        """The features of each row as graded (the best reference, guards decided), for calibration
+        and evaluation; `{}` for rows that are empty, unknown or malformed."""
+        for req, feats, _rival in self.features_and_rivals(rows):
+            yield req, feats
+
+    def features_and_rivals(
+        self, rows: Iterable[Any]
+    ) -> Iterator[tuple[GradeRequest, dict[str, float | None], dict[str, float | None] | None]]:
+        """Like `features_many`, with the features of the other question's reference the answer was
+        compared with (None if none came close): what refitting the default needs to decide
+        off-topic again under another combination."""
         for reqs, preps in self._pipeline(rows):
             for req, prep in zip(reqs, preps, strict=True):
-                yield req, (prep[2] if prep is not None else {})
+                if prep is None:
+                    yield req, {}, None
+                else:
+                    best, _verdict = self._choose(prep)
+                    yield req, best.feats, prep.rival.feats if prep.rival is not None else None
 
     # ------------------------------------------------------------------ internals
-
-    def _key_points(self, req: GradeRequest) -> tuple[str, ...]:
-        if req.key_points or not self.extract_key_points:
-            return req.key_points
-        key = (req.reference, req.question)
-        kps = self._kp_cache.get(key)
-        if kps is None:
-            if len(self._kp_cache) > 20000:
-                self._kp_cache.clear()
-            kps = self._extractor.keywords(
-                req.reference, exclude=req.question, extra_words=[n for g in req.aliases for n in g]
-            )
-            self._kp_cache[key] = kps
-        return kps
 
     def _batches(self, rows: Iterable[Any]) -> Iterator[list[GradeRequest]]:
         it = iter(rows)
@@ -354,7 +483,7 @@ class Grader:
             for reqs in self._batches(rows):
                 preps, texts = self._lexical_stage(reqs)
                 done = _Done(embedder.encode(texts)) if embedder is not None and texts else None
-                yield reqs, self._attach(reqs, preps, texts, done)
+                yield reqs, self._attach(preps, texts, done)
             return
         from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -366,96 +495,198 @@ class Grader:
                 preps, texts = self._lexical_stage(reqs)
                 fut = pool.submit(embedder.encode, texts) if texts else None
                 if pending is not None:
-                    yield pending[0], self._attach(*pending)
+                    yield pending[0], self._attach(*pending[1:])
                 pending = (reqs, preps, texts, fut)
             if pending is not None:
-                yield pending[0], self._attach(*pending)
+                yield pending[0], self._attach(*pending[1:])
+
+    def _candidate(
+        self,
+        req: GradeRequest,
+        reference: str,
+        question: str,
+        answers: dict[Any, Answer],
+        qid: str | None = None,
+    ) -> _Candidate | None:
+        """The answer against one reference; None when the reference says nothing. `answers`: the
+        answer already prepared, by alias map (most references share one)."""
+        ref = prepare_reference(reference, question, req.key_points, req.aliases, req.grading)
+        if not ref.norm:
+            return None
+        answer = answers.get(ref.aliases.key)
+        if answer is None:
+            answer = answers[ref.aliases.key] = prepare_answer(req.answer, ref.aliases)
+        lex = lexical(ref, req.answer, answer.norm)
+        matches = self._aligner.align(ref.points, answer, ref.norm, ref.aliases, ref.question_norm)
+        n = len(matches)
+        feats: dict[str, float | None] = {
+            "recall": lex.recall,
+            "recall2": lex.recall2,
+            "precision": lex.precision,
+            "key_points": sum(1 for m in matches if m.status == "matched") / n if n else 1.0,
+            "coverage": sum(m.strength for m in matches) / n if n else lex.recall,
+            "length_ratio": lex.length_ratio / 3.0,
+            "cosine": None,
+            "semantic": None,
+            "contradicted": sum(1 for m in matches if m.status == "contradicted") / n if n else 0.0,
+            "copy": float(copied_question(answer, ref.question_norm) >= COPY_SHARE),
+            "salad": keyword_salad(answer, ref.points, ref.norm),
+            "term_share": (
+                sum(m.strength for m in matches if m.point.kind is PointKind.TERM and m.status == "matched")
+                / n
+                if n
+                else 0.0
+            ),
+            "sentence_share": sum(1 for m in matches if m.point.kind is PointKind.SENTENCE) / n if n else 1.0,
+            "rival": None,
+        }
+        return _Candidate(req.answer, reference, ref, answer, lex, matches, feats, qid)
 
     def _lexical_stage(self, reqs: Sequence[GradeRequest]) -> tuple[list[_Prep | None], list[str]]:
-        """Keyword features of a batch, and the texts it needs encoded (answer, reference per row)."""
+        """Keyword features of a batch, and the texts it needs encoded."""
         out: list[_Prep | None] = []
         texts: list[str] = []
         for req in reqs:
-            if (
-                req.error
-                or not grade_norm(req.answer)
-                or not grade_norm(req.reference)
-                or (req.item is not None and req.item.type is not ItemType.SHORT)
-            ):
+            if req.error or (req.item is not None and req.item.type is not ItemType.SHORT):
                 out.append(None)
                 continue
-            ref = prepare_reference(
-                req.reference, req.question, self._key_points(req), req.aliases, req.grading
-            )
-            lex = lexical(ref, req.answer)
-            feats: dict[str, float | None] = {
-                "recall": lex.recall,
-                "recall2": lex.recall2,
-                "precision": lex.precision,
-                "key_points": lex.key_points,
-                "length_ratio": lex.length_ratio / 3.0,
-                "cosine": None,
-                "semantic": None,
-            }
-            out.append((ref, lex, feats))
+            answers: dict[Any, Answer] = {}
+            refs = list(dict.fromkeys((req.reference, *req.alternatives)))
+            found = [self._candidate(req, r, req.question, answers) for r in refs]
+            cands = [c for c in found if c is not None]
+            if not cands or not cands[0].answer.norm:
+                out.append(None)  # no reference, or an empty answer
+                continue
+            rival = None
+            if self._pool:
+                i = self._pool.best(cands[0].answer.norm, refs)
+                if i is not None:
+                    q, r, qid = self._pool.entries[i]
+                    # The answer's own question words (头文件 in an answer on header files) say
+                    # nothing about another question's reference (文件范围).
+                    plain = _replace(req, key_points=(), grading=None)
+                    rival = self._candidate(plain, r, f"{q}\n{req.question}", answers, qid)
+                    if rival is not None and rival.ref.content_len < RIVAL_MIN:
+                        rival = None
+            out.append(_Prep(cands, rival))
             texts.append(req.answer)
-            texts.append(req.reference)
+            texts.extend(c.reference for c in cands)
+            if rival is not None:
+                texts.append(rival.reference)
         return out, texts
 
-    def _attach(
-        self, reqs: Sequence[GradeRequest], preps: list[_Prep | None], texts: list[str], fut: Any
-    ) -> list[_Prep | None]:
+    def _attach(self, preps: list[_Prep | None], texts: list[str], fut: Any) -> list[_Prep | None]:
         if fut is None:
             return preps
         vecs = fut.result()
         index = {t: i for i, t in enumerate(texts)}
-        for req, prep in zip(reqs, preps, strict=True):
+        for prep in preps:
             if prep is None:
                 continue
-            cos = _cosine(vecs[index[req.answer]], vecs[index[req.reference]])
-            prep[2]["cosine"] = cos
-            prep[2]["semantic"] = self.combination.semantic_part(cos)
+            for c in (*prep.candidates, *([prep.rival] if prep.rival else [])):
+                cos = _cosine(vecs[index[c.text]], vecs[index[c.reference]])
+                c.feats["cosine"] = cos
+                c.feats["semantic"] = self.combination.semantic_part(cos)
         return preps
+
+    def _choose(self, prep: _Prep) -> tuple[_Candidate, Verdict]:
+        """The best-scoring reference, decided; flagged off-topic when another question's
+        reference fits the answer clearly better."""
+        comb = self.combination
+        if prep.rival is not None:
+            other = decide(comb, prep.rival.feats).model
+            for c in prep.candidates:
+                c.feats["rival"] = other
+        scored = [(decide(comb, c.feats), c) for c in prep.candidates]
+        verdict, best = max(scored, key=lambda x: x[0].fraction)
+        return best, verdict
 
     def _grade_batch(
         self, reqs: Sequence[GradeRequest], preps: Sequence[_Prep | None]
     ) -> Iterator[GradeResult]:
-        comb = self.combination
         for req, prep in zip(reqs, preps, strict=True):
             max_score = req.max_score if req.max_score > 0 else 1.0
             if req.item is not None and req.item.type is not ItemType.SHORT and not req.error:
-                yield grade_exact(req.item, req.answer)
+                yield grade_exact(req.item, req.answer, self.policy)
                 continue
             if prep is None:
                 yield _special(req, max_score, has_semantic=self.embedder is not None)
                 continue
-            ref, lex, feats = prep
-            semantic = feats["semantic"]
-            model = comb.model_for(feats["cosine"] is not None)
-            frac = model.predict(feats)
-            keyword = comb.keyword_part(lex.recall)
-            conf, review = comb.confidence(frac, keyword, semantic)
-            reasons = []
-            if lex.forbidden_found:
-                frac = 0.0
-                reasons.append("forbidden: " + "、".join(lex.forbidden_found))
-                conf, review = 0.9, False
-            elif lex.required_missing:
-                frac *= 1.0 - len(lex.required_missing) / max(1, len(ref.required))
-                reasons.append("missing required: " + "、".join(lex.required_missing))
-                conf, review = comb.confidence(frac, keyword, semantic)
-            yield GradeResult(
-                score=round(frac * max_score, 2),
-                max_score=max_score,
-                keyword=round(keyword, 4),
-                semantic=None if semantic is None else round(semantic, 4),
-                matched=lex.matched,
-                missed=lex.missed,
-                confidence=conf,
-                needs_review=review,
-                reason="; ".join(reasons),
-                features=feats,
+            yield self._result(req, prep, max_score)
+
+    def _result(self, req: GradeRequest, prep: _Prep, max_score: float) -> GradeResult:
+        comb = self.combination
+        best, verdict = self._choose(prep)
+        lex, feats = best.lex, best.feats
+        semantic = feats["semantic"]
+        keyword = comb.keyword_part(lex.recall)
+        frac = verdict.fraction
+        reasons: list[str] = []
+        deductions = [f"{d.label} (-{_pts(d.lost * max_score)})" for d in verdict.deductions]
+        conflicts = [m for m in best.matches if m.status == "contradicted"]
+        if conflicts:
+            m = conflicts[0]
+            c = m.conflict
+            words = f" ({c.said} / {c.expected})" if c is not None else ""
+            reasons.append(
+                f"contradicts the reference: answer “{m.phrase}”, reference “{m.point.text}”{words}"
             )
+        if "off-topic" in verdict.flags and prep.rival is not None:
+            which = (
+                f"question {prep.rival.question_id}"
+                if prep.rival.question_id
+                else f"“{_clip(prep.rival.reference)}”"
+            )
+            reasons.append(f"off-topic: closer to the reference of {which}")
+        conf, review = verdict.confidence, verdict.needs_review
+        if lex.forbidden_found:
+            deductions.append(f"forbidden: {'、'.join(lex.forbidden_found)} (-{_pts(frac * max_score)})")
+            frac = 0.0
+            reasons.insert(0, "forbidden: " + "、".join(lex.forbidden_found))
+            conf, review = 0.9, False
+        elif lex.required_missing:
+            kept = frac * (1.0 - len(lex.required_missing) / max(1, len(best.ref.required)))
+            deductions.append(
+                f"missing required: {'、'.join(lex.required_missing)} (-{_pts((frac - kept) * max_score)})"
+            )
+            frac = kept
+            reasons.insert(0, "missing required: " + "、".join(lex.required_missing))
+            conf, review = comb.confidence(frac, keyword, semantic, feats)
+        n = len(best.matches)
+        possible = max_score / n if n else 0.0
+        marks = tuple(
+            KeyPointMark(
+                point=m.point.text,
+                status=m.status,
+                phrase=m.phrase if m.status != "missed" else "",
+                earned=round(possible * m.strength, 2),
+                possible=round(possible, 2),
+            )
+            for m in best.matches
+        )
+        return GradeResult(
+            score=round(frac * max_score, 2),
+            max_score=max_score,
+            keyword=round(keyword, 4),
+            semantic=None if semantic is None else round(semantic, 4),
+            matched=tuple(m.point.text for m in best.matches if m.status == "matched"),
+            missed=tuple(m.point.text for m in best.matches if m.status != "matched"),
+            confidence=conf,
+            needs_review=review,
+            reason="; ".join(reasons),
+            features=feats,
+            marks=marks,
+            deductions=tuple(deductions),
+        )
+
+
+def _pts(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def _clip(text: str, n: int = 24) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
 
 
 def _replace(req: GradeRequest, **kw: Any) -> GradeRequest:
@@ -496,73 +727,52 @@ def _special(req: GradeRequest, max_score: float, *, has_semantic: bool) -> Grad
     )
 
 
-# ---------------------------------------------------------------------------- exact item types
-
-_TRUE_WORDS = frozenset({"对", "正确", "是", "t", "true", "y", "yes", "√", "✓", "✔", "1"})
-_FALSE_WORDS = frozenset({"错", "错误", "否", "不对", "f", "false", "n", "no", "×", "✗", "✘", "x", "0"})
-_LETTER_RE = re.compile(r"[A-Z]")
+# ---------------------------------------------------------------------------- objective items
 
 
-def _letters(answer: str) -> list[str]:
-    from quizgen.text import nfkc
+def grade_exact(item: Item, answer: str, policy: ScoringPolicy = EXAM) -> GradeResult:
+    """Choice, multi, fill, true/false, order and match items, scored by `quizgen.scoring` (the one
+    scoring of objective items) after reading the typed answer as the quiz does
+    (`quizgen.answers`). An option's text counts as its letter; an answer that cannot be read
+    scores 0 and is flagged."""
+    from quizgen.answers import AnswerFormatError, parse_input
+    from quizgen.items import LETTERS
+    from quizgen.scoring import score_response
+    from quizgen.text import normalize_loose
 
-    return _LETTER_RE.findall(nfkc(answer).upper())
-
-
-def grade_exact(item: Item, answer: str) -> GradeResult:
-    """Choice, multi, fill, true/false, order and match items: exact (fill: typo-tolerant)."""
     pts = item.points if item.points > 0 else 1.0
     if not grade_norm(answer):
         return GradeResult(0.0, pts, 0.0, None, confidence=1.0, reason=REASON_EMPTY)
-
-    def result(frac: float, reason: str = "", conf: float = 1.0, review: bool = False) -> GradeResult:
+    typed = answer
+    if item.options and item.type is ItemType.CHOICE:
+        texts = {normalize_loose(o): LETTERS[i] for i, o in enumerate(item.options)}
+        typed = texts.get(normalize_loose(answer), answer)
+    try:
+        parsed = parse_input(item, typed)
+    except AnswerFormatError as e:
         return GradeResult(
-            round(frac * pts, 2), pts, frac, None, confidence=conf, needs_review=review, reason=reason
+            0.0, pts, 0.0, None, confidence=0.5, needs_review=True, reason=f"not an answer: {e.message}"
         )
-
-    t = item.type
-    if t is ItemType.TF:
-        a = grade_norm(answer)
-        want = grade_norm(item.answer[0]) if item.answer else ""
-        given = "对" if a in _TRUE_WORDS else "错" if a in _FALSE_WORDS else None
-        if given is None:
-            return result(0.0, "not an answer to a true/false item", 0.5, True)
-        return result(1.0 if given == want else 0.0)
-    if t is ItemType.FILL:
-        a = grade_norm(answer)
-        accepted = {grade_norm(x) for x in (*item.answer, *item.accept) if grade_norm(x)}
-        if a in accepted:
-            return result(1.0)
-        from rapidfuzz.distance import Levenshtein
-
-        for x in accepted:
-            allowed = 0 if len(x) < 4 else 1 if len(x) < 9 else 2
-            if allowed and Levenshtein.distance(a, x, score_cutoff=allowed) <= allowed:
-                return result(1.0, "accepted with a typo", 0.7, True)
-        return result(0.0)
-    letters = _letters(answer)
-    if t is ItemType.CHOICE:
-        if len(letters) != 1:
-            # The text of the right option is as good as its letter.
-            right = item.answer_indices()
-            if right and grade_norm(answer) == grade_norm(item.options[right[0]]):
-                return result(1.0)
-            return result(0.0, "expected one option letter" if len(letters) > 1 else "", 1.0)
-        return result(1.0 if letters == list(item.answer) else 0.0)
-    if t is ItemType.MULTI:
-        got, expected = set(letters), set(item.answer)
-        if got == expected:
-            return result(1.0)
-        if got and got < expected:
-            return result(0.5, "partly correct (no wrong option)")
-        return result(0.0)
-    if t in (ItemType.ORDER, ItemType.MATCH):
-        want_l = list(item.answer)
-        if not want_l:
-            return result(0.0, REASON_NO_REFERENCE, 0.0, True)
-        n_right = sum(1 for i, w in enumerate(want_l) if i < len(letters) and letters[i] == w)
-        return result(n_right / len(want_l))
-    return result(0.0, f"cannot grade {t.value} items", 0.0, True)  # pragma: no cover
+    if parsed.command is not None:
+        return GradeResult(
+            0.0,
+            pts,
+            0.0,
+            None,
+            confidence=0.5,
+            needs_review=True,
+            reason=f"not an answer: {answer.strip()!r}",
+        )
+    s = score_response(item, parsed.response, policy)
+    return GradeResult(
+        round(s.fraction * pts, 2),
+        pts,
+        s.fraction,
+        None,
+        confidence=1.0,
+        needs_review=False,
+        reason="" if s.correct else s.detail,
+    )
 
 
-__all__ = ["GradeRequest", "GradeResult", "Grader", "grade_exact"]
+__all__ = ["GradeRequest", "GradeResult", "Grader", "KeyPointMark", "grade_exact"]

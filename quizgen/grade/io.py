@@ -4,13 +4,22 @@ Rows in = rows out: every data record of the input gives exactly one output row.
 cannot be used (too few/many fields, bad JSON, no answer) is kept and graded 0 with a reason.
 Problems with the file as a whole (missing columns, undecodable bytes, not CSV) are errors that
 name the file, the line or byte offset, and what was expected.
+
+A quote that is opened and never closed (``李四,2,"卷积神经网络用于图像`` followed by more rows) would
+make a CSV reader swallow the rows after it into one answer. Here such a row is kept as a row of
+its own with the reason ``unterminated quote`` (not graded), and the lines after it are read as
+the rows they are. A multi-line quoted answer is fine as long as its lines do not look like rows
+of their own. In YAML, a quoted value that runs over lines that look like entries is an error
+naming its line.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,7 +197,9 @@ def read_csv(
     """Checks the encoding and the header at once (so errors come before any output), then
     streams the records."""
     check_decodable(path, encoding)
-    reader = csv.reader(decoded_lines(path, encoding), strict=False)
+    lines = iter(decoded_lines(path, encoding))
+    # the header is one record; the reader takes exactly its lines and leaves the rest
+    reader = csv.reader(lines, strict=False)
     try:
         header = next(reader, None)
         while header is not None and not any(h.strip() for h in header):
@@ -202,16 +213,58 @@ def read_csv(
             "the file is empty", where=str(path), hint=f"expected a header line: {', '.join(required)}"
         )
     cols = _map_header(header, columns, required, f"{path}:{reader.line_num}")
-    return _csv_records(path, reader, len(header), cols)
+    return _csv_records(lines, reader.line_num + 1, len(header), cols)
 
 
-def _csv_records(path: Path, reader: Any, n_header: int, cols: Mapping[str, int]) -> Iterator[InputRow]:
+class _Tap:
+    """The lines a CSV reader takes, kept until the record they make is checked."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Tap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+
+def _looks_like_a_row(line: str, n_header: int) -> bool:
+    """A line inside a quoted field that would be a row of its own (``王五,3,池化``)."""
+    fields = next(csv.reader([line], strict=False), [])
+    return len(fields) == n_header and 0 < len(fields[0].strip()) <= 30
+
+
+def _csv_records(
+    lines: Iterator[str], first_line: int, n_header: int, cols: Mapping[str, int]
+) -> Iterator[InputRow]:
+    """Records, each checked for a quote that swallowed the lines after it (then the opening line
+    becomes a row with an error and the reader starts again on the next line)."""
     record = 0
-    line = reader.line_num + 1
-    try:
-        for fields in reader:
+    line = first_line  # the physical line the next record starts on
+    rest: Iterator[str] = lines
+    while True:
+        tap = _Tap(rest)
+        strict = csv.reader(tap, strict=True)
+        broken = False
+        for fields in _safe(strict, tap):
+            taken = tap.taken
+            # a quoting error across lines, or a quoted field over lines that are rows of their own
+            broken = fields is None or (
+                len(taken) > 1 and any(_looks_like_a_row(x, n_header) for x in taken[1:])
+            )
+            if broken:
+                record += 1
+                yield _unclosed(taken[0], line, record, n_header, cols, len(taken))
+                rest = itertools.chain(taken[1:], tap._lines)
+                line += 1
+                break
+            tap.taken = []
             if not fields or (len(fields) == 1 and not fields[0].strip()):
-                line = reader.line_num + 1
+                line += len(taken)
                 continue
             record += 1
             values = {c: (fields[i] if i < len(fields) else "") for c, i in cols.items()}
@@ -219,11 +272,40 @@ def _csv_records(path: Path, reader: Any, n_header: int, cols: Mapping[str, int]
             if len(fields) != n_header:
                 error = f"malformed row: {len(fields)} fields, the header has {n_header}"
             yield InputRow(record, line, values, error)
-            line = reader.line_num + 1
-    except csv.Error as e:
-        raise InputError(
-            f"not valid CSV: {e}", where=f"{path}:{reader.line_num}", hint="check the quoting"
-        ) from None
+            line += len(taken)
+        if not broken:
+            return
+
+
+def _safe(strict: Any, tap: _Tap) -> Iterator[list[str] | None]:
+    """Records of a strict reader; None for a quoting error that spans lines (a single line with
+    a stray quote is read leniently, as a spreadsheet would)."""
+    while True:
+        try:
+            fields = next(strict)
+        except StopIteration:
+            return
+        except csv.Error:
+            if len(tap.taken) > 1:
+                yield None
+                return
+            fields = next(csv.reader(tap.taken, strict=False), [])
+        yield fields
+
+
+def _unclosed(
+    text: str, line: int, record: int, n_header: int, cols: Mapping[str, int], swallowed: int
+) -> InputRow:
+    fields = [f.lstrip('"') for f in next(csv.reader([text], quoting=csv.QUOTE_NONE), [])]
+    values = {c: (fields[i] if i < len(fields) else "") for c, i in cols.items()}
+    more = swallowed - 1
+    return InputRow(
+        record,
+        line,
+        values,
+        f"unterminated quote: the quoted field opened on line {line} is not closed "
+        f"(it would have swallowed the next {more} line{'s' if more != 1 else ''}); not graded",
+    )
 
 
 def _row_from_mapping(
@@ -270,7 +352,7 @@ def _jsonl_records(
         try:
             d = json.loads(text)
         except json.JSONDecodeError as e:
-            yield InputRow(record, lineno, {}, f"malformed JSON: {e.msg} at column {e.colno}")
+            yield InputRow(record, lineno, {}, f"malformed JSON: {e.msg} (column {e.colno})")
             continue
         yield _row_from_mapping(record, lineno, d, columns, required)
 
@@ -285,6 +367,7 @@ def read_yaml(
     text = "".join(decoded_lines(path, encoding))
     try:
         data = yaml.safe_load(text)
+        _check_quotes(text, path)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         loc = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -300,6 +383,27 @@ def read_yaml(
             hint=f"each entry is a mapping with {', '.join(required)}",
         )
     return iter([_row_from_mapping(i, 0, d, columns, required) for i, d in enumerate(data, 1)])
+
+
+_ENTRY_RE = re.compile(r"^\s*(?:-\s+)?[\w\u4e00-\u9fff]+\s*:(?:\s|$)")
+
+
+def _check_quotes(text: str, path: Path) -> None:
+    """A quoted value whose lines look like entries of their own (``- question_id: 3``) is a quote
+    left open that swallowed them: YAML folds them into one answer without a word."""
+    lines = text.splitlines()
+    for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+        if not isinstance(tok, yaml.ScalarToken) or tok.style not in ('"', "'"):
+            continue
+        first, last = tok.start_mark.line, tok.end_mark.line
+        for k in range(first + 1, last + 1):
+            if k < len(lines) and _ENTRY_RE.match(lines[k]):
+                raise InputError(
+                    f"the quoted value opened on line {first + 1} runs over line {k + 1}, which looks "
+                    f"like an entry of its own ({lines[k].strip()[:40]!r}): is its quote left open?",
+                    where=f"{path}:{first + 1}",
+                    hint="close the quote; for an answer over several lines use a block scalar: answer: |",
+                )
 
 
 def read_rows(

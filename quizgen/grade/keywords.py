@@ -1,7 +1,7 @@
-"""The keyword part of the grader: normalisation, character n-gram recall, key points, teacher rules.
+"""The keyword part of the grader: normalisation, aliases, character n-gram recall, teacher rules.
 
-Everything here is pure Python (rapidfuzz for typo tolerance, jieba only when key points are
-extracted from a reference), so keyword-only grading runs at thousands of answers a second.
+Everything here is pure Python (rapidfuzz for typo tolerance), so keyword-only grading runs at
+thousands of answers a second. Key points and their alignment are in ``quizgen.grade.align``.
 
 Measured on the human-scored sets in ``../shared/eval`` (see ``benchmarks/bench_grade.py``):
 
@@ -16,15 +16,17 @@ Measured on the human-scored sets in ``../shared/eval`` (see ``benchmarks/bench_
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from quizgen.bank import Grading
 from quizgen.text import normalize
+
+if TYPE_CHECKING:
+    from quizgen.grade.align import Point
 
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Meaningless for matching: spaces and punctuation of both widths (after NFKC). Kept on purpose:
@@ -52,30 +54,27 @@ _SYMBOL_WORDS: tuple[tuple[str, str], ...] = (
 _SYMBOL_RE = re.compile("|".join(re.escape(w) for w, _ in _SYMBOL_WORDS))
 _SYMBOL_MAP = dict(_SYMBOL_WORDS)
 
-# Sentence ends for splitting a reference into key points.
-
-# Typo tolerance: a key point of 4+ characters matches when rapidfuzz's partial_ratio against the
-# answer reaches this (one wrong character in 卷积神经网络 scores 83; unrelated terms stay below 60).
+# Typo tolerance: a term of 4+ characters matches when rapidfuzz's partial_ratio against a clause
+# reaches this (one wrong character in 卷积神经网络 scores 83; unrelated terms stay below 60).
 FUZZY_MIN_LEN = 4
 FUZZY_CUTOFF = 75.0
-# A long key point (a sentence) counts as matched when this share of its characters is present.
-LONG_KEY_POINT = 8
+# A teacher's required or forbidden term of a sentence's length counts as present when this share
+# of its characters is.
+LONG_TERM = 8
 LONG_COVERAGE = 0.7
-# Key points extracted from a reference when none are given.
-MAX_KEYWORDS = 5
-MAX_TERM_CHARS = 8
 
-_STOPWORD_TEXT = (
+# Words that make a string of terms a sentence: a keyword salad (``数据结构 后进先出 栈``) has none.
+_FUNCTION_TEXT = (
     "的 了 是 在 和 与 及 或 等 为 对 而 被 把 就 也 都 这 那 其 之 以 "
     "于 从 由 中 上 下 个 一 有 可以 可 能 会 使 将 并 通过 进行 以及 如 "
     "如果 因为 所以 因此 由于 一种 一个 主要 包括 什么 哪些 哪几个 哪个 如何 "
     "怎样 为什么 是否 分为 可分为 方面 类型 作用 概念 用于 具有 利用 使用 采用 "
     "实现 提高 得到 需要 不同 各种 这些 那些 它们 它 我们 我 你 他 她 即 则 "
     "但 但是 而且 并且 或者 还 很 非常 比较 更 最 所 着 过 吗 呢 吧 啊 从而 "
-    "其中 之间 相关 对于 关于 根据 按照 按"
+    "其中 之间 相关 对于 关于 根据 按照 按 没有 不 没 无 无法 不能 不是 非 未 "
+    "就是 称为 叫做 表示 说明 认为 可视为 于是"
 )
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_COUNT_RE = re.compile(r"^[0-9一二三四五六七八九十两几多每第]+[个种类项点条步方面层级次]?$")
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 
 def grade_norm(text: str) -> str:
@@ -112,6 +111,11 @@ class AliasMap:
     def __bool__(self) -> bool:
         return bool(self.mapping)
 
+    @functools.cached_property
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """What the map does, hashable: two maps with the same key normalise alike."""
+        return tuple(sorted(self.mapping.items()))
+
     def apply(self, norm_text: str) -> str:
         if self._re is None or self._repeat is None:
             return norm_text
@@ -137,7 +141,7 @@ def _clipped_overlap(want: Counter[str], have: Counter[str]) -> int:
 
 
 @dataclass(frozen=True)
-class KeyPoint:
+class Term:
     text: str  # as shown to people
     norm: str  # comparison form (aliases applied)
 
@@ -149,13 +153,14 @@ class Reference:
     text: str
     question: str
     norm: str
+    question_norm: str  # the question's comparison form, aliases applied
     content: Counter[str]  # reference characters that are not in the question (multiset)
     content_len: int
     bigrams: Counter[str]
     question_chars: frozenset[str]
-    key_points: tuple[KeyPoint, ...]
-    required: tuple[KeyPoint, ...]
-    forbidden: tuple[KeyPoint, ...]
+    points: tuple[Point, ...]
+    required: tuple[Term, ...]
+    forbidden: tuple[Term, ...]
     aliases: AliasMap
 
 
@@ -166,17 +171,14 @@ class Lexical:
     recall: float  # question-demoted character-unigram recall
     recall2: float  # the same for character bigrams
     precision: float  # share of the answer's (non-question) characters found in the reference
-    key_points: float  # share of key points matched (1.0 when there are none)
     length_ratio: float  # answer content length / reference content length, capped at 3
-    matched: tuple[str, ...]
-    missed: tuple[str, ...]
     required_missing: tuple[str, ...]
     forbidden_found: tuple[str, ...]
 
 
-def _key_point(text: str, aliases: AliasMap) -> KeyPoint | None:
+def _term(text: str, aliases: AliasMap) -> Term | None:
     norm = aliases.apply(grade_norm(text))
-    return KeyPoint(text.strip(), norm) if norm else None
+    return Term(text.strip(), norm) if norm else None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -188,49 +190,42 @@ def prepare_reference(
     grading: Grading | None = None,
 ) -> Reference:
     """Normalise a reference once: demoted character counts, key points and rules."""
+    from quizgen.grade.align import reference_points
+
     amap = AliasMap(aliases) if aliases else _EMPTY_ALIASES
     norm = amap.apply(grade_norm(reference))
-    qchars = frozenset(amap.apply(grade_norm(question))) if question else frozenset()
+    qnorm = amap.apply(grade_norm(question)) if question else ""
+    qchars = frozenset(qnorm)
     content = "".join(c for c in norm if c not in qchars) or norm
-    kps = [k for k in (_key_point(t, amap) for t in key_points) if k is not None]
-    req = [k for k in (_key_point(t, amap) for t in (grading.required if grading else ())) if k is not None]
-    forb = [k for k in (_key_point(t, amap) for t in (grading.forbidden if grading else ())) if k is not None]
+    req = [k for k in (_term(t, amap) for t in (grading.required if grading else ())) if k is not None]
+    forb = [k for k in (_term(t, amap) for t in (grading.forbidden if grading else ())) if k is not None]
     return Reference(
         text=reference,
         question=question,
         norm=norm,
+        question_norm=qnorm,
         content=Counter(content),
         content_len=len(content),
         bigrams=_bigrams(content),
         question_chars=qchars,
-        key_points=tuple(_dedupe(kps)),
+        points=reference_points(reference, question, key_points, amap),
         required=tuple(req),
         forbidden=tuple(forb),
         aliases=amap,
     )
 
 
-def _dedupe(kps: Sequence[KeyPoint]) -> list[KeyPoint]:
-    seen: set[str] = set()
-    out = []
-    for k in kps:
-        if k.norm not in seen:
-            seen.add(k.norm)
-            out.append(k)
-    return out
-
-
-def term_present(term: KeyPoint, answer_norm: str, answer_chars: Counter[str], aliases: AliasMap) -> bool:
-    """Whether an answer mentions a key point: exactly, under an alias, with a typo, or (for a
-    sentence-long key point) with most of its characters."""
+def term_present(term: Term, answer_norm: str, answer_chars: Counter[str], aliases: AliasMap) -> bool:
+    """Whether an answer mentions a teacher's term: exactly, under an alias, with a typo, or (for a
+    sentence-long term) with most of its characters."""
     for v in aliases.variants(term.norm) if aliases else (term.norm,):
         if v in answer_norm:
             return True
     n = len(term.norm)
-    if n >= LONG_KEY_POINT:
+    if n >= LONG_TERM:
         have = _clipped_overlap(Counter(term.norm), answer_chars)
         return have / n >= LONG_COVERAGE
-    if n >= FUZZY_MIN_LEN and _reordered(term.norm, answer_norm, answer_chars):
+    if n >= FUZZY_MIN_LEN and reordered(term.norm, answer_norm):
         return True
     if n >= FUZZY_MIN_LEN and len(answer_norm) >= n - 1:
         from rapidfuzz import fuzz
@@ -239,21 +234,18 @@ def term_present(term: KeyPoint, answer_norm: str, answer_chars: Counter[str], a
     return False
 
 
-def _reordered(term: str, answer_norm: str, answer_chars: Counter[str]) -> bool:
-    """The term's characters within a window of len+1 of the answer, in any order: word order
-    swaps (特征提取 / 提取特征, 参数共享 / 共享参数) are common in Chinese answers."""
-    need = Counter(term)
-    if any(answer_chars[c] < k for c, k in need.items()):
-        return False
-    w = len(term) + 1
-    return any(
-        ch in need and not (need - Counter(answer_norm[i : i + w])) for i, ch in enumerate(answer_norm)
-    )
+def reordered(term: str, text: str) -> bool:
+    """The term with its two halves swapped (特征提取 / 提取特征, 参数共享 / 共享参数): a common
+    word order in Chinese answers. Only whole halves of two or more characters: the characters of
+    专业配送 next to each other in 配送专业化 are no mention of it."""
+    n = len(term)
+    return any(term[k:] + term[:k] in text for k in range(2, n - 1))
 
 
-def lexical(ref: Reference, answer: str) -> Lexical:
-    """Keyword features of `answer` against a prepared reference."""
-    a = ref.aliases.apply(grade_norm(answer))
+def lexical(ref: Reference, answer: str, answer_norm: str | None = None) -> Lexical:
+    """Keyword features of `answer` against a prepared reference (`answer_norm`: its comparison
+    form with the reference's aliases applied, when already known)."""
+    a = answer_norm if answer_norm is not None else ref.aliases.apply(grade_norm(answer))
     achars = Counter(a)
     recall = _clipped_overlap(ref.content, achars) / ref.content_len if ref.content_len else 0.0
     recall2 = (
@@ -268,125 +260,13 @@ def lexical(ref: Reference, answer: str) -> Lexical:
     )
     own_len = sum(own.values())
     precision = _clipped_overlap(own, ref.content) / own_len if own_len else 0.0
-    matched: list[str] = []
-    missed: list[str] = []
-    for kp in ref.key_points:
-        (matched if term_present(kp, a, achars, ref.aliases) else missed).append(kp.text)
-    kp_share = len(matched) / len(ref.key_points) if ref.key_points else 1.0
     req_missing = tuple(k.text for k in ref.required if not term_present(k, a, achars, ref.aliases))
     forb = tuple(k.text for k in ref.forbidden if term_present(k, a, achars, ref.aliases))
     return Lexical(
         recall=recall,
         recall2=recall2,
         precision=precision,
-        key_points=kp_share,
         length_ratio=min(3.0, own_len / ref.content_len) if ref.content_len else 0.0,
-        matched=tuple(matched),
-        missed=tuple(missed),
         required_missing=req_missing,
         forbidden_found=forb,
     )
-
-
-# ---------------------------------------------------------------------------- key points by jieba
-
-
-class KeywordExtractor:
-    """Key words of a reference by TF-IDF: jieba's general IDF, sharpened by the bank's own
-    document frequencies when a bank is given (a word in every question, such as 神经网络 in a
-    deep-learning bank, says little about any one of them)."""
-
-    def __init__(self, documents: Iterable[str] = (), user_words: Iterable[str] = ()) -> None:
-        self._docs = [d for d in documents if d.strip()]
-        self._user_words = [w for w in user_words if w.strip()]
-        self._ready = False
-        self._idf: dict[str, float] = {}
-        self._median = 10.0
-        self._bank_df: Counter[str] = Counter()
-
-    def _prepare(self) -> None:
-        if self._ready:
-            return
-        from quizgen.text import add_words, segmenter
-
-        jb = segmenter()
-        if self._user_words:
-            add_words(self._user_words)
-        try:
-            import jieba.analyse
-
-            tfidf = jieba.analyse.default_tfidf
-            self._idf = dict(tfidf.idf_freq)
-            self._median = float(tfidf.median_idf)
-        except Exception:  # pragma: no cover - jieba without its idf file
-            self._idf = {}
-        for d in self._docs:
-            self._bank_df.update({normalize(w) for w in jb.lcut(d) if w.strip()})
-        self._ready = True
-
-    def _idf_of(self, word: str) -> float:
-        idf = self._idf.get(word, self._median)
-        n_docs = len(self._docs)
-        if n_docs >= 3:
-            idf *= math.log((n_docs + 1) / (self._bank_df.get(word, 0) + 1)) + 1.0
-        return idf
-
-    def keywords(
-        self, text: str, exclude: str = "", k: int = MAX_KEYWORDS, extra_words: Iterable[str] = ()
-    ) -> tuple[str, ...]:
-        """Up to `k` key terms of `text` in reading order, leaving out what the question (`exclude`)
-        already says. Terms are runs of content words between stop words and punctuation
-        ("分为综合配送、专业配送" -> 综合配送, 专业配送); a long run falls back to its words."""
-        if not text.strip():
-            return ()
-        self._prepare()
-        from quizgen.text import add_words, cut
-
-        extra = [w for w in extra_words if w.strip()]
-        if extra:
-            add_words(extra)
-        excl = grade_norm(exclude)
-        runs: list[list[str]] = [[]]
-        for w in cut(_BR_RE.sub(" ", text)):
-            g = grade_norm(w)
-            if not g or not any(ch.isalpha() for ch in g) or normalize(w) in _STOPWORDS:
-                runs.append([])
-            else:
-                runs[-1].append(w)
-        candidates: list[tuple[str, list[str]]] = []
-        for run in runs:
-            if not run:
-                continue
-            phrase = "".join(run)
-            if len(run) <= 3 and len(grade_norm(phrase)) <= MAX_TERM_CHARS:
-                candidates.append((phrase, run))
-            else:
-                candidates.extend((w, [w]) for w in run)
-        tf: Counter[str] = Counter()
-        first: dict[str, int] = {}
-        words_of: dict[str, list[str]] = {}
-        for i, (term, words) in enumerate(candidates):
-            g = grade_norm(term)
-            if len(g) < 2 or _COUNT_RE.match(g) or (excl and g in excl):
-                continue
-            tf[term] += 1
-            first.setdefault(term, i)
-            words_of[term] = words
-        scored = sorted(
-            ((c * max(self._idf_of(normalize(w)) for w in words_of[t]), t) for t, c in tf.items()),
-            key=lambda x: (-x[0], first[x[1]]),
-        )
-        top = {t for _, t in scored[:k]}
-        # Drop a term inside a longer chosen term (网络 inside 神经网络).
-        top = {t for t in top if not any(t != o and t in o for o in top)}
-        return tuple(sorted(top, key=lambda t: first[t]))
-
-
-def bank_key_points(question: Any) -> tuple[str, ...]:
-    """Key points of a bank question: the bold terms of its list items, in order."""
-    out: list[str] = []
-    for s in question.sections:
-        for it in s.items:
-            if it.term and it.term.strip() and it.term.strip() not in out:
-                out.append(it.term.strip())
-    return tuple(out)

@@ -3,7 +3,7 @@
     quizgen grade BANK ANSWERS            (= quizgen grade run BANK ANSWERS)
     quizgen grade --pairs FILE.csv        (= quizgen grade pairs FILE.csv)
     quizgen grade calibrate HUMAN.csv -o calib.yaml
-    quizgen grade evaluate HUMAN.csv [--calibration F] [--cv K] [--json]
+    quizgen grade evaluate HUMAN.csv [--calibration F] [--cv K] [--attacks] [--json]
 
 A click group cannot have both subcommands and a default command's positional arguments, so the
 group rewrites its arguments: when the first word is not a subcommand it means `run`, and
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from quizgen.grade.io import InputRow
 
 PROGRESS_MIN_ROWS = 500
+EXPLAIN_AUTO = 50  # table output explains every answer up to this many rows (else --explain)
 
 
 class GradeGroup(QuizgenGroup):
@@ -101,6 +102,22 @@ ProgressOpt = Annotated[
     bool | None,
     typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal)."),
 ]
+ExplainOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--explain/--no-explain",
+        help="After a table, explain every answer: each key point matched (with the answer's words), "
+        f"missed or contradicted, and the points lost (default: up to {EXPLAIN_AUTO} answers).",
+    ),
+]
+ContradictionsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--contradictions",
+        metavar="FILE",
+        help="More antonym/mirror pairs and negations (YAML, the form of quizgen/data/contradictions.yaml).",
+    ),
+]
 
 ANSWER_COLUMNS = [
     "row",
@@ -114,14 +131,33 @@ ANSWER_COLUMNS = [
     "needs_review",
     "matched",
     "missed",
+    "contradicted",
+    "deductions",
     "reason",
 ]
+# JSONL rows also carry every key point's mark (point, status, phrase, earned, possible).
+JSONL_EXTRA = ["marks"]
 
 
-def _grader(embedder: str, calibration: Path | None, bank: Any = None, no_cache: bool = False) -> Grader:
+def _grader(
+    embedder: str,
+    calibration: Path | None,
+    bank: Any = None,
+    no_cache: bool = False,
+    contradictions: Path | None = None,
+    scoring: str = "exam",
+) -> Grader:
     from quizgen.grade import Grader
+    from quizgen.scoring import policy_named
 
-    g = Grader(embedder=embedder, calibration=calibration, bank=bank, use_cache=not no_cache)
+    g = Grader(
+        embedder=embedder,
+        calibration=calibration,
+        bank=bank,
+        use_cache=not no_cache,
+        contradictions=contradictions,
+        policy=policy_named(scoring),
+    )
     msg = g.calibration_mismatch
     if msg:
         warn(msg)
@@ -179,8 +215,10 @@ def _emit(
     total: int | None,
     progress: bool | None,
     title: str,
+    explain_all: bool | None = None,
 ) -> None:
-    """Stream rows through the grader to the sink; rows in = rows out."""
+    """Stream rows through the grader to the sink; rows in = rows out. Table output is followed by
+    each answer's explanation (automatically up to EXPLAIN_AUTO rows)."""
     from quizgen.grade.io import CsvSink, JsonlSink
 
     pending: collections.deque[InputRow] = collections.deque()
@@ -216,7 +254,7 @@ def _emit(
     if fmt == "csv":
         sink = CsvSink(stream, columns)
     elif fmt == "jsonl":
-        sink = JsonlSink(stream, columns)
+        sink = JsonlSink(stream, columns + JSONL_EXTRA)
 
     from rich.progress import (
         BarColumn,
@@ -263,13 +301,21 @@ def _emit(
             Path(tmp.name).unlink(missing_ok=True)
     if fmt == "table":
         t = _table(table_rows, columns, title)
+        shown = explain_all if explain_all is not None else len(table_rows) <= EXPLAIN_AUTO
+        blocks = [explain(d) for d in table_rows if d.get("marks") or d.get("deductions")] if shown else []
         if output is not None:
             from rich.console import Console
 
             with output.open("w", encoding="utf-8") as f:
-                Console(file=f, width=160, no_color=True).print(t)
+                c = Console(file=f, width=160, no_color=True)
+                c.print(t)
+                for b in blocks:
+                    c.print(b)
         else:
             out().print(t)
+            for b in blocks:
+                out().print(b)
+    sys.stdout.flush()  # the data first, then the summary on stderr
     elapsed = time.perf_counter() - started
     special = ", ".join(f"{n} {k}" for k, n in stats.items() if k not in ("rows", "review"))
     info(
@@ -280,8 +326,55 @@ def _emit(
     )
 
 
+MARK_SYMBOLS = {"matched": ("✓", "green"), "missed": ("✗", "red"), "contradicted": ("≠", "magenta")}
+PHRASE_WIDTH = 40
+
+
+def explain(d: dict[str, Any]) -> Text:
+    """Where a score comes from: per key point ✓ matched ← the answer's words, ✗ missed,
+    ≠ contradicted ← the answer's words; then each deduction and the reason."""
+    head = Text.assemble(
+        (f"#{d.get('row', '')}", "bold"),
+        Text(f" {d.get('student') or ''} · {d.get('question_id') or ''} · "),
+        (f"{_fmt_num(d.get('score'))}/{_fmt_num(d.get('max_score'))}", "bold"),
+    )
+    lines = [head]
+    for m in d.get("marks") or []:
+        sym, style = MARK_SYMBOLS.get(m["status"], ("?", ""))
+        line = Text.assemble(("  " + sym + " ", style), Text(m["point"]))
+        if m.get("phrase"):
+            phrase = (
+                m["phrase"] if len(m["phrase"]) <= PHRASE_WIDTH else m["phrase"][: PHRASE_WIDTH - 1] + "…"
+            )
+            line.append_text(Text.assemble((" ← ", "dim"), Text(phrase, style="dim")))
+        lines.append(line)
+    for x in d.get("deductions") or []:
+        lines.append(Text.assemble(("  − ", "yellow"), Text(x)))
+    if d.get("reason"):
+        lines.append(Text.assemble(("  ! ", "yellow"), Text(str(d["reason"]))))
+    return Text("\n").join(lines)
+
+
+def _summary(d: dict[str, Any]) -> Text:
+    """The key points in one cell: ``2/3`` then what was missed (✗) or contradicted (≠)."""
+    marks = d.get("marks") or []
+    if not marks:
+        return Text("")
+    ok = sum(1 for m in marks if m["status"] == "matched")
+    out = Text(f"{ok}/{len(marks)}")
+    bad = [m for m in marks if m["status"] != "matched"]
+    for m in bad[:2]:
+        sym, style = MARK_SYMBOLS[m["status"]]
+        point = m["point"] if len(m["point"]) <= 12 else m["point"][:11] + "…"
+        out.append_text(Text.assemble((" " + sym, style), Text(point)))
+    if len(bad) > 2:
+        out.append(" …")
+    return out
+
+
 def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> Table:
-    """Compact: numbers never wrap; key points as matched/total plus the missed ones."""
+    """Compact: numbers never wrap; key points as matched/total plus what was missed or
+    contradicted; points lost and the reason last."""
     t = Table(title=Text(title), show_lines=False, pad_edge=False)
     has_human = "human" in columns
     heads = [
@@ -295,27 +388,23 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> Table:
         "conf",
         "",
         "key points",
-        "reason",
+        "lost / reason",
     ]
     for h in heads:
         numeric = h in ("#", "score", "human", "kw", "sem", "conf")
-        wraps = h in ("key points", "reason", "student", "q")
+        wraps = h in ("key points", "lost / reason", "student", "q")
         t.add_column(
             h,
             justify="right" if numeric else "left",
             no_wrap=not wraps,
             overflow="fold",
-            min_width=4 if h in ("student", "reason") else None,
-            ratio=2 if h == "key points" else 1 if h == "reason" else None,
+            min_width=4 if h in ("student", "lost / reason") else None,
+            ratio=2 if h == "key points" else 1 if h == "lost / reason" else None,
         )
     for d in rows:
-        matched, missed = d.get("matched") or [], d.get("missed") or []
-        total = len(matched) + len(missed)
-        kp = Text(f"{len(matched)}/{total}" if total else "")
-        if missed:
-            kp = Text.assemble(kp, (" -" + "、".join(missed[:2]) + ("…" if len(missed) > 2 else ""), "red"))
         sem = d.get("semantic")
         human = [Text(_fmt_num(d.get("human")))] if has_human else []
+        lost = "; ".join([*(d.get("deductions") or []), *([str(d["reason"])] if d.get("reason") else [])])
         t.add_row(
             Text(str(d.get("row", ""))),
             Text(str(d.get("student") or "")),
@@ -326,8 +415,8 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> Table:
             Text("-" if sem is None else f"{sem:.2f}"),
             Text(f"{d.get('confidence', 0):.2f}"),
             Text("review", style="yellow") if d.get("needs_review") else Text(""),
-            kp,
-            Text(str(d.get("reason") or ""), style="yellow"),
+            _summary(d),
+            Text(lost, style="yellow"),
         )
     return t
 
@@ -366,14 +455,27 @@ def run_cmd(
     max_score: Annotated[
         float, typer.Option("--max-score", help="Points per question when the file has no max_score column.")
     ] = 1.0,
+    scoring: Annotated[
+        str,
+        typer.Option(
+            "--scoring",
+            metavar="POLICY",
+            help="Objective items of an items file: exam (多选、少选、错选均不得分; a wrong character is "
+            "wrong) or practice (partial credit, as the quiz).",
+        ),
+    ] = "exam",
+    contradictions: ContradictionsOpt = None,
     no_cache: NoCacheOpt = False,
     progress: ProgressOpt = None,
+    explain_all: ExplainOpt = None,
 ) -> None:
-    """Grade students' answers to the questions of a bank (or the short items of an items file)."""
+    """Grade students' answers to the questions of a bank (or the items of an items file)."""
     from quizgen.grade.io import read_rows
-    from quizgen.items import load_bank_or_items
+    from quizgen.items import ItemType, load_bank_or_items
+    from quizgen.scoring import policy_named
 
     embedder = check_embedder(embedder)
+    policy_named(scoring)
     if max_score <= 0:
         raise UsageError("--max-score must be positive")
     fmt_ = _out_format(fmt, output)
@@ -385,7 +487,11 @@ def run_cmd(
         items = {it.id: it for it in loaded}
     else:
         bank = loaded
-    grader = _grader(embedder, calibration, bank, no_cache)
+    grader = _grader(embedder, calibration, bank, no_cache, contradictions, scoring)
+    # the other short items' references, for answers to another question (off-topic)
+    grader.know_references(
+        (it.stem, "\n".join(it.answer)) for it in items.values() if it.type is ItemType.SHORT
+    )
     rows = read_rows(answers, pairs=False, fmt=input_format, encoding=encoding)
 
     def to_request(r: InputRow) -> Any:
@@ -414,6 +520,7 @@ def run_cmd(
         total,
         progress,
         f"Grades: {answers.name}",
+        explain_all,
     )
 
 
@@ -433,8 +540,10 @@ def pairs_cmd(
     output: OutputOpt = None,
     encoding: EncodingOpt = None,
     input_format: InputFormatOpt = None,
+    contradictions: ContradictionsOpt = None,
     no_cache: NoCacheOpt = False,
     progress: ProgressOpt = None,
+    explain_all: ExplainOpt = None,
 ) -> None:
     """Grade standalone answer/reference pairs, no bank needed (human scores, if present, are shown)."""
     from quizgen.grade.io import read_rows
@@ -442,7 +551,13 @@ def pairs_cmd(
     embedder = check_embedder(embedder)
     fmt_ = _out_format(fmt, output)
     check_not_input(output, file, calibration, suggest=_suggest(output))
-    grader = _grader(embedder, calibration, None, no_cache)
+    grader = _grader(embedder, calibration, None, no_cache, contradictions)
+    # The file's other questions (one pass over it first), for answers to another question.
+    grader.know_references(
+        (r.get("question"), r.get("reference_answer"))
+        for r in read_rows(file, pairs=True, fmt=input_format, encoding=encoding)
+        if not r.error
+    )
     rows = read_rows(file, pairs=True, fmt=input_format, encoding=encoding)
     first = next(rows, None)
     has_human = first is not None and "score" in first.fields
@@ -474,7 +589,17 @@ def pairs_cmd(
 
     total = _count_rows(file, True, input_format, encoding) if _may_show(progress) else None
     _emit(
-        chained(), to_request, grader, columns, extra, fmt_, output, total, progress, f"Grades: {file.name}"
+        chained(),
+        to_request,
+        grader,
+        columns,
+        extra,
+        fmt_,
+        output,
+        total,
+        progress,
+        f"Grades: {file.name}",
+        explain_all,
     )
 
 
@@ -596,17 +721,30 @@ def evaluate_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON: n, pearson, spearman, qwk, rmse, per_question.")
     ] = False,
+    attacks: Annotated[
+        bool,
+        typer.Option(
+            "--attacks",
+            help="Also grade attacks built from the file's references (shuffled words, reversed facts, "
+            "copied questions, other questions' references, padded answers): mean score per kind.",
+        ),
+    ] = False,
     encoding: EncodingOpt = None,
+    contradictions: ContradictionsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Agreement with human scores: Pearson, Spearman, QWK, RMSE and a per-question table."""
+    """Agreement with human scores: Pearson, Spearman, QWK, RMSE, flag rate, per question; and how
+    the grader stands up to attacks."""
+    from quizgen.grade.attacks import sources_of
     from quizgen.grade.calibrate import calibrate
     from quizgen.grade.evaluate import compute_features, cross_validate, load_human, make_report, predict
 
     embedder = check_embedder(embedder)
     hs = load_human(human, encoding=encoding)
     _warn_skipped(hs.skipped)
-    grader = _grader(embedder, calibration, None, no_cache)
+    grader = _grader(embedder, calibration, None, no_cache, contradictions)
+    sources = sources_of(hs.rows)
+    grader.know_references((x.question, x.reference) for x in sources)
     feats = compute_features(grader, hs.rows)
     comb = grader.combination
     if cv:
@@ -618,14 +756,35 @@ def evaluate_cmd(
         model = comb.source
     rep = make_report(hs.rows, feats, preds, model, comb, cv)
     rep.info = {"embedder": grader.embedder_spec, "file": str(human), "skipped": len(hs.skipped)}
+    summary = _attacks(grader, sources) if attacks else None
     if as_json:
-        write_data(json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        d = rep.to_dict()
+        if summary is not None:
+            d["attacks"] = [k.to_dict() for k in summary]
+        write_data(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
         return
     m = rep.metrics
     t = Table(title=Text(f"Agreement with human scores: {human.name}"), show_header=True)
-    for c in ("n", "pearson", "spearman", "qwk", "rmse", "needs review"):
+    for c in (
+        "n",
+        "pearson",
+        "spearman",
+        "qwk",
+        "rmse",
+        "mean",
+        "teachers",
+        "needs review",
+        "mae flagged/rest",
+    ):
         t.add_column(c, justify="right")
-    t.add_row(*(_fmt(m[k]) for k in ("n", "pearson", "spearman", "qwk", "rmse")), _pct(rep.review_rate))
+    mae = "/".join("-" if x is None else f"{x:.2f}" for x in rep.review_mae)
+    t.add_row(
+        *(_fmt(m[k]) for k in ("n", "pearson", "spearman", "qwk", "rmse")),
+        f"{rep.mean:.2f}",
+        f"{rep.human_mean:.2f}",
+        _pct(rep.review_rate),
+        mae,
+    )
     out().print(t)
     out().print(
         Text(f"model: {model} · embedder: {grader.embedder_spec} · scores as fraction of max", style="dim")
@@ -643,6 +802,33 @@ def evaluate_cmd(
             f"{s.mae:.2f}",
         )
     out().print(q)
+    if summary is not None:
+        _print_attacks(summary)
+
+
+def _attacks(grader: Grader, sources: Any) -> Any:
+    from quizgen.grade.attacks import run_attacks
+
+    return run_attacks(grader, sources)[2]
+
+
+def _print_attacks(summary: Any) -> None:
+    from quizgen.grade.attacks import LIMITS
+
+    t = Table(title=Text("Attacks built from the references (scores as a fraction of full marks)"))
+    for c in ("attack", "n", "mean", "max", "flagged", "limit", "ok"):
+        t.add_column(c, justify="left" if c in ("attack", "limit") else "right")
+    for k in summary:
+        limit, ok = LIMITS.get(k.kind, ("", None))
+        if k.kind == "reversed":
+            shown = f"caught {_pct(k.caught)}"
+        elif k.kind == "padded":
+            shown = f"{k.above_reference} above the reference"
+        else:
+            shown = f"{k.mean:.2f}"
+        verdict = "" if ok is None else ("yes" if ok(k) else "NO")
+        t.add_row(Text(k.kind), str(k.n), shown, f"{k.max:.2f}", _pct(k.flagged), Text(limit), verdict)
+    out().print(t)
 
 
 def _pct(v: float | None) -> str:
