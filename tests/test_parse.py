@@ -362,6 +362,15 @@ def test_heading_terms_only_when_asked_for() -> None:
     assert r.layout == "heading-term"
 
 
+def test_a_marker_without_question_text_is_no_question() -> None:
+    """Found by Hypothesis: a lone ``**`` over an answer made a question with an empty title."""
+    with pytest.raises(ParseError, match="no questions found"):
+        parse_text("**\n\n**答案：** 答。", source_name="x.md")
+    r = parse_text("**\n\n**答案：** 答。\n\n### 1. 什么是X？\n\nX。\n", source_name="x.md")
+    assert [q.title for q in r.bank.questions] == ["什么是X？"]
+    assert "x.md:1: a question marker with no question text; skipped" in map(str, r.warnings)
+
+
 def test_unknown_layout_name_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown layout 'nope'"):
         parse_text(SMALL, layout="nope")

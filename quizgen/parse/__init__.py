@@ -167,6 +167,8 @@ def _parse(
         )
         raise ParseError(what, where=where, hint=f"quizgen looks for {_WHAT_WE_LOOK_FOR}")
     questions, spans, qwarn = _questions(doc, seg, where, rules)
+    if not questions:
+        raise ParseError("no questions found", where=where, hint=f"quizgen looks for {_WHAT_WE_LOOK_FOR}")
     warnings.extend(qwarn)
     warnings.extend(_loose_text(seg, where, doc.lines))
     reading = _reading(seg)
@@ -223,6 +225,9 @@ def _questions(
         title = _clean_title(u.fill_title or u.title)
         if not re.search(r"[^\W\d_]", title) and b.prompt:
             title = _clean_title(b.prompt.split("\n", 1)[0])  # "## 第 1 题 🟢": the question is its text
+        if not title.strip():
+            warnings.append(ParseWarning(f"{where}:{u.line}", "a question marker with no question text; skipped"))
+            continue
         if b.answer and not b.marked and counts[True] > 2 * counts[False] and counts[True] >= 3:
             flags.append(FLAG_ANSWER_UNMARKED)
             warnings.append(
