@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -11,9 +12,9 @@ from hypothesis import strategies as st
 
 from quizgen.bank import BLANK, Bank, Question, question_id
 from quizgen.generate import generate
-from quizgen.generate.common import analyze, loose
+from quizgen.generate.common import analyze, loose, mask, quoted
 from quizgen.generate.fill import blankable
-from quizgen.generate.prose import answer_head, number_variants
+from quizgen.generate.prose import answer_head, clause_around, number_variants
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
 from quizgen.markup import syntax_left, to_plain
 
@@ -58,7 +59,10 @@ def items() -> list[Item]:
     from quizgen.generate import ALL_TYPES, _planned
 
     return [
-        p.build(random.Random(seed)) for t in ALL_TYPES for p in _planned(BANK, t).plans for seed in range(4)
+        p.build(random.Random(seed), frozenset())
+        for t in ALL_TYPES
+        for p in _planned(BANK, t).plans
+        for seed in range(4)
     ]
 
 
@@ -251,3 +255,137 @@ def test_items_from_any_markdown_are_plain(bank: Bank, seed: int) -> None:
     for it in generate(bank, n=30, rng=random.Random(seed)).items:
         for t in text_fields(it):
             assert syntax_left(t) == (), (it.meta, t)
+
+
+# ---------------------------------------------------------------------------- gaps a student can fill
+
+
+def test_a_description_in_parentheses_is_not_masked_with_the_name() -> None:
+    text = "方法二：ALL运算符（拿你的月薪和所有人比较）"
+    assert mask(text, ["ALL运算符"]) == f"方法二：{BLANK}（拿你的月薪和所有人比较）"
+    assert mask("卷积神经网络（CNN）是一种模型", ["卷积神经网络"]) == f"{BLANK}是一种模型"
+    assert mask("残差网络（Residual Network，简称 ResNet）是", ["残差网络"]) == f"{BLANK}是"
+    assert mask("可以引入门控机制（如 LSTM、GRU）", ["门控机制"]) == f"可以引入{BLANK}（如 LSTM、GRU）"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "title", "ok"),
+    [
+        ("水解细菌的细胞壁", "水解细菌的细胞壁", "", False),  # the gap would be the whole answer
+        ("倍氯米松、沙丁胺醇、色甘酸钠、司特等", "色甘酸钠", "治疗哮喘的药物举例", False),  # examples
+        ("常见的解痉药有阿托品、东莨菪碱。", "东莨菪碱", "", False),
+        ("具有局部感知、平移不变性和共享权重等特点。", "平移不变性", "", True),  # the bank's own list
+    ],
+)
+def test_blankable_needs_the_rest_of_a_closed_sentence(
+    sentence: str, term: str, title: str, ok: bool
+) -> None:
+    assert blankable(sentence, term, frozenset({"色甘酸钠", "平移不变性"}), title=title) is ok
+
+
+def test_a_cut_keeps_the_condition_it_holds_under() -> None:
+    sentence = (
+        "说明：上面方法一和方法二的查询结果并不相同，方法二的查询结果更符合我们对这个问题的认知，"
+        "如果要获得跟方法一一样的结果，可以将窗口函数`RANK`修改为`ROW_NUMBER`即可。"
+    )
+    assert clause_around(sentence, "`ROW_NUMBER`") is None
+    assert clause_around(sentence, "方法二") is not None
+
+
+def test_the_title_does_not_suggest_a_wrong_filler() -> None:
+    """「普鲁卡因」＿＿＿应用最多…: the card's own drug would read as the answer."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "普鲁卡因", "普鲁卡因不用于表面麻醉。<u>利多卡因</u>应用最多，也可治疗室性心律失常。"),
+            _q(2, "色甘酸钠", "色甘酸钠用于预防过敏性哮喘。"),
+        ),
+    )
+    fills = generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+    assert not [i for i in fills if i.answer == ("利多卡因",) and i.stem.startswith(f"「普鲁卡因」{BLANK}")]
+
+
+def test_sql_gaps_with_one_answer_and_its_equivalents() -> None:
+    code = (
+        "```sql\nSELECT dname\n     , COALESCE(total, 0) AS n\n     , RANK() OVER (ORDER BY sal DESC) AS rk\n"
+        "  FROM tb_dept AS t1\n       LEFT JOIN t2 ON t1.dno = t2.dno;\n```"
+    )
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "查询部门人数", code),
+            _q(2, "查询部门名称", "```sql\nSELECT COUNT(*) FROM t;\n```"),
+        ),
+    )
+    gaps = [
+        i
+        for i in generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.source.number == 1
+    ]
+    assert gaps
+    for it in gaps:
+        # RANK, DENSE_RANK or ROW_NUMBER all fit "＿＿＿() OVER": never the gap
+        assert it.answer[0] not in ("RANK", "DENSE_RANK", "ROW_NUMBER")
+        if it.answer == ("COALESCE",):
+            assert "IFNULL" in it.accept
+        if it.answer == ("LEFT JOIN",):
+            assert "LEFT OUTER JOIN" in it.accept
+
+
+def test_a_sql_synonym_is_accepted() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "如何统计部门人数？", "先通过一个<u>嵌套查询</u>获取到部门编号和人数，再连接部门表。"),
+        ),
+    )
+    fills = [
+        i
+        for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.answer == ("嵌套查询",)
+    ]
+    assert fills and all("子查询" in i.accept for i in fills)
+
+
+def test_one_number_is_asked_once_whatever_the_type() -> None:
+    """A number is one fact: its fill, its choice and its true/false statement share it."""
+    seen = 0
+    for seed in range(6):
+        res = generate(BANK, n=60, rng=random.Random(seed))
+        numbers = Counter(
+            re.sub(r"^判断正误：|^「[^」]*」", "", i.stem)[:8]
+            for i in res.items
+            if str(i.meta.get("form", "")).startswith("number_")
+        )
+        seen += sum(numbers.values())
+        assert all(k == 1 for k in numbers.values()), numbers
+    assert seen >= 6
+
+
+# ---------------------------------------------------------------------------- which answer
+
+
+@pytest.mark.parametrize("title", ["选填“有”或“没有”：", "应用于"])
+def test_no_which_answer_item_for_a_title_that_asks_nothing(title: str) -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, title, "吞噬细胞没有特异性识别能力，但有识别能力。"),
+            *(
+                _q(k, f"第{k}个问题是什么？", f"第{k}个回答说的是完全不同的另一件事情{k}。")
+                for k in range(2, 7)
+            ),
+        ),
+    )
+    items = generate(bank, n=20, types=[ItemType.CHOICE], rng=random.Random(1)).items
+    assert not [i for i in items if i.source and i.source.number == 1]
+
+
+def test_quoted_titles_lose_their_colon_and_exam_tags() -> None:
+    assert quoted("抗原的三个特点：") == "「抗原的三个特点」"
+    assert quoted("（考了两次）简述周期特异性抗肿瘤药：") == "「简述周期特异性抗肿瘤药」"
+    assert quoted("记忆细胞可由哪两种细胞分化而来？") == "「记忆细胞可由哪两种细胞分化而来？」"
+
+
+def test_an_option_never_starts_as_a_broken_fragment() -> None:
+    assert answer_head("/第二十八章：β- 内酰胺类抗生素") == ""

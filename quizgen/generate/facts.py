@@ -101,7 +101,7 @@ _POINT_RE = re.compile(
     r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳]|\d{1,2}\s*[、.．)](?!\d)|[a-hA-H][.)、](?![A-Za-z]))\s*"
 )
 # A sentence that leans on another: a pronoun or a connective first, or a pointer elsewhere.
-_LEANS_RE = re.compile(
+LEANS_RE = re.compile(
     r"^(?:这|那|它|其(?!他|它|余)|该|此|上述|以上|以下|如下|下面|上面|同时|另外|而且|并且|但|而|所以|因此|因而"
     r"|于是|然后|接着|最后|首先|其次|或|也|还|又|即(?!使|便)|则|比如|例如|如(?!果|何|今|同)|像|具体|总之|当然|不过"
     r"|否则|对此|为此)"
@@ -146,7 +146,7 @@ def standalone(s: str) -> bool:
     return (
         MIN_SENTENCE <= len(s) <= MAX_SENTENCE
         and not s.rstrip("。").endswith(("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、"))
-        and not _LEANS_RE.match(s)
+        and not LEANS_RE.match(s)
         and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
         and "$" not in s
@@ -338,6 +338,23 @@ def looks_like_name(text: str) -> bool:
     if not tags or tags[-1][1] not in _NOUN_TAGS:
         return False
     return not any(flag in _NON_NAME_TAGS or w in _CLAUSE_WORDS for w, flag in tags)
+
+
+def names_a_concept(text: str) -> bool:
+    """A term card's title: a noun phrase (`looks_like_name`), or a noun and the verb it names
+    (首关消除, 受体脱敏): the name of a process, which jieba tags as a verb."""
+    if looks_like_name(text):
+        return True
+    core = re.sub(r"[（(][^（）()]*[）)]", "", text).strip()
+    if not core or term_size(core) > 8 or _CLAUSE_PUNCT_RE.search(core) or _NOT_A_NAME_RE.match(core):
+        return False
+    tags = _pos(core)
+    return (
+        len(tags) >= 2
+        and tags[-1][1] in ("v", "vn")
+        and tags[-2][1] in _NOUN_TAGS
+        and not any(flag in _NON_NAME_TAGS or w in _CLAUSE_WORDS for w, flag in tags)
+    )
 
 
 # Dictionary POS tags of words a noun phrase is made of; the last one must be a plain noun.
@@ -845,6 +862,7 @@ def number(r: Reader) -> Iterator[Fact]:
 # ---------------------------------------------------------------------------- key term
 
 _CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+_LISTING_RE = re.compile(r"[、，,；;。]")
 _CODE_TOKEN_RE = re.compile(r"`[^`\s、，,;；]{1,16}`")
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z][A-Za-z0-9]*(?:[_\-.][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
 
@@ -853,7 +871,10 @@ def key_term(r: Reader) -> Iterator[Fact]:
     """Each statement's terms: what the author emphasised in it, the bank's own terms, and Latin
     identifiers (CTC, eval_batch_step); the generator picks the most specific one."""
     for s in r.statements():
-        emphasised = [e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e)]
+        # a span that lists things (<u>T淋巴细胞、B淋巴细胞</u>) is no one term
+        emphasised = [
+            e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e) and not _LISTING_RE.search(e)
+        ]
         cands: list[str] = list(emphasised)
         # code spans of one token: `float`, `z-index`, `@font-face` (the whole span, backticks and
         # all); `a、b、c、d` or `float: left` is no term

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 from quizgen.bank import Question, SectionKind
 from quizgen.generate.choice import where_phrase
@@ -43,9 +43,11 @@ from quizgen.generate.common import (
     mask,
     mentions,
     names_regex,
+    quoted,
     sentences,
     strip_parens,
     talks_about,
+    term_keys,
     usable_text,
 )
 from quizgen.generate.common import (
@@ -80,14 +82,26 @@ def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+# Names textbooks use interchangeably, which notes rarely gloss (a SQL note says 嵌套查询 where
+# a student writes 子查询): a gap on one accepts the others.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("嵌套查询", "子查询"),
+    ("左外连接", "左连接"),
+    ("右外连接", "右连接"),
+    ("全外连接", "全连接"),
+)
+_SYNONYM_OF = {normalize(n): g for g in SYNONYMS for n in g}
+
+
 def forms_of(an: Analysis, term: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    """Every accepted spelling: the term, its parenthetical parts, aliases, extra forms."""
+    """Every accepted spelling: the term, its parenthetical parts, aliases, synonyms, extra forms."""
     amap = alias_map(an)
     forms: list[str] = [term, strip_parens(term)]
     forms.extend(extra)
     for f in list(forms):
         forms.extend(amap.get(normalize(f), ()))
         forms.extend(amap.get(normalize(strip_parens(f)), ()))
+        forms.extend(_SYNONYM_OF.get(normalize(f), ()))
     seen: dict[str, str] = {}
     for f in forms:
         f = f.strip()
@@ -172,10 +186,14 @@ _LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)"
 # An example (比如X, 以X为例): any other would do, whatever the bank calls it.
 _EXAMPLE_BEFORE_RE = re.compile(r"(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$")
 _EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
+# A list of examples, said in its question (…举例) or its sentence (常见的…有, 例如): others fit a gap.
+_EXAMPLES_ASKED_RE = re.compile(r"举例|例子|常见|常用|典型|代表|例如|比如|诸如")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
 _GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
 _GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
+# What a sentence must say besides its gap (characters, punctuation and spaces ignored).
+MIN_REST = 4
 _SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
 
 
@@ -203,7 +221,7 @@ def _crosses_word(before: str, term: str) -> bool:
     return cut_at != len(head)
 
 
-def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> bool:
+def blankable(sentence: str, term: str, names: frozenset[str] = frozenset(), *, title: str = "") -> bool:
     """Can `term` be the one gap of `sentence`? Not when it is a piece of a path, file name,
     longer word or English name, a gloss in parentheses, or an acronym the sentence spells out;
     nor one of a list or of examples (``例如A、B等``: other members fit the gap) unless it is one
@@ -213,6 +231,8 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
         return False
     before, after = sentence[:k], sentence[k + len(term) :]
     after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
+    if len(normalize_loose(before + after)) < MIN_REST:
+        return False  # the gap is the whole sentence (<u>水解细菌的细胞壁</u>): nothing to go on
     if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
         return False  # inside parentheses: a gloss or an example (颜色名称（即`red`）)
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
@@ -224,8 +244,11 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> 
     ):
         return False  # the tail of a longer term of the bank (预|训练模型)
     listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
+    # 治疗哮喘的药物举例: 倍氯米松、…、＿＿＿、司特等 lists examples, bank terms or not
+    examples = bool(listed) and bool(_EXAMPLES_ASKED_RE.search(title + before))
     return not (
         (listed and normalize_loose(term) not in names)
+        or examples
         or _EXAMPLE_BEFORE_RE.search(before)
         or _EXAMPLE_AFTER_RE.match(after)
         or _GLUED_BEFORE_RE.search(before)
@@ -270,7 +293,7 @@ def in_context(q: Question, text: str) -> str:
     title = q.title.strip()
     if not title or len(title) > 60 or "\n" in title:
         return text
-    return f"「{title}」{text}"
+    return f"{quoted(title)}{text}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -376,7 +399,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         answer = strip_parens(term) or term
         accept = tuple(dict.fromkeys([answer, *forms]))
 
-        def build(rng: random.Random) -> Item:
+        def build(rng: random.Random, shown: Set[str]) -> Item:
             return make_item(
                 typ,
                 q,
@@ -390,7 +413,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 meta={"form": "cloze"},
             )
 
-        return Plan(typ, q.id, fact, build, priority=priority)
+        return Plan(typ, q.id, fact, build, priority=priority, keys=term_keys(answer, *forms))
 
     # 0. the subject in its defining sentence
     if qi.subject is not None:
@@ -450,7 +473,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 written = w
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
                 w = next((f for f in forms if not is_latin_text(f)), w)
-                ok = standalone(ctx) and blankable(ctx, written, members)
+                ok = standalone(ctx) and blankable(ctx, written, members, title=q.title)
                 # a "what is X" answer says what it is about; any other needs its question
                 stem = blank_once(ctx if qi.subject else in_context(q, ctx), forms) if ok else None
                 if stem is None:

@@ -23,24 +23,31 @@ import functools
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from typing import Any
 
+from quizgen.generate.choice import definition
 from quizgen.generate.common import (
     BLANK,
+    BROKEN_START_RE,
     Analysis,
+    Build,
     Plan,
     QInfo,
     Reason,
     Tally,
+    asks_nothing,
     content_hash,
     fact_key,
+    labels_a_figure,
     loose,
     make_item,
     mask,
     mentions,
     near_duplicate,
     place_key,
+    quoted,
+    same_kind,
     similarity,
     strip_parens,
 )
@@ -137,7 +144,7 @@ def _tf_plan(
 ) -> Plan:
     q = qi.q
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         make_false = false_stmt is not None and rng.random() < FALSE_SHARE
         stmt = false_stmt if make_false and false_stmt else true_stmt
         expl = f"{FALSE}。正确的说法是：{true_stmt}" if make_false else f"{TRUE}。{true_stmt}"
@@ -165,11 +172,12 @@ def _fill_plan(
     form: str,
     priority: int,
     path: str | None = None,
+    keys: frozenset[str] | None = None,
 ) -> Plan:
     q = qi.q
     accept = tuple(dict.fromkeys([answer, *forms]))
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         return make_item(
             ItemType.FILL,
             q,
@@ -182,7 +190,7 @@ def _fill_plan(
             meta={"form": form},
         )
 
-    keys = frozenset({fact_key(answer)})
+    keys = keys if keys is not None else frozenset({fact_key(answer)})
     return Plan(ItemType.FILL, q.id, path or _path(q.id, f), build, priority=priority, keys=keys)
 
 
@@ -269,6 +277,8 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
         elif typ is ItemType.TF:
             false_stmt = None
             for c in ranked:
+                if not same_kind(f.term, c.text):
+                    continue
                 swapped = mask(f.sentence, forms, token=c.text)
                 if similarity(f.sentence, c.basis) <= MAX_SWAP_SIMILARITY and not said_in_bank(
                     an, swapped, f.sentence, (c.text,)
@@ -282,9 +292,9 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
 
 def _choice_build(
     qi: QInfo, stem: str, key: str, ranked: Sequence[Cand], explanation: str, form: str
-) -> Callable[[random.Random], Item]:
-    def build(rng: random.Random) -> Item:
-        chosen = pick(ranked, N_DISTRACTORS, rng)
+) -> Build:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
+        chosen = pick(ranked, N_DISTRACTORS, rng, shown)
         options, letter = place_key(rng, key, [c.text for c in chosen])
         return make_item(
             ItemType.CHOICE,
@@ -345,13 +355,17 @@ def _table_choice(qi: QInfo, f: Fact, tally: Tally) -> Iterator[Plan]:
     for i, cell in enumerate(f.details):
         if not cells[i] or cells.count(cells[i]) > 1 or len(cell) > 60 or cell.strip("-— ") == "":
             continue
-        stem = f"在「{qi.q.title}」中，哪一项的「{f.head}」是：{cell}"
+        stem = f"在{quoted(qi.q.title)}中，哪一项的「{f.head}」是：{cell}"
         if len(stem) > 160:
             continue
         others = [s for j, s in enumerate(sides) if j != i]
 
         def build(
-            rng: random.Random, key: str = sides[i], others: list[str] = others, stem: str = stem
+            rng: random.Random,
+            shown: Set[str],
+            key: str = sides[i],
+            others: list[str] = others,
+            stem: str = stem,
         ) -> Item:
             options, letter = place_key(rng, key, others)
             expl = "；".join(f"{s}：{d}" for s, d in zip(sides, f.details, strict=True))
@@ -430,7 +444,10 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
         if typ is ItemType.FILL:
             accept = (f.term, f"{f.term}{f.head}") if f.head else (f.term,)
             if framed is not None:
-                yield _fill_plan(an, qi, f, framed, f.term, accept, form="number_cloze", priority=2)
+                # a number is asked once, whichever type: keyed by its sentence, as its choice and tf
+                yield _fill_plan(
+                    an, qi, f, framed, f.term, accept, form="number_cloze", priority=2, keys=keys
+                )
             continue
         variants = number_variants(an, f)
         if typ is ItemType.CHOICE:
@@ -516,7 +533,11 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             ):
                 continue
             part = clause_around(sentence, t)
-            if part is None or not blankable(part, t, list_terms(an)):
+            if (
+                part is None
+                or not blankable(part, t, list_terms(an), title=qi.q.title)
+                or _title_fills_gap(qi, part, t)
+            ):
                 continue
             context = _context(qi, part)
             if context is None:
@@ -534,6 +555,18 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             yield _fill_plan(an, qi, f, stem, answer, forms, form="key_term_cloze", priority=3, path=path)
             made += 1
             break
+
+
+def _title_fills_gap(qi: QInfo, part: str, term: str) -> bool:
+    """「普鲁卡因」＿＿＿应用最多…: a gap opening the sentence reads as the subject the title names;
+    when the answer is another thing of that kind (利多卡因), the title is a wrong answer the
+    stem itself suggests."""
+    return (
+        qi.subject is not None
+        and part.startswith(term)
+        and not mentions(term, qi.subject.names)
+        and same_kind(qi.subject.display, term)
+    )
 
 
 MAX_GAP_SENTENCE = 80
@@ -556,17 +589,23 @@ def clause_around(sentence: str, term: str) -> str | None:
         or QUALIFIER_RE.match(part)
         or CONTINUATION_RE.match(part)
         or any(SUBORDINATE_RE.search(c.strip()) for c in clauses[lo : i + 1])
+        # the condition it holds under (如果要获得跟方法一一样的结果，可以将RANK修改为ROW_NUMBER)
+        or (lo > 0 and SUBORDINATE_RE.search(clauses[lo - 1].strip()))
         or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
         return None
     return part if standalone(part) else None
 
 
+# 常见的解痉药有阿托品、东莨菪碱: the common ones, not all; another member (山莨菪碱) fits the gap too.
+_EXAMPLES_HEAD_RE = re.compile(r"常见|常用|典型|代表|例如|比如|举例")
+
+
 def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """One member of a listed set blanked: PaddleOCR模型部署方式有Inference部署，＿＿＿和…"""
     typ = ItemType.FILL
     for f in _facts(an, qi, FactKind.ENUMERATION):
-        if not f.sentence:
+        if not f.sentence or _EXAMPLES_HEAD_RE.search(f.head):
             continue
         # the clauses up to the end of the list: a sentence that goes on to name the members
         # again (…：Inference部署适用于…) would give the gap away
@@ -602,6 +641,17 @@ _SQL_TOKEN_RE = re.compile(
 )
 # Too common to test anything, or not the point of a query.
 _SQL_PLAIN = frozenset({"SELECT", "FROM", "WHERE", "AS", "ON", "AND", "OR", "NOT", "NULL", "IS", "IN"})
+# Any of these fits the same gap (RANK() OVER …, ROW_NUMBER() OVER …): which one is a judgement
+# the query alone does not settle, so none is a gap.
+_SQL_INTERCHANGEABLE = frozenset({"RANK", "DENSE_RANK", "ROW_NUMBER"})
+# Other spellings that do the same in that place (COALESCE(total, 0) = IFNULL(total, 0) in MySQL).
+_SQL_SAME: dict[str, tuple[str, ...]] = {
+    "COALESCE": ("IFNULL",),
+    "IFNULL": ("COALESCE",),
+    "INNER JOIN": ("JOIN",),
+    **{f"{side} JOIN": (f"{side} OUTER JOIN",) for side in ("LEFT", "RIGHT", "FULL")},
+    **{f"{side} OUTER JOIN": (f"{side} JOIN",) for side in ("LEFT", "RIGHT", "FULL")},
+}
 MAX_CODE_LINES = 15
 
 
@@ -635,19 +685,19 @@ def _sql_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     df = _sql_df(an)
     for code in _sql_blocks(an, qi):
         tokens = [re.sub(r"\s+", " ", m.group()) for m in _SQL_TOKEN_RE.finditer(code)]
-        once = [t for t in dict.fromkeys(tokens) if tokens.count(t) == 1 and t not in _SQL_PLAIN]
+        once = [
+            t
+            for t in dict.fromkeys(tokens)
+            if tokens.count(t) == 1 and t not in _SQL_PLAIN and t not in _SQL_INTERCHANGEABLE
+        ]
         if not once:
             tally.reject(ItemType.FILL, Reason.NO_BLANK)
             continue
         token = min(once, key=lambda t: (df[t], -len(t)))
         m = next(m for m in _SQL_TOKEN_RE.finditer(code) if re.sub(r"\s+", " ", m.group()) == token)
         gapped = code[: m.start()] + BLANK + code[m.end() :]
-        stem = f"「{title}」补全下面的 SQL 语句（＿＿＿处为一个关键字或函数名）：\n```sql\n{gapped}\n```"
-        accept = (
-            (token, token.replace(" JOIN", " OUTER JOIN"))
-            if token.startswith(("LEFT ", "RIGHT "))
-            else (token,)
-        )
+        stem = f"{quoted(title)}补全下面的 SQL 语句（＿＿＿处为一个关键字或函数名）：\n```sql\n{gapped}\n```"
+        accept = (token, *_SQL_SAME.get(token, ()))
         f = Fact(FactKind.KEY_TERM, "sql", qi.q.id, sentence=code, term=token)
         yield _fill_plan(an, qi, f, stem, token, accept, form="code_cloze", priority=2)
 
@@ -658,6 +708,7 @@ def _sql_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 # ---------------------------------------------------------------------------- which answer
 
 MIN_ANSWER_OPTION = 10
+ANSWER_POOL = 10
 MAX_ANSWER_OPTION = 70
 # Two answers this alike (bigram cosine) may say the same thing: one is no distractor for the other.
 MAX_ANSWER_SIMILARITY = 0.3
@@ -676,6 +727,7 @@ def answer_head(answer: str) -> str:
     if (
         not first
         or _LEAD_IN_RE.search(first)
+        or BROKEN_START_RE.match(first)  # /第二十八章：…, a fragment of a cross-reference
         or _VERDICT_START_RE.match(first)
         or first.endswith(("？", "?"))
         or POINTS_ELSEWHERE_RE.search(first)
@@ -693,7 +745,7 @@ def _answer_heads(an: Analysis) -> dict[str, str]:
     """qid -> the opening of its answer, when it can be an option (`answer_head`)."""
     out = {}
     for qi in an.questions:
-        if qi.q.id in an.facts:
+        if qi.q.id in an.facts and not labels_a_figure(qi.raw.answer, qi.q.answer):
             head = answer_head(qi.q.answer)
             if len(head) >= MIN_ANSWER_OPTION:
                 out[qi.q.id] = head
@@ -803,14 +855,17 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """针对「问题」，正确的回答是？ The first statement of the answer among those of other
     questions that are clearly about something else (no shared term, unlike wording)."""
     typ = ItemType.CHOICE
-    if qi.subject is not None:
+    if qi.subject is not None and definition(qi) is not None:
         return  # "what is X": `choice.describes` asks it with the subject masked in every option
     if yes_no_statement(qi.q.title):
         return  # "does it support X?": many statements of the bank imply an answer
     heads = _answer_heads(an)
     key = heads.get(qi.q.id)
-    title = qi.q.title.strip()
+    title = qi.q.title.strip().rstrip("：:")
     if key is None or not title or len(title) > 60 or "\n" in title:
+        return
+    if asks_nothing(title):
+        tally.reject(typ, Reason.INSTRUCTION)
         return
     # A distractor names what the question names as often as the key does (else the key is the
     # one option that echoes the stem), never says what the key says, and answers a question
@@ -855,7 +910,9 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         if qid != qi.q.id
     ]
     counts: Counter[Reason] = Counter()
-    ranked = rank(key, cands, counts, check=check, floor=0.05, key_basis=f"{title}{key}")
+    # more than enough to choose from: answers of other questions are what every which-answer item
+    # of the bank draws on, and one quiz should not show the same few (`distractors.pick`)
+    ranked = rank(key, cands, counts, check=check, floor=0.05, key_basis=f"{title}{key}", limit=ANSWER_POOL)
     tally.add_distractors(typ, counts)
     if len(ranked) < N_DISTRACTORS:
         tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
@@ -863,7 +920,7 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if title.endswith(("？", "?")):
         stem = f"{title}以下哪一项是正确的回答？"
     else:
-        stem = f"关于「{title.rstrip('。')}」，以下哪一项是正确的回答？"
+        stem = f"关于{quoted(title)}，以下哪一项是正确的回答？"
     build = _choice_build(qi, stem, key, ranked, qi.q.answer, "which_answer")
     yield Plan(typ, qi.q.id, qi.q.id, build, priority=4)
 
@@ -889,7 +946,9 @@ def _verdict_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         key = TRUE if f.term == TRUE else FALSE
         answer = f.details[0] if f.details else ""
 
-        def build(rng: random.Random, f: Fact = f, key: str = key, answer: str = answer) -> Item:
+        def build(
+            rng: random.Random, shown: Set[str], f: Fact = f, key: str = key, answer: str = answer
+        ) -> Item:
             return make_item(
                 ItemType.TF,
                 qi.q,
