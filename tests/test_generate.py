@@ -583,15 +583,15 @@ def test_description_to_term_has_one_fitting_term(seed_bank: Bank) -> None:
 
 
 def test_fill_accepts_the_term_without_a_generic_suffix(seed_bank: Bank) -> None:
-    from quizgen.generate.fill import _cores
+    from quizgen.generate.fill import cores_of
 
     an = analyze(seed_bank)
     generate(seed_bank, n=1, types=[ItemType.FILL], rng=random.Random(0))  # teaches jieba the terms
-    assert "非线性" in _cores(an, "非线性变换")
-    assert "池化" in _cores(an, "池化操作")
-    assert "sigmoid" in _cores(an, "sigmoid 函数")
-    assert "反向传播算法" in _cores(an, "反向传播")  # the one bank name that is the term + 算法
-    assert _cores(an, "激活函数") == []  # 激活 is no name for 激活函数
+    assert "非线性" in cores_of(an, "非线性变换")
+    assert "池化" in cores_of(an, "池化操作")
+    assert "sigmoid" in cores_of(an, "sigmoid 函数")
+    assert "反向传播算法" in cores_of(an, "反向传播")  # the one bank name that is the term + 算法
+    assert cores_of(an, "激活函数") == []  # 激活 is no name for 激活函数
     fills = _all_items(seed_bank, [ItemType.FILL])
     nonlinear = [it for it in fills if it.answer[0] == "非线性变换"]
     assert nonlinear and all("非线性" in it.accept for it in nonlinear)
@@ -602,7 +602,7 @@ def test_fill_accepts_the_term_without_a_generic_suffix(seed_bank: Bank) -> None
 
 
 def test_fill_short_form_shared_by_two_names_is_not_accepted() -> None:
-    from quizgen.generate.fill import _cores
+    from quizgen.generate.fill import cores_of
 
     def q(k: int, subj: str, answer: str) -> Question:
         return Question(id=f"q{k}", number=k, title=f"什么是{subj}？", prompt="", answer=answer)
@@ -615,7 +615,7 @@ def test_fill_short_form_shared_by_two_names_is_not_accepted() -> None:
         ),
     )
     an = analyze(bank)
-    assert "非线性" not in _cores(an, "非线性变换")
+    assert "非线性" not in cores_of(an, "非线性变换")
 
 
 def test_tf_never_swaps_an_umbrella_subject_into_a_definition(seed_bank: Bank) -> None:

@@ -355,3 +355,15 @@ def test_read_facts_runs_the_rules_in_order_on_markdown() -> None:
     assert kinds.index(FactKind.DEFINITION) < kinds.index(FactKind.KEY_TERM)
     (d,) = [f for f in facts if f.kind is FactKind.DEFINITION]
     assert d.sentence == "TPS是一种插值算法，经常用于图像变形等。"  # plain, no ** or >
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("见于普萘洛尔突然停药，表现为敏感性增高】", False),  # cut out of 【表现：…】
+        ("四环素类（tetracyclines）中的多西环素（doxycycline}", False),
+        ("抗原呈递细胞(APC)是指能摄取和加工处理抗原的细胞。", True),
+    ],
+)
+def test_a_statement_opens_and_closes_its_brackets(sentence: str, ok: bool) -> None:
+    assert standalone(sentence) is ok

@@ -389,3 +389,23 @@ def test_quoted_titles_lose_their_colon_and_exam_tags() -> None:
 
 def test_an_option_never_starts_as_a_broken_fragment() -> None:
     assert answer_head("/第二十八章：β- 内酰胺类抗生素") == ""
+
+
+def test_a_gap_accepts_its_term_without_a_generic_tail() -> None:
+    """按照一级＿＿＿消除: 动力学 is as right as the notes' 动力学规律."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "什么是稳态血浆浓度？",
+                "按照一级<u>动力学规律</u>消除的药物，其体内药物总量随着不断给药而逐步增多。",
+            ),
+        ),
+    )
+    fills = [
+        i
+        for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.answer == ("动力学规律",)
+    ]
+    assert fills and all("动力学" in i.accept for i in fills)

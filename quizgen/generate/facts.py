@@ -150,8 +150,18 @@ def standalone(s: str) -> bool:
         and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
         and "$" not in s
+        and _balanced(s)
         and any(is_cjk(ch) for ch in s)
     )
+
+
+_PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("“", "”"), ("《", "》"))
+
+
+def _balanced(s: str) -> bool:
+    """No bracket left open or closed: a sentence cut out of 【表现：反跳现象。见于…增高】 ends with a
+    】 it never opened."""
+    return all(s.count(a) == s.count(b) for a, b in _PAIRS)
 
 
 # A clause that qualifies the one before it (但…, 除非…): a sentence is never cut before one.

@@ -327,8 +327,8 @@ def term_size(term: str) -> int:
 
 
 # Words after a name that a student may leave out or add (非线性 for 非线性变换, sigmoid for
-# sigmoid 函数, 反向传播算法 for 反向传播).
-FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数")
+# sigmoid 函数, 反向传播算法 for 反向传播, 动力学 for 动力学规律).
+FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数", "规律")
 
 
 def _stem(name: str) -> str | None:
@@ -358,7 +358,7 @@ def _stem_owners(an: Analysis) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _cores(an: Analysis, term: str) -> list[str]:
+def cores_of(an: Analysis, term: str) -> list[str]:
     """Shorter and longer spellings to accept, only where they name nothing else in the bank:
     the term without a generic suffix (池化 for 池化操作, 非线性 for 非线性变换, sigmoid for
     sigmoid 函数) unless another bank name has the same stem (X变换 and X函数); and the one bank
@@ -467,7 +467,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 and len(w) <= MAX_BLANK_TERM
                 and not generic_phrase(w)
             ):
-                forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
+                forms = forms_of(an, vocab[nw], cores_of(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue
                 written = w
@@ -500,7 +500,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             nt = normalize(it.term)
             if nt in seen_terms or nt in generic:
                 continue
-            forms = forms_of(an, it.term, _cores(an, it.term))
+            forms = forms_of(an, it.term, cores_of(an, it.term))
             if any(normalize(f) in seen_terms for f in forms):
                 continue
             n_in_text = count_mentions(it.text, forms)

@@ -70,6 +70,7 @@ from quizgen.generate.facts import (
 from quizgen.generate.fill import (
     blank_once,
     blankable,
+    cores_of,
     forms_of,
     generic_phrase,
     generic_terms,
@@ -523,6 +524,8 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                     and (len(t) < 3 or generic_phrase(t) or _common_head(an, t) or not looks_like_name(t))
                     and f.rule != "emphasised"
                 )
+                # an underlined word that names nothing (结构<u>相似</u>): 类似, 相同 fill it as well
+                or (_form(t) == "cjk" and len(t) <= 2 and not looks_like_name(t))
                 or (
                     _form(t) == "latin"
                     and f.rule == "key_term"
@@ -545,7 +548,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             bare = t.strip("`")
             # inline code keeps its backticks when bare it would read as markup (`<span>`)
             answer = bare if f.rule == "code" and not syntax_left(bare) else t
-            forms = forms_of(an, t, (answer,))
+            forms = forms_of(an, t, (answer, *cores_of(an, t)))
             stem = blank_once(context, forms)
             if stem is None:
                 tally.reject(typ, Reason.NO_BLANK)
