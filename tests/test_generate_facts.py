@@ -367,3 +367,9 @@ def test_read_facts_runs_the_rules_in_order_on_markdown() -> None:
 )
 def test_a_statement_opens_and_closes_its_brackets(sentence: str, ok: bool) -> None:
     assert standalone(sentence) is ok
+
+
+def test_point_numbers_in_parentheses_are_stripped() -> None:
+    assert split_sentences("⑷心血管（兴奋心脏、扩张血管）：心率减慢。") == [
+        "心血管（兴奋心脏、扩张血管）：心率减慢。"
+    ]

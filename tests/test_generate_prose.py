@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from quizgen.bank import BLANK, Bank, Question, question_id
 from quizgen.generate import generate
 from quizgen.generate.common import analyze, loose, mask, quoted
-from quizgen.generate.fill import blankable
+from quizgen.generate.fill import blankable, forms_of
 from quizgen.generate.prose import answer_head, clause_around, number_variants
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
 from quizgen.markup import syntax_left, to_plain
@@ -409,3 +409,58 @@ def test_a_gap_accepts_its_term_without_a_generic_tail() -> None:
         if i.answer == ("动力学规律",)
     ]
     assert fills and all("动力学" in i.accept for i in fills)
+
+
+def test_no_gap_the_title_half_answers_or_any_word_fits() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "氯丙嗪导致低血压能不能用肾上腺素解救",
+                "氯丙嗪通过拮抗α受体导致<u>体位性低血压</u>，肾上腺素反而使血压进一步下降。",
+            ),
+            _q(2, "简述细菌的耐药机制", "药物必须进入细菌内部到达作用靶位后，才能发挥抗菌<u>效能</u>。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"体位性低血压", "效能"}, answers
+
+
+def test_a_cards_everyday_title_is_no_gap_in_other_answers() -> None:
+    """Cards titled 效能 and 依赖性 are concepts in their own answers; in 其杀伤作用呈时间依赖性 the
+    word is an everyday one, and 身体依赖性/生理依赖性/成瘾性 name one thing."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "依赖性", "长期应用某种药物后所造成的一种强迫要求连续使用该药物的行为。"),
+            _q(2, "身体依赖性/生理依赖性/成瘾性", "是指反复使用某些药物以后造成的一种身体适应状态。"),
+            _q(3, "简述周期特异性抗肿瘤药", "仅对增殖周期的某些时相敏感的药物，其杀伤作用呈时间依赖性。"),
+        ),
+    )
+    items = generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+    assert not [i for i in items if i.source and i.source.number == 3 and i.answer == ("依赖性",)]
+    an = analyze(bank)
+    assert {"身体依赖性", "成瘾性"} <= set(forms_of(an, "生理依赖性"))
+
+
+def test_a_concept_whose_answer_names_the_key_is_no_option() -> None:
+    """锥体外系反应's answer lists 迟发性运动障碍: it is no distractor for a description of it."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "迟发性运动障碍的成因", "迟发性运动障碍是一种由抗精神病药物所导致的特殊而持久的运动障碍。"),
+            _q(
+                2,
+                "锥体外系反应",
+                "临床表现主要有四种：急性肌张力障碍、静坐不能、帕金森综合征、迟发性运动障碍。",
+            ),
+            _q(3, "开关现象", "开关现象是一种长期服用左旋多巴而产生的不良反应。"),
+            _q(4, "交叉耐受性", "交叉耐受性是一种机体对同类其他药物也出现的耐受性。"),
+            _q(5, "首剂现象", "首剂现象是一种初服某种药物时引起的强烈反应。"),
+            _q(6, "停药反应", "停药反应是一种突然停药后发生病情恶化的现象。"),
+        ),
+    )
+    for it in generate(bank, n=30, types=[ItemType.CHOICE], rng=random.Random(2)).items:
+        if it.meta.get("form") == "which_concept" and "抗精神病" in it.stem:
+            assert "锥体外系反应" not in it.options, it.options

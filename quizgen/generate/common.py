@@ -350,6 +350,8 @@ class Subject:
     names: tuple[str, ...]  # every spelling, longest first: masked in options, blanked in fill
     cores: tuple[str, ...]  # shorter spellings a student may write (池化 for 池化操作): accept only
     prefixes: tuple[str, ...] = ()  # qualifiers written before the name: 深度学习中的
+    # named by a term card's title (效能, 依赖性): often an everyday word in other answers
+    card: bool = False
 
     @property
     def short(self) -> str:
@@ -492,7 +494,9 @@ def subject_of(q: Question) -> Subject | None:
         display = head
     else:
         display = base
-    return Subject(display=display, names=tuple(names_u), cores=tuple(cores_u), prefixes=tuple(prefixes))
+    return Subject(
+        display=display, names=tuple(names_u), cores=tuple(cores_u), prefixes=tuple(prefixes), card=card
+    )
 
 
 def _uniq_longest_first(xs: Iterable[str]) -> list[str]:

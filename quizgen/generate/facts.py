@@ -98,7 +98,8 @@ class Sentence:
 
 _SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _POINT_RE = re.compile(
-    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳]|\d{1,2}\s*[、.．)](?!\d)|[a-hA-H][.)、](?![A-Za-z]))\s*"
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳⑴-⒇⒈-⒛]|\d{1,2}\s*[、.．)](?!\d)"
+    r"|[a-hA-H][.)、](?![A-Za-z]))\s*"
 )
 # A sentence that leans on another: a pronoun or a connective first, or a pointer elsewhere.
 LEANS_RE = re.compile(

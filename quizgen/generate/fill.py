@@ -67,18 +67,29 @@ GENERIC_SHARE = 0.35
 # phrases a student would word differently, so they are not asked as free recall.
 NAMED_CLASSES = frozenset({"types", "principle"})
 # A gap in "在＿＿＿中" or "＿＿＿中的" is a setting many words fit (在深度学习中…).
-_FRAME_RE = re.compile(r"在" + BLANK + r"(中|里|上)|" + BLANK + r"中的")
+_FRAME_RE = re.compile(
+    r"在"
+    + BLANK
+    + r"(中|里|上)|"
+    + BLANK
+    + r"中的"
+    # 发挥抗菌＿＿＿, 起到＿＿＿: 作用, 效果 and 效能 all fit
+    + r"|(?:发挥|起到|起着)[^，。；,;]{0,4}"
+    + BLANK
+    + r"(?=[。，；,;]|$)"
+)
 
 
 @functools.lru_cache(maxsize=8)
 def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
     """normalised name -> every name of its alias groups, over the whole bank."""
     out: dict[str, list[str]] = {}
-    for q in an.bank.questions:
-        for g in q.aliases:
-            for name in g:
-                lst = out.setdefault(normalize(name), [])
-                lst.extend(x for x in g if x not in lst)
+    # a card titled 身体依赖性/生理依赖性/成瘾性 names one thing three ways
+    cards = [qi.subject.names for qi in an.questions if qi.subject and qi.subject.card]
+    for g in [*(g for q in an.bank.questions for g in q.aliases), *cards]:
+        for name in g:
+            lst = out.setdefault(normalize(name), [])
+            lst.extend(x for x in g if x not in lst)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -142,7 +153,9 @@ def concepts(an: Analysis) -> frozenset[str]:
     `accept`."""
     out: set[str] = set()
     for qi in an.questions:
-        if qi.subject:
+        # a card's title is a concept in its own answer, but may be an everyday word in others
+        # (发挥抗菌＿＿＿ for 效能, 时间＿＿＿ for 依赖性): it qualifies only as a term used elsewhere
+        if qi.subject and not qi.subject.card:
             out.update(normalize(n) for n in qi.subject.names + qi.subject.cores)
     texts: list[tuple[str, str]] = []  # (piece key or "", text)
     for qi in an.questions:

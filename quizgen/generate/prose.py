@@ -235,6 +235,9 @@ def _concepts_like(an: Analysis, qi: QInfo, f: Fact, tally: Tally, typ: ItemType
             return Reason.SAME_GROUP
         if _form(c.text) != _form(f.term):
             return Reason.OTHER_FORM
+        if c.qid != qi.q.id and mentions(an.info[c.qid].q.answer, key_forms):
+            # 锥体外系反应's answer lists 迟发性运动障碍 among its forms: it may be argued for
+            return Reason.RELATED_SUBJECT
         if mentions(f.sentence, (c.text, strip_parens(c.text))) or any(
             loose(k) in loose(c.text) or loose(c.text) in loose(k) for k in key_forms if len(loose(k)) >= 2
         ):
@@ -540,6 +543,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 part is None
                 or not blankable(part, t, list_terms(an), title=qi.q.title)
                 or _title_fills_gap(qi, part, t)
+                or _title_gives_head(qi.q.title, t)
             ):
                 continue
             context = _context(qi, part)
@@ -558,6 +562,15 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             yield _fill_plan(an, qi, f, stem, answer, forms, form="key_term_cloze", priority=3, path=path)
             made += 1
             break
+
+
+def _title_gives_head(title: str, term: str) -> bool:
+    """「氯丙嗪导致低血压…」…导致＿＿＿ (体位性低血压): the title says the term's head, which a
+    student then writes, right in substance yet not the gap's answer."""
+    return any(term[-k:] in title for k in range(MIN_HEAD, len(term) - 1))
+
+
+MIN_HEAD = 3
 
 
 def _title_fills_gap(qi: QInfo, part: str, term: str) -> bool:
