@@ -373,3 +373,22 @@ def test_point_numbers_in_parentheses_are_stripped() -> None:
     assert split_sentences("⑷心血管（兴奋心脏、扩张血管）：心率减慢。") == [
         "心血管（兴奋心脏、扩张血管）：心率减慢。"
     ]
+
+
+def test_a_point_number_inside_a_line_starts_a_point() -> None:
+    text = (
+        "减少心肌抑制因子MDF③允许作用：扩张血管。"
+        "（不与呋塞米合用） （3）神经肌肉阻滞：表现为肌无力。函数f(1)的值。"
+    )
+    assert split_sentences(text) == [
+        "减少心肌抑制因子MDF",
+        "允许作用：扩张血管。",
+        "（不与呋塞米合用）",
+        "神经肌肉阻滞：表现为肌无力。",
+        "函数f(1)的值。",
+    ]
+
+
+def test_a_run_of_labelled_notes_is_no_statement() -> None:
+    assert not standalone("治疗心绞痛：更适合心肌缺血伴支气管哮喘者：较少诱发心衰。")
+    assert standalone("降压：早期利尿、降低血容量，长期扩张外周血管。")

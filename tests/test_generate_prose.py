@@ -464,3 +464,23 @@ def test_a_concept_whose_answer_names_the_key_is_no_option() -> None:
     for it in generate(bank, n=30, types=[ItemType.CHOICE], rng=random.Random(2)).items:
         if it.meta.get("form") == "which_concept" and "抗精神病" in it.stem:
             assert "锥体外系反应" not in it.options, it.options
+
+
+def test_no_gap_on_a_piece_of_a_longer_word() -> None:
+    """糖|皮质激素 and 蛛网膜|下腔: jieba knows neither whole word, but the notes always write them
+    whole; 迟发性|运动障碍: the notes define the whole term."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "医源性肾上腺皮质功能亢进", "长期应用超生理剂量的糖皮质激素所致的肾上腺皮质功能亢进症状。"),
+            _q(2, "糖皮质激素禁忌症", "糖皮质激素禁用于严重精神病患者；糖皮质激素禁用于角膜溃疡。"),
+            _q(3, "普鲁卡因", "可用于蛛网膜下腔麻醉。"),
+            _q(4, "钙通道阻断剂的应用", "尼莫地平可预防蛛网膜下腔出血引起的脑血管痉挛。"),
+            _q(5, "迟发性运动障碍的成因", "迟发性运动障碍是一种由抗精神病药物所导致的特殊而持久的运动障碍。"),
+            _q(6, "氯丙嗪的锥体外系不良反应", "帕金森综合征、静坐不能、急性肌张力障碍、迟发性运动障碍。"),
+        ),
+    )
+    for it in generate(bank, n=30, types=[ItemType.FILL], rng=random.Random(1)).items:
+        assert it.answer[0] not in ("皮质激素", "蛛网膜") and not it.stem.endswith(f"迟发性{BLANK}。"), (
+            it.stem
+        )

@@ -22,7 +22,7 @@ from enum import Enum
 from rapidfuzz import fuzz
 
 from quizgen.bank import Bank, ListItem, Question, QuestionKind, Section, SectionKind
-from quizgen.generate.facts import Fact, fact_sections
+from quizgen.generate.facts import Fact, break_points, fact_sections
 from quizgen.items import LETTERS, Item, ItemSource, ItemType
 from quizgen.text import content_hash, is_cjk, normalize, normalize_loose
 
@@ -129,7 +129,7 @@ def labels_a_figure(raw_answer: str, answer: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """Split Chinese text into sentences, keeping the end mark."""
-    return [s.strip() for s in _SENT_RE.findall(text) if s.strip()]
+    return [s.strip() for s in _SENT_RE.findall(break_points(text)) if s.strip()]
 
 
 def strip_parens(text: str) -> str:

@@ -131,9 +131,20 @@ def _shielded(text: str, split: Callable[[str], list[str]]) -> list[str]:
     return [re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], part) for part in split(masked)]
 
 
+# A point number inside a line starts a new point: …MDF③允许作用：…, …耳窝神经损害。（3）神经肌肉阻滞：…
+_INLINE_POINT_RE = re.compile(
+    r"(?<=\S)\s*(?=[①-⑳⑴-⒇])|(?<=[\u4e00-\u9fff。；;，,：:）)】])\s*(?=[（(]\d{1,2}[)）])"
+)
+
+
+def break_points(text: str) -> str:
+    """`text` with a line break before each point number written inside a line."""
+    return _INLINE_POINT_RE.sub("\n", text)
+
+
 def split_sentences(text: str) -> list[str]:
     out = []
-    for s in _shielded(text, _SENT_RE.findall):
+    for s in _shielded(break_points(text), _SENT_RE.findall):
         s = _POINT_RE.sub("", s.strip()).strip()
         if s:
             out.append(s)
@@ -152,6 +163,7 @@ def standalone(s: str) -> bool:
         and not _URL_RE.search(s)
         and "$" not in s
         and _balanced(s)
+        and len(re.findall(r"[：:]", s)) < 2  # 治疗心绞痛：…-更适合…者：…-…：… is a run of labelled notes
         and any(is_cjk(ch) for ch in s)
     )
 
@@ -209,7 +221,7 @@ def sentences_of(bs: Sequence[Block]) -> tuple[Sentence, ...]:
     for i, b in enumerate(bs):
         if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or not b.text:
             continue
-        for raw in _shielded(b.text, _SENT_RE.findall):
+        for raw in _shielded(break_points(b.text), _SENT_RE.findall):
             s = _POINT_RE.sub("", raw.strip()).strip()
             if s:
                 listed = b.kind is BlockKind.LIST_ITEM or s != raw.strip()

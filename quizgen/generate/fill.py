@@ -94,12 +94,13 @@ def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
 
 
 # Names textbooks use interchangeably, which notes rarely gloss (a SQL note says 嵌套查询 where
-# a student writes 子查询): a gap on one accepts the others.
+# a student writes 子查询, a pharmacology note 心输出量 for 心排血量): a gap on one accepts the others.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("嵌套查询", "子查询"),
     ("左外连接", "左连接"),
     ("右外连接", "右连接"),
     ("全外连接", "全连接"),
+    ("心输出量", "心排血量", "心排出量"),
 )
 _SYNONYM_OF = {normalize(n): g for g in SYNONYMS for n in g}
 
@@ -234,11 +235,19 @@ def _crosses_word(before: str, term: str) -> bool:
     return cut_at != len(head)
 
 
-def blankable(sentence: str, term: str, names: frozenset[str] = frozenset(), *, title: str = "") -> bool:
+def blankable(
+    sentence: str,
+    term: str,
+    names: frozenset[str] = frozenset(),
+    *,
+    title: str = "",
+    longer: frozenset[str] = frozenset(),
+) -> bool:
     """Can `term` be the one gap of `sentence`? Not when it is a piece of a path, file name,
     longer word or English name, a gloss in parentheses, or an acronym the sentence spells out;
     nor one of a list or of examples (``例如A、B等``: other members fit the gap) unless it is one
-    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点)."""
+    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点).
+    `longer`: more names (loosely normalised) the term may be the tail of (迟发性|运动障碍)."""
     k = sentence.find(term)
     if k < 0:
         return False
@@ -251,7 +260,7 @@ def blankable(sentence: str, term: str, names: frozenset[str] = frozenset(), *, 
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
         return False
     if any(
-        normalize_loose(before[-k:] + term) in names
+        normalize_loose(before[-k:] + term) in names | longer
         for k in (1, 2, 3)
         if len(before) >= k and all(ch.isalnum() for ch in before[-k:])
     ):

@@ -541,9 +541,11 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             part = clause_around(sentence, t)
             if (
                 part is None
-                or not blankable(part, t, list_terms(an), title=qi.q.title)
+                or not blankable(part, t, list_terms(an), title=qi.q.title, longer=_longer_names(an))
                 or _title_fills_gap(qi, part, t)
                 or _title_gives_head(qi.q.title, t)
+                # the author's own blank (<u>非特异性</u>免疫) may be a piece of a word; others not
+                or (f.rule != "emphasised" and _glued_in_bank(an, part, t))
             ):
                 continue
             context = _context(qi, part)
@@ -562,6 +564,36 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             yield _fill_plan(an, qi, f, stem, answer, forms, form="key_term_cloze", priority=3, path=path)
             made += 1
             break
+
+
+@functools.lru_cache(maxsize=8)
+def _longer_names(an: Analysis) -> frozenset[str]:
+    """The bank's terms and the terms its answers define (迟发性运动障碍), loosely normalised."""
+    defined = {loose(f.term) for fs in an.facts.values() for f in fs if f.kind is FactKind.DEFINITION}
+    return an.names | defined
+
+
+@functools.lru_cache(maxsize=8)
+def _bank_text(an: Analysis) -> str:
+    return "\n".join(qi.q.reference_text() for qi in an.questions)
+
+
+# A term written nearly always with the same character before or after it is a piece of a longer
+# word jieba does not know (糖|皮质激素, 蛛网膜|下腔, 阵发性室上性|心动过速).
+GLUED_SHARE = 0.8
+
+
+def _glued_in_bank(an: Analysis, sentence: str, term: str) -> bool:
+    text = _bank_text(an)
+    n = text.count(term)
+    k = sentence.find(term)
+    if n < 2 or k < 0:
+        return False
+    before, after = sentence[k - 1 : k], sentence[k + len(term) : k + len(term) + 1]
+    return any(
+        ch and is_cjk(ch) and text.count(joined) >= GLUED_SHARE * n
+        for ch, joined in ((before, before + term), (after, term + after))
+    )
 
 
 def _title_gives_head(title: str, term: str) -> bool:
@@ -908,6 +940,8 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             return Reason.ALSO_CORRECT  # alike, on the question's topic, or answering one on it
         if words & said or _share_a_word(words, named):
             return Reason.ALSO_CORRECT  # says part of what the answer says: it may answer this too
+        if _share_a_word(content_words(an, other.q.title), named):
+            return Reason.ALSO_CORRECT  # answers a question on something the answer names (林可霉素)
         if echoes and not words & asked:
             return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
         if why and _CAUSE_RE.match(c.text):
