@@ -484,3 +484,16 @@ def test_no_gap_on_a_piece_of_a_longer_word() -> None:
         assert it.answer[0] not in ("皮质激素", "蛛网膜") and not it.stem.endswith(f"迟发性{BLANK}。"), (
             it.stem
         )
+
+
+def test_a_cards_gloss_is_not_accepted_for_the_same_letters_elsewhere() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "药物效应动力学（pharmacodynamics, PD）", "简称药效学，研究药物对机体的作用及作用机制。"),
+            _q(2, "开关现象", "长期服用左旋多巴而产生的一种不良反应，而关时突然出现严重的<u>PD</u>症状。"),
+        ),
+    )
+    for it in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items:
+        if it.answer == ("PD",):
+            assert "药物效应动力学" not in it.accept

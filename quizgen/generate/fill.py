@@ -84,8 +84,13 @@ _FRAME_RE = re.compile(
 def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
     """normalised name -> every name of its alias groups, over the whole bank."""
     out: dict[str, list[str]] = {}
-    # a card titled 身体依赖性/生理依赖性/成瘾性 names one thing three ways
-    cards = [qi.subject.names for qi in an.questions if qi.subject and qi.subject.card]
+    # a card titled 身体依赖性/生理依赖性/成瘾性 names one thing three ways (its glosses, such as the
+    # PD of 药物效应动力学（pharmacodynamics, PD）, may name other things elsewhere: PD症状)
+    cards = [
+        tuple(p.strip() for p in strip_parens(qi.subject.display).split("/") if p.strip())
+        for qi in an.questions
+        if qi.subject and qi.subject.card and "/" in qi.subject.display
+    ]
     for g in [*(g for q in an.bank.questions for g in q.aliases), *cards]:
         for name in g:
             lst = out.setdefault(normalize(name), [])
