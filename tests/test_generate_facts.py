@@ -363,6 +363,8 @@ def test_read_facts_runs_the_rules_in_order_on_markdown() -> None:
         ("见于普萘洛尔突然停药，表现为敏感性增高】", False),  # cut out of 【表现：…】
         ("四环素类（tetracyclines）中的多西环素（doxycycline}", False),
         ("抗原呈递细胞(APC)是指能摄取和加工处理抗原的细胞。", True),
+        ("【小剂量抗凝，大剂量促凝】", False),  # an aside
+        ("糖皮质激素：抗休克——", False),  # breaks off
     ],
 )
 def test_a_statement_opens_and_closes_its_brackets(sentence: str, ok: bool) -> None:

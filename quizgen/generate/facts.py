@@ -157,7 +157,10 @@ def standalone(s: str) -> bool:
     text elsewhere, no code."""
     return (
         MIN_SENTENCE <= len(s) <= MAX_SENTENCE
-        and not s.rstrip("。").endswith(("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、"))
+        and not s.rstrip("。").endswith(
+            ("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、", "—", "-")
+        )
+        and not _ASIDE_RE.match(s)
         and not LEANS_RE.match(s)
         and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
@@ -168,6 +171,8 @@ def standalone(s: str) -> bool:
     )
 
 
+# A note in 【】 (【氯丙嗪不良反应】, 【小剂量抗凝，大剂量促凝】): the author's aside or mnemonic.
+_ASIDE_RE = re.compile(r"^【[^【】]*】[。.]?$")
 _PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("“", "”"), ("《", "》"))
 
 

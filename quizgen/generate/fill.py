@@ -106,6 +106,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("右外连接", "右连接"),
     ("全外连接", "全连接"),
     ("心输出量", "心排血量", "心排出量"),
+    ("变态反应", "过敏反应"),
 )
 _SYNONYM_OF = {normalize(n): g for g in SYNONYMS for n in g}
 
