@@ -95,8 +95,6 @@ _LATIN_RE = re.compile(r"[A-Za-z0-9]")
 INSTRUCTION_RE = re.compile(r"^(?:请)?(?:选填|填空|填入|填写下列|判断正误|判断下列|选择正确|选出正确|连线)")
 # A title that breaks off (应用于：, the second half of another answer read as a card): it asks nothing.
 _BROKEN_OFF_RE = re.compile(r"(?:于|在|对|和|与|及|的|是|为|把|被)$")
-# Text that starts with what no sentence starts with (/第二十八章：…, a fragment of a cross-reference).
-BROKEN_START_RE = re.compile(r"^[^\w（(“\"'「《【\[`$]")
 
 
 def asks_nothing(title: str) -> bool:

@@ -161,6 +161,7 @@ def standalone(s: str) -> bool:
             ("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、", "—", "-")
         )
         and not _ASIDE_RE.match(s)
+        and not BROKEN_START_RE.match(s)
         and not LEANS_RE.match(s)
         and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
@@ -171,6 +172,8 @@ def standalone(s: str) -> bool:
     )
 
 
+# Text that starts with what no sentence starts with (/第二十八章：…, a fragment of a cross-reference).
+BROKEN_START_RE = re.compile(r"^[^\w（(“\"'「《【\[`$]")
 # A note in 【】 (【氯丙嗪不良反应】, 【小剂量抗凝，大剂量促凝】): the author's aside or mnemonic.
 _ASIDE_RE = re.compile(r"^【[^【】]*】[。.]?$")
 _PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("“", "”"), ("《", "》"))

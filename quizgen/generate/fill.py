@@ -36,6 +36,7 @@ from quizgen.generate.common import (
     QInfo,
     Reason,
     Tally,
+    asks_nothing,
     count_mentions,
     item_line,
     list_sections,
@@ -319,8 +320,8 @@ def specific_latin(term: str) -> bool:
 def in_context(q: Question, text: str) -> str:
     """A sentence of an answer with the question it answers, so a gap in it has one reading."""
     title = q.title.strip()
-    if not title or len(title) > 60 or "\n" in title:
-        return text
+    if not title or len(title) > 60 or "\n" in title or asks_nothing(title):
+        return text  # a title that asks nothing (应用于) would only confuse the gap
     return f"{quoted(title)}{text}"
 
 

@@ -29,7 +29,6 @@ from typing import Any
 from quizgen.generate.choice import definition
 from quizgen.generate.common import (
     BLANK,
-    BROKEN_START_RE,
     Analysis,
     Build,
     Plan,
@@ -53,6 +52,7 @@ from quizgen.generate.common import (
 )
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import (
+    BROKEN_START_RE,
     CONTINUATION_RE,
     POINTS_ELSEWHERE_RE,
     QUALIFIER_RE,

@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence, Set
 
 from quizgen.bank import Section, SectionKind
 from quizgen.generate.common import (
-    BROKEN_START_RE,
     Analysis,
     Plan,
     QInfo,
@@ -26,7 +25,7 @@ from quizgen.generate.common import (
     labels_a_figure,
     make_item,
 )
-from quizgen.generate.facts import POINTS_ELSEWHERE_RE
+from quizgen.generate.facts import BROKEN_START_RE, POINTS_ELSEWHERE_RE
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points, reference_answer
 from quizgen.text import normalize_loose
