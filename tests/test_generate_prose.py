@@ -497,3 +497,15 @@ def test_a_cards_gloss_is_not_accepted_for_the_same_letters_elsewhere() -> None:
     for it in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items:
         if it.answer == ("PD",):
             assert "药物效应动力学" not in it.accept
+
+
+def test_no_gap_the_titles_own_subject_fills_or_on_a_piece_of_an_ion() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "左旋多巴不良反应原理", "<u>L-DOPA</u>的不良反应可分为早期反应与长期反应。"),
+            _q(2, "中效利尿药的作用", "抑制NaCl的重吸收，但增加<u>Ca2</u>+的重吸收。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"L-DOPA", "Ca2"}, answers

@@ -382,7 +382,7 @@ _WHAT_SUFFIX_RE = re.compile(
 _TITLE_TAGS_RE = re.compile(r"^(?:\s*[（(【\[][^（）()【】\[\]]{1,12}[）)】\]])+\s*")
 # A card's title names a concept (半衰期, 变态反应（allergic reaction）) unless it names an aspect of
 # something (布洛芬的不良症状, 地西泮抗焦虑作用原理): what its answer says is then no definition.
-_ASPECT_TITLE_RE = re.compile(
+ASPECT_TITLE_RE = re.compile(
     r"(?:作用|机制|机理|特点|特征|特性|原理|应用|用途|不良反应|症状|副作用|禁忌症|靶点|分类|举例|方案|区别|异同"
     r"|过程|流程|步骤|结果|效果|组成|功能|来源|意义|影响|用法|疗程|抗菌谱|原因|成因|对抗|药物|方法|措施|问题"
     r"|关系|类型|种类|表现|公式|优点|缺点|步骤|信号)$"
@@ -409,7 +409,7 @@ def _card_name(title: str) -> str:
     t = title.strip().rstrip("：: ").strip()
     t = _CONCEPT_SUFFIX_RE.sub("", t).strip()
     bare = re.sub(r"[（(][^）)]*$", "", strip_parens(t)).strip()  # 利多卡因的作用机制（局麻: cut short
-    if not bare or re.search(r"[？?。，,；;！!：:（(]", bare) or _ASPECT_TITLE_RE.search(bare):
+    if not bare or re.search(r"[？?。，,；;！!：:（(]", bare) or ASPECT_TITLE_RE.search(bare):
         return ""
     m = _LATIN_GLOSS_RE.match(t)
     core = strip_parens((m.group("zh") or m.group("zh2")) if m else t).strip()

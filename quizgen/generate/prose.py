@@ -28,6 +28,7 @@ from typing import Any
 
 from quizgen.generate.choice import definition
 from quizgen.generate.common import (
+    ASPECT_TITLE_RE,
     BLANK,
     Analysis,
     Build,
@@ -608,13 +609,16 @@ MIN_HEAD = 3
 def _title_fills_gap(qi: QInfo, part: str, term: str) -> bool:
     """「普鲁卡因」＿＿＿应用最多…: a gap opening the sentence reads as the subject the title names;
     when the answer is another thing of that kind (利多卡因), the title is a wrong answer the
-    stem itself suggests."""
-    return (
-        qi.subject is not None
-        and part.startswith(term)
-        and not mentions(term, qi.subject.names)
-        and same_kind(qi.subject.display, term)
-    )
+    stem itself suggests. 「左旋多巴不良反应原理」＿＿＿的不良反应…: the title's own subject fills a
+    gap followed by the aspect the title asks about (L-DOPA there, 左旋多巴 from the title)."""
+    if not part.startswith(term):
+        return False
+    if qi.subject is not None:
+        return not mentions(term, qi.subject.names) and same_kind(qi.subject.display, term)
+    title = qi.q.title.strip().rstrip("：:？?。 ")
+    aspect = ASPECT_TITLE_RE.search(re.sub(r"(?:原理|机制|机理)$", "", title))
+    rest = part[len(term) :].lstrip("的")
+    return bool(aspect and term not in title and rest.startswith(aspect.group()))
 
 
 MAX_GAP_SENTENCE = 80
