@@ -167,7 +167,8 @@ def standalone(s: str) -> bool:
         and not _URL_RE.search(s)
         and "$" not in s
         and _balanced(s)
-        and len(re.findall(r"[：:]", s)) < 2  # 治疗心绞痛：…-更适合…者：…-…：… is a run of labelled notes
+        # 治疗心绞痛：…-更适合…者：…-…：… is a run of labelled notes (a colon in code is code)
+        and len(re.findall(r"[：:]", _CODE_SPAN_RE.sub("", s))) < 2
         and any(is_cjk(ch) for ch in s)
     )
 
@@ -176,7 +177,8 @@ def standalone(s: str) -> bool:
 BROKEN_START_RE = re.compile(r"^[^\w（(“\"'「《【\[`$]")
 # A note in 【】 (【氯丙嗪不良反应】, 【小剂量抗凝，大剂量促凝】): the author's aside or mnemonic.
 _ASIDE_RE = re.compile(r"^【[^【】]*】[。.]?$")
-_PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("“", "”"), ("《", "》"))
+# Brackets only: authors often mismatch quotation marks (”###”).
+_PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("《", "》"))
 
 
 def _balanced(s: str) -> bool:

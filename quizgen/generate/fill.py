@@ -211,7 +211,7 @@ _EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
 _EXAMPLES_ASKED_RE = re.compile(r"举例|例子|常见|常用|典型|代表|例如|比如|诸如")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
 _GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
-_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-+`]|\s?[A-Za-z0-9])")  # Ca2|+ is an ion, not Ca2
+_GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
 _GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
 # What a sentence must say besides its gap (characters, punctuation and spaces ignored).
 MIN_REST = 4
@@ -282,6 +282,7 @@ def blankable(
         or _EXAMPLE_AFTER_RE.match(after)
         or _GLUED_BEFORE_RE.search(before)
         or _GLUED_AFTER_RE.match(after)
+        or (term.isascii() and after.startswith("+"))  # Ca2|+ is an ion (字符数目+1 is a sum)
         or _acronym_of_words(sentence, term)
     )
 

@@ -51,6 +51,9 @@ from quizgen.generate.common import (
     similarity,
     strip_parens,
 )
+from quizgen.generate.common import (
+    is_latin as is_latin_text,
+)
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import (
     BROKEN_START_RE,
@@ -545,6 +548,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 or not blankable(part, t, list_terms(an), title=qi.q.title, longer=_longer_names(an))
                 or _title_fills_gap(qi, part, t)
                 or _title_gives_head(qi.q.title, t)
+                or _named_otherwise_in_title(qi, t)
                 # the author's own blank (<u>非特异性</u>免疫) may be a piece of a word; others not
                 or (f.rule != "emphasised" and _glued_in_bank(an, part, t))
             ):
@@ -579,28 +583,33 @@ def _bank_text(an: Analysis) -> str:
     return "\n".join(qi.q.reference_text() for qi in an.questions)
 
 
-# A term written nearly always with the same character before or after it is a piece of a longer
-# word jieba does not know (糖|皮质激素, 蛛网膜|下腔, 阵发性室上性|心动过速).
+# A term the notes nearly always write with the same single character before or after it, which
+# jieba leaves as a word of its own, is a piece of a longer word jieba does not know (糖|皮质激素);
+# a particle (的序列关系) or a word of two characters (逆时针|旋转) is no such piece.
 GLUED_SHARE = 0.8
+_PARTICLES = frozenset("的了着是在和与及或对为把被将用以从向于等也都就才又")
 
 
 def _glued_in_bank(an: Analysis, sentence: str, term: str) -> bool:
+    from quizgen.text import cut
+
     text = _bank_text(an)
     n = text.count(term)
     k = sentence.find(term)
     if n < 2 or k < 0:
         return False
-    before, after = sentence[k - 1 : k], sentence[k + len(term) : k + len(term) + 1]
+    before = cut(sentence[:k])[-1:] or [""]
+    after = cut(sentence[k + len(term) :])[:1] or [""]
     return any(
-        ch and is_cjk(ch) and text.count(joined) >= GLUED_SHARE * n
-        for ch, joined in ((before, before + term), (after, term + after))
+        len(w) == 1 and is_cjk(w) and w not in _PARTICLES and text.count(joined) >= GLUED_SHARE * n
+        for w, joined in ((before[0], before[0] + term), (after[0], term + after[0]))
     )
 
 
 def _title_gives_head(title: str, term: str) -> bool:
     """「氯丙嗪导致低血压…」…导致＿＿＿ (体位性低血压): the title says the term's head, which a
     student then writes, right in substance yet not the gap's answer."""
-    return any(term[-k:] in title for k in range(MIN_HEAD, len(term) - 1))
+    return is_cjk(term[-1]) and any(term[-k:] in title for k in range(MIN_HEAD, len(term) - 1))
 
 
 MIN_HEAD = 3
@@ -621,8 +630,28 @@ def _title_fills_gap(qi: QInfo, part: str, term: str) -> bool:
     return bool(aspect and term not in title and rest.startswith(aspect.group()))
 
 
+def _named_otherwise_in_title(qi: QInfo, term: str) -> bool:
+    """「左旋多巴不良反应原理」…转化为DA的＿＿＿ (L-DOPA): the title names what the question is about in
+    Chinese and the answer never writes that name, only a Latin one; the two may be one thing, so
+    the title's name is as right an answer as the gap's."""
+    if not is_latin_text(term):
+        return False
+    head = re.sub(r"(?:原理|机制|机理)$", "", qi.q.title.strip().rstrip("：:？?。 "))
+    while (m := ASPECT_TITLE_RE.search(head)) and m.start() > 0:
+        head = head[: m.start()].rstrip("的")
+    return (
+        2 <= len(head) <= 8
+        and all(is_cjk(ch) for ch in head)
+        and head not in qi.q.answer
+        and looks_like_name(head)
+    )
+
+
 MAX_GAP_SENTENCE = 80
 MIN_GAP_PART = 15  # a clause cut out of a long sentence is kept only when it says something
+
+
+_CONDITION_RE = re.compile(r"^(?:如果|若|假如|要是|只要|只有|除非|一旦)")
 
 
 def clause_around(sentence: str, term: str) -> str | None:
@@ -642,7 +671,7 @@ def clause_around(sentence: str, term: str) -> str | None:
         or CONTINUATION_RE.match(part)
         or any(SUBORDINATE_RE.search(c.strip()) for c in clauses[lo : i + 1])
         # the condition it holds under (如果要获得跟方法一一样的结果，可以将RANK修改为ROW_NUMBER)
-        or (lo > 0 and SUBORDINATE_RE.search(clauses[lo - 1].strip()))
+        or (lo > 0 and _CONDITION_RE.match(clauses[lo - 1].strip()))
         or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
         return None
