@@ -524,3 +524,20 @@ def test_no_latin_gap_where_the_title_names_the_thing_in_chinese() -> None:
         for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
         if i.answer == ("L-DOPA",)
     ]
+
+
+def test_no_gap_on_a_qualifier_a_formula_piece_or_a_guessed_word() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "钙通道阻断剂的临床应用",
+                "治疗心律失常：对阵发性室上性心动过速效果好。尼莫地平可预防蛛网膜下腔出血引起的痉挛。",
+            ),
+            _q(2, "一级消除动力学特点", "停药后经5个半衰期药物从体内基本消除完毕，达到稳态,A1=97%A0。"),
+            _q(3, "普鲁卡因", "可用于浸润麻醉和蛛网膜下腔麻醉。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"阵发性室上性", "A0", "蛛网膜"}, answers

@@ -210,7 +210,7 @@ _EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
 # A list of examples, said in its question (…举例) or its sentence (常见的…有, 例如): others fit a gap.
 _EXAMPLES_ASKED_RE = re.compile(r"举例|例子|常见|常用|典型|代表|例如|比如|诸如")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
-_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
+_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`%]$|[A-Za-z0-9]\s?$")  # A1=97%|A0 is a formula
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
 _GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
 # What a sentence must say besides its gap (characters, punctuation and spaces ignored).

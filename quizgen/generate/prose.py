@@ -550,7 +550,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 or _title_gives_head(qi.q.title, t)
                 or _named_otherwise_in_title(qi, t)
                 # the author's own blank (<u>非特异性</u>免疫) may be a piece of a word; others not
-                or (f.rule != "emphasised" and _glued_in_bank(an, part, t))
+                or (f.rule != "emphasised" and (_glued_in_bank(an, part, t) or _modifies_next(part, t)))
             ):
                 continue
             context = _context(qi, part)
@@ -583,14 +583,17 @@ def _bank_text(an: Analysis) -> str:
     return "\n".join(qi.q.reference_text() for qi in an.questions)
 
 
-# A term the notes nearly always write with the same single character before or after it, which
-# jieba leaves as a word of its own, is a piece of a longer word jieba does not know (糖|皮质激素);
-# a particle (的序列关系) or a word of two characters (逆时针|旋转) is no such piece.
+# A term the notes nearly always write with the same piece before or after it is part of a longer
+# word jieba does not know (糖|皮质激素, 蛛网膜|下腔), when that piece is no word of jieba's
+# dictionary either: a single character that is no particle, or a run jieba guessed. A particle
+# (的序列关系) or a dictionary word (逆时针|旋转, VS2019|工具) is a neighbour, not a piece.
 GLUED_SHARE = 0.8
 _PARTICLES = frozenset("的了着是在和与及或对为把被将用以从向于等也都就才又")
 
 
 def _glued_in_bank(an: Analysis, sentence: str, term: str) -> bool:
+    import jieba.posseg
+
     from quizgen.text import cut
 
     text = _bank_text(an)
@@ -598,12 +601,26 @@ def _glued_in_bank(an: Analysis, sentence: str, term: str) -> bool:
     k = sentence.find(term)
     if n < 2 or k < 0:
         return False
-    before = cut(sentence[:k])[-1:] or [""]
-    after = cut(sentence[k + len(term) :])[:1] or [""]
+    known = jieba.posseg.dt.word_tag_tab
+
+    def piece(w: str) -> bool:
+        if not w or not all(is_cjk(ch) for ch in w):
+            return False
+        return w not in _PARTICLES if len(w) == 1 else w not in known
+
+    before = (cut(sentence[:k])[-1:] or [""])[0]
+    after = (cut(sentence[k + len(term) :])[:1] or [""])[0]
     return any(
-        len(w) == 1 and is_cjk(w) and w not in _PARTICLES and text.count(joined) >= GLUED_SHARE * n
-        for w, joined in ((before[0], before[0] + term), (after[0], term + after[0]))
+        piece(w) and text.count(joined) >= GLUED_SHARE * n
+        for w, joined in ((before, before + term), (after, term + after))
     )
+
+
+def _modifies_next(sentence: str, term: str) -> bool:
+    """阵发性室上性|心动过速: a …性 term right before a noun qualifies it; 室上性 alone is as right."""
+    k = sentence.find(term)
+    after = sentence[k + len(term) : k + len(term) + 1] if k >= 0 else ""
+    return term.endswith("性") and is_cjk(after) and after not in _PARTICLES
 
 
 def _title_gives_head(title: str, term: str) -> bool:
