@@ -381,7 +381,7 @@ def test_point_numbers_in_parentheses_are_stripped() -> None:
 def test_a_point_number_inside_a_line_starts_a_point() -> None:
     text = (
         "减少心肌抑制因子MDF③允许作用：扩张血管。"
-        "（不与呋塞米合用） （3）神经肌肉阻滞：表现为肌无力。函数f(1)的值。"
+        "（不与呋塞米合用） （3）神经肌肉阻滞：表现为肌无力。函数f(1)的值。兴奋迷走神经；2.抑制RAAS系统。"
     )
     assert split_sentences(text) == [
         "减少心肌抑制因子MDF",
@@ -389,6 +389,8 @@ def test_a_point_number_inside_a_line_starts_a_point() -> None:
         "（不与呋塞米合用）",
         "神经肌肉阻滞：表现为肌无力。",
         "函数f(1)的值。",
+        "兴奋迷走神经；",
+        "抑制RAAS系统。",
     ]
 
 

@@ -131,9 +131,11 @@ def _shielded(text: str, split: Callable[[str], list[str]]) -> list[str]:
     return [re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], part) for part in split(masked)]
 
 
-# A point number inside a line starts a new point: …MDF③允许作用：…, …耳窝神经损害。（3）神经肌肉阻滞：…
+# A point number inside a line starts a new point: …MDF③允许作用：…, …耳窝神经损害。（3）神经肌肉阻滞：…,
+# …兴奋迷走神经；2.抑制RAAS系统
 _INLINE_POINT_RE = re.compile(
     r"(?<=\S)\s*(?=[①-⑳⑴-⒇])|(?<=[\u4e00-\u9fff。；;，,：:）)】])\s*(?=[（(]\d{1,2}[)）])"
+    r"|(?<=[。；;])\s*(?=\d{1,2}[.．、](?!\d))"
 )
 
 
