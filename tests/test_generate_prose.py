@@ -541,3 +541,18 @@ def test_no_gap_on_a_qualifier_a_formula_piece_or_a_guessed_word() -> None:
     )
     answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
     assert not answers & {"阵发性室上性", "A0", "蛛网膜"}, answers
+
+
+def test_a_number_written_twice_in_its_sentence_is_not_asked() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "文本长度有限制吗？",
+                "默认训练时的文本可识别的最大长度为25，超过25的文本会被忽略不参与训练。",
+            ),
+        ),
+    )
+    for it in generate(bank, n=10, rng=random.Random(1)).items:
+        assert not str(it.meta.get("form", "")).startswith("number_"), it.stem

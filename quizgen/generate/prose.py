@@ -446,6 +446,8 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
         s, k = f.sentence, f.start
         if k < 0 or s[k : k + len(f.term)] != f.term:
             continue
+        if len(re.findall(rf"(?<![\d.]){re.escape(f.term)}(?![\d.])", s)) > 1:
+            continue  # 最大长度为25，超过25的…: the other 25 answers the gap and belies a swap
         with_blank = s[:k] + BLANK + s[k + len(f.term) :]
         framed = _context(qi, with_blank)
         keys = frozenset({fact_key(f"{s}")})
