@@ -357,8 +357,8 @@ def term_size(term: str) -> int:
 
 
 # Words after a name that a student may leave out or add (非线性 for 非线性变换, sigmoid for
-# sigmoid 函数, 反向传播算法 for 反向传播, 动力学 for 动力学规律).
-FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数", "规律")
+# sigmoid 函数, 反向传播算法 for 反向传播, 动力学 for 动力学规律, 炎症因子 for 炎症因子产生).
+FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数", "规律", "产生", "生成", "释放", "合成")
 
 
 def _stem(name: str) -> str | None:
