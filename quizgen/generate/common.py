@@ -168,27 +168,42 @@ def _name_pattern(name: str) -> str:
 # A parenthetical that glosses the name before it: another spelling (（CNN）, （Residual Network，简称
 # ResNet）, （首过消除）), not what the name means (ALL运算符（拿你的月薪和所有人比较…）) or an example
 # (（如图像）): masked with the name, a description would be lost and the gap left without a clue.
-_GLOSS = (
-    r"(?:\s*[（(](?:[^（）()\u3400-\u9fff]{1,40}"
+_GLOSS_RE = re.compile(
+    r"\s*[（(](?:[^（）()\u3400-\u9fff]{1,40}"
     r"|[^（）()]{0,30}?(?:简称|又称|或称|也称|也叫|英文|全称|缩写)[^（）()]{0,30}"
-    r"|(?!如|例如|比如|包括|见|参见)[^（）()，,。；;：:、\s]{1,10})[）)])?"
+    r"|(?!如|例如|比如|包括|见|参见)[^（）()，,。；;：:、\s]{1,10})[）)]"
 )
 
 
 @functools.lru_cache(maxsize=8192)
-def names_regex(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for any of `names` (longest first) plus the gloss right after it, so
-    卷积神经网络（CNN） is masked as one unit."""
+def names_regex(names: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """One regex for any of `names` (longest first), each with an optional qualifier from
+    `prefixes` (深度学习中的) right before it; `mask` takes the gloss after a name with it."""
     usable = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not usable:
         return None
     alt = "|".join(_name_pattern(n) for n in usable)
-    return re.compile(rf"(?:{alt}){_GLOSS}", re.IGNORECASE)
+    if prefixes:
+        pre = "|".join(re.escape(p) for p in sorted(set(prefixes), key=len, reverse=True))
+        return re.compile(rf"(?:{pre})?(?:{alt})", re.IGNORECASE)
+    return re.compile(rf"(?:{alt})", re.IGNORECASE)
+
+
+def _spans(text: str, rx: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Where `rx`'s names occur, each with the gloss after it (a name inside the gloss of the one
+    before it, the CNN of 卷积神经网络（CNN）, is part of that mention)."""
+    pos = 0
+    for m in rx.finditer(text):
+        if m.start() < pos:
+            continue
+        gloss = _GLOSS_RE.match(text, m.end())
+        pos = gloss.end() if gloss else m.end()
+        yield m.start(), pos
 
 
 def count_mentions(text: str, names: Sequence[str]) -> int:
     rx = names_regex(tuple(names))
-    return len(rx.findall(text)) if rx else 0
+    return sum(1 for _ in _spans(text, rx)) if rx else 0
 
 
 def mentions(text: str, names: Sequence[str]) -> bool:
@@ -198,14 +213,16 @@ def mentions(text: str, names: Sequence[str]) -> bool:
 
 def mask(text: str, names: Sequence[str], prefixes: Sequence[str] = (), token: str = BLANK) -> str:
     """Replace every occurrence of any of `names` (with an optional prefix such as 深度学习中的
-    right before it) by `token`."""
-    rx = names_regex(tuple(names))
+    right before it, and the gloss right after it: 卷积神经网络（CNN）) by `token`."""
+    rx = names_regex(tuple(names), tuple(sorted(set(prefixes))))
     if rx is None:
         return text
-    if prefixes:
-        pre = "|".join(re.escape(p) for p in sorted(set(prefixes), key=len, reverse=True))
-        rx = re.compile(rf"(?:{pre})?(?:{rx.pattern})", re.IGNORECASE)
-    out = rx.sub(token, text)
+    parts: list[str] = []
+    pos = 0
+    for start, end in _spans(text, rx):
+        parts.extend((text[pos:start], token))
+        pos = end
+    out = "".join(parts) + text[pos:]
     # "VAE 由" -> "＿＿＿由": no space between the token and Chinese text
     t = re.escape(token)
     return re.sub(rf"(?<=[^\x00-\x7f])[ \t]+(?={t})|(?<={t})[ \t]+(?=[^\x00-\x7f])", "", out)
