@@ -116,7 +116,7 @@ def _parser() -> Any:
 
 
 # Emphasis delimiter runs the parser left unpaired (``*糖皮质激素******抗炎作用*******``): noise.
-# A single ``*`` or ``_`` stays (AUC*100%, snake_case).
+# A single ``_`` stays (snake_case), a single ``*`` unless it touches Chinese text (`_lone_star`).
 _STRAY_DELIMS_RE = re.compile(r"\*{2,}|_{2,}(?![A-Za-z0-9])|(?<![A-Za-z0-9])_{2,}")
 # ``问题？ #anki #生物`` : tags at the end of a line (Anki, Obsidian, Logseq). ``C#`` and ``#1`` stay.
 _TRAILING_TAGS_RE = re.compile(
@@ -251,13 +251,34 @@ class _List:
     next_index: int = 1
 
 
+_LONE_STAR_RE = re.compile(r"(?<![*_])[*_](?![*_])")
+
+
+def _is_cjk_char(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _lone_star(m: re.Match[str]) -> str:
+    """A single ``*`` or ``_`` beside Chinese text is an emphasis mark the author left unpaired
+    (``稳态血浆浓度*/坪值``, ``噻嗪类。*利尿作用``, ``首选药__肾上腺素_，``), unless it is a
+    multiplication in a formula (``10分*2``, ``AUC*100%``, ``AUC血管内*×100%``) or joins the
+    words of a name (``eval_batch_step``)."""
+    text, k, mark = m.string, m.start(), m.group()
+    before, after = text[k - 1 : k], text[k + 1 : k + 2]
+    if mark == "_":
+        joins = (before.isascii() and before.isalnum()) and (after.isascii() and after.isalnum())
+    else:
+        joins = (before.isalnum() and after.isalnum()) or bool({before, after} & set("×÷="))
+    return "" if not joins and (_is_cjk_char(before) or _is_cjk_char(after)) else mark
+
+
 def _clean_inline(text: str) -> str:
     """Inline text without unpaired emphasis delimiters (code spans untouched)."""
     if "*" not in text and "_" not in text:
         return text
     out = []
     for i, piece in enumerate(re.split(r"(`+[^`]*`+)", text)):
-        out.append(piece if i % 2 else _STRAY_DELIMS_RE.sub("", piece))
+        out.append(piece if i % 2 else _LONE_STAR_RE.sub(_lone_star, _STRAY_DELIMS_RE.sub("", piece)))
     return "".join(out)
 
 

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from quizgen.bank import Bank, ListItem, Question, Section, SectionKind, kind_for_label
 from quizgen.generate import ALL_TYPES, GenerationResult, generate, parse_types
 from quizgen.generate.choice import definition
-from quizgen.generate.common import BLANK, analyze, is_sequence, lead_says_sequence, mentions, subject_of
+from quizgen.generate.common import (
+    BLANK,
+    analyze,
+    is_sequence,
+    lead_says_sequence,
+    mentions,
+    same_kind,
+    subject_of,
+)
+from quizgen.generate.distractors import Cand, pick
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType, dumps_items, loads_items
 from quizgen.text import normalize, normalize_loose
 
@@ -297,8 +306,9 @@ def test_report_counts_and_reasons(seed_bank: Bank) -> None:
     assert "near-duplicate questions skipped" in rep.lines()[0]
 
 
-def test_fill_items_accept_aliases_and_hide_the_term(seed_items: list[Item]) -> None:
-    fills = [i for i in seed_items if i.type is ItemType.FILL]
+def test_fill_items_accept_aliases_and_hide_the_term(seed_bank: Bank) -> None:
+    # fills only: in a quiz of all types a term is asked once, maybe by a choice item
+    fills = generate(seed_bank, n=400, types=[ItemType.FILL], rng=random.Random(1)).items
     assert fills
     cnn = [i for i in fills if i.answer[0] == "卷积神经网络"]
     assert cnn and all("CNN" in i.accept for i in cnn)
@@ -575,15 +585,15 @@ def test_description_to_term_has_one_fitting_term(seed_bank: Bank) -> None:
 
 
 def test_fill_accepts_the_term_without_a_generic_suffix(seed_bank: Bank) -> None:
-    from quizgen.generate.fill import _cores
+    from quizgen.generate.fill import cores_of
 
     an = analyze(seed_bank)
     generate(seed_bank, n=1, types=[ItemType.FILL], rng=random.Random(0))  # teaches jieba the terms
-    assert "非线性" in _cores(an, "非线性变换")
-    assert "池化" in _cores(an, "池化操作")
-    assert "sigmoid" in _cores(an, "sigmoid 函数")
-    assert "反向传播算法" in _cores(an, "反向传播")  # the one bank name that is the term + 算法
-    assert _cores(an, "激活函数") == []  # 激活 is no name for 激活函数
+    assert "非线性" in cores_of(an, "非线性变换")
+    assert "池化" in cores_of(an, "池化操作")
+    assert "sigmoid" in cores_of(an, "sigmoid 函数")
+    assert "反向传播算法" in cores_of(an, "反向传播")  # the one bank name that is the term + 算法
+    assert cores_of(an, "激活函数") == []  # 激活 is no name for 激活函数
     fills = _all_items(seed_bank, [ItemType.FILL])
     nonlinear = [it for it in fills if it.answer[0] == "非线性变换"]
     assert nonlinear and all("非线性" in it.accept for it in nonlinear)
@@ -594,7 +604,7 @@ def test_fill_accepts_the_term_without_a_generic_suffix(seed_bank: Bank) -> None
 
 
 def test_fill_short_form_shared_by_two_names_is_not_accepted() -> None:
-    from quizgen.generate.fill import _cores
+    from quizgen.generate.fill import cores_of
 
     def q(k: int, subj: str, answer: str) -> Question:
         return Question(id=f"q{k}", number=k, title=f"什么是{subj}？", prompt="", answer=answer)
@@ -607,7 +617,7 @@ def test_fill_short_form_shared_by_two_names_is_not_accepted() -> None:
         ),
     )
     an = analyze(bank)
-    assert "非线性" not in _cores(an, "非线性变换")
+    assert "非线性" not in cores_of(an, "非线性变换")
 
 
 def test_tf_never_swaps_an_umbrella_subject_into_a_definition(seed_bank: Bank) -> None:
@@ -622,3 +632,176 @@ def test_tf_never_swaps_an_umbrella_subject_into_a_definition(seed_bank: Bank) -
         for n in names:
             if own is None or n not in own.names:
                 assert not it.stem.removeprefix("判断正误：").startswith(n), it.stem
+
+
+# ---------------------------------------------------------------------------- one term once, quiz-wide
+
+
+def _asked_term(it: Item) -> str | None:
+    """The term an item asks for, whichever form: the gap's answer, the term a term->description
+    item quotes, the key of a description->term or which-concept item."""
+    form = it.meta.get("form")
+    if it.type is ItemType.FILL and form != "authored":
+        return normalize_loose(it.answer[0])
+    if form == "term_to_description":
+        return normalize_loose(it.stem.rsplit("「", 1)[1].split("」")[0])
+    if form in ("description_to_term", "which_concept"):
+        return normalize_loose(it.options[LETTERS.index(it.answer[0])])
+    return None
+
+
+def test_a_quiz_asks_a_term_once_whatever_the_type(seed_bank: Bank) -> None:
+    """A fill on 卷积操作 and a which-concept choice on 卷积操作 are one fact: a quiz of every
+    candidate (n far above the bank) still asks each term once."""
+    for seed in (1, 2):
+        terms = Counter(
+            t for it in generate(seed_bank, n=400, rng=random.Random(seed)).items if (t := _asked_term(it))
+        )
+        assert terms and max(terms.values()) == 1, terms.most_common(3)
+
+
+def test_pick_offers_distractors_the_quiz_has_not_shown_first() -> None:
+    ranked = [Cand(text=t, qid=t) for t in "abcdef"]
+    for seed in range(20):
+        assert {c.text for c in pick(ranked, 3, random.Random(seed), frozenset({"a", "b"}))} <= set("cdef")
+    # too few fresh ones: the best shown ones make up the rest, never fewer options
+    assert [c.text for c in pick(ranked, 3, random.Random(1), frozenset("abcde"))][:1] == ["f"]
+    assert len(pick(ranked, 3, random.Random(1), frozenset("abcde"))) == 3
+
+
+# ---------------------------------------------------------------------------- subjects of term cards
+
+
+def _card(title: str, answer: str) -> Question:
+    return Question(id=title, number=1, title=title, answer=answer)
+
+
+@pytest.mark.parametrize(
+    ("title", "answer", "display", "names"),
+    [
+        ("半衰期", "药物半衰期是指血药浓度下降一半所需要的时间。", "半衰期", {"半衰期", "药物半衰期"}),
+        (
+            "变态反应（allergic reaction）",
+            "少数免疫反应异常患者受某些药刺激后发生的免疫反应。",
+            None,
+            {"变态反应", "allergic reaction"},
+        ),
+        (
+            "首关消除first pass effect",
+            "又称首过消除，指从胃肠道吸收的药物…",
+            None,
+            {"首关消除", "first pass effect"},
+        ),
+        (
+            "身体依赖性/生理依赖性",
+            "是指反复使用某些药物以后造成的一种身体适应状态。",
+            None,
+            {"身体依赖性", "生理依赖性"},
+        ),
+        ("抗体的概念：", "机体产生的专门应对抗原的蛋白质，称为抗体。", "抗体", {"抗体"}),
+        (
+            "（考了两次）简述周期特异性抗肿瘤药：",
+            "仅对增殖周期的某些时相敏感的药物。",
+            "周期特异性抗肿瘤药",
+            None,
+        ),
+    ],
+)
+def test_a_term_cards_title_is_its_subject(
+    title: str, answer: str, display: str | None, names: set[str] | None
+) -> None:
+    s = subject_of(_card(title, answer))
+    assert s is not None
+    assert display is None or s.display == display
+    assert names is None or names <= set(s.names)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "布洛芬的不良症状",  # an aspect of something
+        "地西泮抗焦虑作用原理",
+        "利多卡因的作用机制（局麻",  # cut short, still an aspect
+        "溶菌酶对细菌的作用是什么？",  # "what is X's role", not a concept
+        "过敏反应的特点是什么？",
+        "选填“有”或“没有”：",  # an instruction
+        "应用于",  # breaks off
+    ],
+)
+def test_titles_that_name_no_concept_have_no_subject(title: str) -> None:
+    assert subject_of(_card(title, "胃肠道反应，包括恶心、上腹部不舒服。")) is None
+
+
+def test_a_latin_name_with_a_generic_suffix_stays_one_name(seed_bank: Bank) -> None:
+    dropout = subject_of(next(q for q in seed_bank.questions if "dropout" in q.title))
+    assert dropout is not None and "技术" not in dropout.names
+
+
+def test_a_card_that_defines_without_naming_itself_is_a_description() -> None:
+    qi = analyze(
+        Bank(title="t", questions=(_card("零级消除动力学", "指血中药物按恒定速率进行消除。"),))
+    ).questions[0]
+    assert definition(qi) == f"{BLANK}指血中药物按恒定速率进行消除。"
+    qi = analyze(
+        Bank(title="t", questions=(_card("首关消除", "又称首过消除，指药物被肝脏部分代谢的现象。"),))
+    ).questions[0]
+    assert definition(qi) == f"{BLANK}指药物被肝脏部分代谢的现象。"
+
+
+# ---------------------------------------------------------------------------- false statements
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("残差网络", "循环神经网络（RNN）", True),
+        ("副反应", "变态反应", True),
+        ("dropout技术", "批量归一化技术", True),
+        ("TPS", "CRNN", True),
+        ("开关现象", "卡比多巴", False),
+        ("过拟合问题", "自编码器", False),
+        ("TPS", "插值算法", False),
+    ],
+)
+def test_same_kind(a: str, b: str, same: bool) -> None:
+    assert same_kind(a, b) is same
+
+
+def test_a_swapped_subject_is_of_the_same_kind(seed_bank: Bank) -> None:
+    """过拟合问题 put into the autoencoder's definition is false only as nonsense is: the term
+    swapped in names the same kind of thing (a network for a network)."""
+    an = analyze(seed_bank)
+    subjects = [qi.subject for qi in an.questions if qi.subject]
+    swapped = [
+        it
+        for it in _all_items(seed_bank, [ItemType.TF])
+        if it.meta.get("form") == "swapped" and it.source and it.source.section == "答案"
+    ]
+    assert swapped
+    for it in swapped:
+        own = an.info[it.question_id].subject
+        assert own is not None
+        statement = it.stem.removeprefix("判断正误：")
+        put_in = [s for s in subjects if s is not own and statement.startswith(s.display)]
+        assert put_in and all(same_kind(own.display, s.display) for s in put_in), it.stem
+
+
+# ---------------------------------------------------------------------------- short answers
+
+
+@pytest.mark.parametrize(
+    ("title", "answer"),
+    [
+        ("选填“有”或“没有”：", "吞噬细胞<u>没有</u>特异性识别能力，<u>有</u>识别能力。"),
+        ("应用于", "严重G杆菌感染，如败血症等。"),
+        ("SMT 和 TMP 合用原理", "/第二十八章：β- 内酰胺类抗生素\n\n其他重点：\n\n简答名解："),
+        (
+            "体液免疫的过程：",
+            "<u>抗原呈递</u>、<u>辅助性T</u>、<u>B</u>、<u>细胞因子</u>\n\n"
+            '<figure><img src="fig.png" alt="体液免疫"><figcaption>图1: 体液免疫</figcaption></figure>',
+        ),
+    ],
+)
+def test_no_short_item_from_a_title_or_answer_that_asks_or_says_nothing(title: str, answer: str) -> None:
+    bank = Bank(title="t", questions=(Question(id="q", number=1, title=title, answer=answer),))
+    assert generate(bank, n=5, types=[ItemType.SHORT], rng=random.Random(1)).items == []

@@ -86,8 +86,8 @@ def test_report_counts_candidates_considered_and_rejected() -> None:
     assert r.exit_code == 0
     # (how many of each type are made depends on the mix; the candidates do not)
     assert re.search(
-        r"  choice  made +\d+; 245 candidates considered, 159 rejected \(option would give itself away 90, "
-        r"too few good distractors 62, text too long or multi-line 4, gap in a slot many terms fit 3\)\n",
+        r"  choice  made +\d+; 245 candidates considered, 152 rejected \(option would give itself away 90, "
+        r"too few good distractors 55, text too long or multi-line 4, gap in a slot many terms fit 3\)\n",
         r.stderr,
     )
     assert re.search(r"  short   made +\d+;  19 candidates considered, 0 rejected\n", r.stderr)

@@ -355,3 +355,45 @@ def test_read_facts_runs_the_rules_in_order_on_markdown() -> None:
     assert kinds.index(FactKind.DEFINITION) < kinds.index(FactKind.KEY_TERM)
     (d,) = [f for f in facts if f.kind is FactKind.DEFINITION]
     assert d.sentence == "TPS是一种插值算法，经常用于图像变形等。"  # plain, no ** or >
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("见于普萘洛尔突然停药，表现为敏感性增高】", False),  # cut out of 【表现：…】
+        ("四环素类（tetracyclines）中的多西环素（doxycycline}", False),
+        ("抗原呈递细胞(APC)是指能摄取和加工处理抗原的细胞。", True),
+        ("【小剂量抗凝，大剂量促凝】", False),  # an aside
+        ("糖皮质激素：抗休克——", False),  # breaks off
+        ("/第二十八章：β- 内酰胺类抗生素", False),  # a fragment of a cross-reference
+    ],
+)
+def test_a_statement_opens_and_closes_its_brackets(sentence: str, ok: bool) -> None:
+    assert standalone(sentence) is ok
+
+
+def test_point_numbers_in_parentheses_are_stripped() -> None:
+    assert split_sentences("⑷心血管（兴奋心脏、扩张血管）：心率减慢。") == [
+        "心血管（兴奋心脏、扩张血管）：心率减慢。"
+    ]
+
+
+def test_a_point_number_inside_a_line_starts_a_point() -> None:
+    text = (
+        "减少心肌抑制因子MDF③允许作用：扩张血管。"
+        "（不与呋塞米合用） （3）神经肌肉阻滞：表现为肌无力。函数f(1)的值。兴奋迷走神经；2.抑制RAAS系统。"
+    )
+    assert split_sentences(text) == [
+        "减少心肌抑制因子MDF",
+        "允许作用：扩张血管。",
+        "（不与呋塞米合用）",
+        "神经肌肉阻滞：表现为肌无力。",
+        "函数f(1)的值。",
+        "兴奋迷走神经；",
+        "抑制RAAS系统。",
+    ]
+
+
+def test_a_run_of_labelled_notes_is_no_statement() -> None:
+    assert not standalone("治疗心绞痛：更适合心肌缺血伴支气管哮喘者：较少诱发心衰。")
+    assert standalone("降压：早期利尿、降低血容量，长期扩张外周血管。")

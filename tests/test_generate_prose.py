@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -11,9 +12,9 @@ from hypothesis import strategies as st
 
 from quizgen.bank import BLANK, Bank, Question, question_id
 from quizgen.generate import generate
-from quizgen.generate.common import analyze, loose
-from quizgen.generate.fill import blankable
-from quizgen.generate.prose import answer_head, number_variants
+from quizgen.generate.common import analyze, loose, mask, quoted
+from quizgen.generate.fill import blankable, forms_of
+from quizgen.generate.prose import answer_head, clause_around, number_variants
 from quizgen.items import FALSE, LETTERS, TRUE, Item, ItemType
 from quizgen.markup import syntax_left, to_plain
 
@@ -58,7 +59,10 @@ def items() -> list[Item]:
     from quizgen.generate import ALL_TYPES, _planned
 
     return [
-        p.build(random.Random(seed)) for t in ALL_TYPES for p in _planned(BANK, t).plans for seed in range(4)
+        p.build(random.Random(seed), frozenset())
+        for t in ALL_TYPES
+        for p in _planned(BANK, t).plans
+        for seed in range(4)
     ]
 
 
@@ -251,3 +255,304 @@ def test_items_from_any_markdown_are_plain(bank: Bank, seed: int) -> None:
     for it in generate(bank, n=30, rng=random.Random(seed)).items:
         for t in text_fields(it):
             assert syntax_left(t) == (), (it.meta, t)
+
+
+# ---------------------------------------------------------------------------- gaps a student can fill
+
+
+def test_a_description_in_parentheses_is_not_masked_with_the_name() -> None:
+    text = "方法二：ALL运算符（拿你的月薪和所有人比较）"
+    assert mask(text, ["ALL运算符"]) == f"方法二：{BLANK}（拿你的月薪和所有人比较）"
+    assert mask("卷积神经网络（CNN）是一种模型", ["卷积神经网络"]) == f"{BLANK}是一种模型"
+    assert mask("残差网络（Residual Network，简称 ResNet）是", ["残差网络"]) == f"{BLANK}是"
+    assert mask("可以引入门控机制（如 LSTM、GRU）", ["门控机制"]) == f"可以引入{BLANK}（如 LSTM、GRU）"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "title", "ok"),
+    [
+        ("水解细菌的细胞壁", "水解细菌的细胞壁", "", False),  # the gap would be the whole answer
+        ("倍氯米松、沙丁胺醇、色甘酸钠、司特等", "色甘酸钠", "治疗哮喘的药物举例", False),  # examples
+        ("常见的解痉药有阿托品、东莨菪碱。", "东莨菪碱", "", False),
+        ("具有局部感知、平移不变性和共享权重等特点。", "平移不变性", "", True),  # the bank's own list
+    ],
+)
+def test_blankable_needs_the_rest_of_a_closed_sentence(
+    sentence: str, term: str, title: str, ok: bool
+) -> None:
+    assert blankable(sentence, term, frozenset({"色甘酸钠", "平移不变性"}), title=title) is ok
+
+
+def test_a_cut_keeps_the_condition_it_holds_under() -> None:
+    sentence = (
+        "说明：上面方法一和方法二的查询结果并不相同，方法二的查询结果更符合我们对这个问题的认知，"
+        "如果要获得跟方法一一样的结果，可以将窗口函数`RANK`修改为`ROW_NUMBER`即可。"
+    )
+    assert clause_around(sentence, "`ROW_NUMBER`") is None
+    assert clause_around(sentence, "方法二") is not None
+
+
+def test_the_title_does_not_suggest_a_wrong_filler() -> None:
+    """「普鲁卡因」＿＿＿应用最多…: the card's own drug would read as the answer."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "普鲁卡因", "普鲁卡因不用于表面麻醉。<u>利多卡因</u>应用最多，也可治疗室性心律失常。"),
+            _q(2, "色甘酸钠", "色甘酸钠用于预防过敏性哮喘。"),
+        ),
+    )
+    fills = generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+    assert not [i for i in fills if i.answer == ("利多卡因",) and i.stem.startswith(f"「普鲁卡因」{BLANK}")]
+
+
+def test_sql_gaps_with_one_answer_and_its_equivalents() -> None:
+    code = (
+        "```sql\nSELECT dname\n     , COALESCE(total, 0) AS n\n     , RANK() OVER (ORDER BY sal DESC) AS rk\n"
+        "  FROM tb_dept AS t1\n       LEFT JOIN t2 ON t1.dno = t2.dno;\n```"
+    )
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "查询部门人数", code),
+            _q(2, "查询部门名称", "```sql\nSELECT COUNT(*) FROM t;\n```"),
+        ),
+    )
+    gaps = [
+        i
+        for i in generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.source.number == 1
+    ]
+    assert gaps
+    for it in gaps:
+        # RANK, DENSE_RANK or ROW_NUMBER all fit "＿＿＿() OVER": never the gap
+        assert it.answer[0] not in ("RANK", "DENSE_RANK", "ROW_NUMBER")
+        if it.answer == ("COALESCE",):
+            assert "IFNULL" in it.accept
+        if it.answer == ("LEFT JOIN",):
+            assert "LEFT OUTER JOIN" in it.accept
+
+
+def test_a_sql_synonym_is_accepted() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "如何统计部门人数？", "先通过一个<u>嵌套查询</u>获取到部门编号和人数，再连接部门表。"),
+        ),
+    )
+    fills = [
+        i
+        for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.answer == ("嵌套查询",)
+    ]
+    assert fills and all("子查询" in i.accept for i in fills)
+
+
+def test_one_number_is_asked_once_whatever_the_type() -> None:
+    """A number is one fact: its fill, its choice and its true/false statement share it."""
+    seen = 0
+    for seed in range(6):
+        res = generate(BANK, n=60, rng=random.Random(seed))
+        numbers = Counter(
+            re.sub(r"^判断正误：|^「[^」]*」", "", i.stem)[:8]
+            for i in res.items
+            if str(i.meta.get("form", "")).startswith("number_")
+        )
+        seen += sum(numbers.values())
+        assert all(k == 1 for k in numbers.values()), numbers
+    assert seen >= 6
+
+
+# ---------------------------------------------------------------------------- which answer
+
+
+@pytest.mark.parametrize("title", ["选填“有”或“没有”：", "应用于"])
+def test_no_which_answer_item_for_a_title_that_asks_nothing(title: str) -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, title, "吞噬细胞没有特异性识别能力，但有识别能力。"),
+            *(
+                _q(k, f"第{k}个问题是什么？", f"第{k}个回答说的是完全不同的另一件事情{k}。")
+                for k in range(2, 7)
+            ),
+        ),
+    )
+    items = generate(bank, n=20, types=[ItemType.CHOICE], rng=random.Random(1)).items
+    assert not [i for i in items if i.source and i.source.number == 1]
+
+
+def test_quoted_titles_lose_their_colon_and_exam_tags() -> None:
+    assert quoted("抗原的三个特点：") == "「抗原的三个特点」"
+    assert quoted("（考了两次）简述周期特异性抗肿瘤药：") == "「简述周期特异性抗肿瘤药」"
+    assert quoted("记忆细胞可由哪两种细胞分化而来？") == "「记忆细胞可由哪两种细胞分化而来？」"
+
+
+def test_an_option_never_starts_as_a_broken_fragment() -> None:
+    assert answer_head("/第二十八章：β- 内酰胺类抗生素") == ""
+
+
+def test_a_gap_accepts_its_term_without_a_generic_tail() -> None:
+    """按照一级＿＿＿消除: 动力学 is as right as the notes' 动力学规律."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "什么是稳态血浆浓度？",
+                "按照一级<u>动力学规律</u>消除的药物，其体内药物总量随着不断给药而逐步增多。",
+            ),
+        ),
+    )
+    fills = [
+        i
+        for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.answer == ("动力学规律",)
+    ]
+    assert fills and all("动力学" in i.accept for i in fills)
+
+
+def test_no_gap_the_title_half_answers_or_any_word_fits() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "氯丙嗪导致低血压能不能用肾上腺素解救",
+                "氯丙嗪通过拮抗α受体导致<u>体位性低血压</u>，肾上腺素反而使血压进一步下降。",
+            ),
+            _q(2, "简述细菌的耐药机制", "药物必须进入细菌内部到达作用靶位后，才能发挥抗菌<u>效能</u>。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"体位性低血压", "效能"}, answers
+
+
+def test_a_cards_everyday_title_is_no_gap_in_other_answers() -> None:
+    """Cards titled 效能 and 依赖性 are concepts in their own answers; in 其杀伤作用呈时间依赖性 the
+    word is an everyday one, and 身体依赖性/生理依赖性/成瘾性 name one thing."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "依赖性", "长期应用某种药物后所造成的一种强迫要求连续使用该药物的行为。"),
+            _q(2, "身体依赖性/生理依赖性/成瘾性", "是指反复使用某些药物以后造成的一种身体适应状态。"),
+            _q(3, "简述周期特异性抗肿瘤药", "仅对增殖周期的某些时相敏感的药物，其杀伤作用呈时间依赖性。"),
+        ),
+    )
+    items = generate(bank, n=20, types=[ItemType.FILL], rng=random.Random(1)).items
+    assert not [i for i in items if i.source and i.source.number == 3 and i.answer == ("依赖性",)]
+    an = analyze(bank)
+    assert {"身体依赖性", "成瘾性"} <= set(forms_of(an, "生理依赖性"))
+
+
+def test_a_concept_whose_answer_names_the_key_is_no_option() -> None:
+    """锥体外系反应's answer lists 迟发性运动障碍: it is no distractor for a description of it."""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "迟发性运动障碍的成因", "迟发性运动障碍是一种由抗精神病药物所导致的特殊而持久的运动障碍。"),
+            _q(
+                2,
+                "锥体外系反应",
+                "临床表现主要有四种：急性肌张力障碍、静坐不能、帕金森综合征、迟发性运动障碍。",
+            ),
+            _q(3, "开关现象", "开关现象是一种长期服用左旋多巴而产生的不良反应。"),
+            _q(4, "交叉耐受性", "交叉耐受性是一种机体对同类其他药物也出现的耐受性。"),
+            _q(5, "首剂现象", "首剂现象是一种初服某种药物时引起的强烈反应。"),
+            _q(6, "停药反应", "停药反应是一种突然停药后发生病情恶化的现象。"),
+        ),
+    )
+    for it in generate(bank, n=30, types=[ItemType.CHOICE], rng=random.Random(2)).items:
+        if it.meta.get("form") == "which_concept" and "抗精神病" in it.stem:
+            assert "锥体外系反应" not in it.options, it.options
+
+
+def test_no_gap_on_a_piece_of_a_longer_word() -> None:
+    """糖|皮质激素: jieba does not know the whole word, but the notes always write it whole;
+    迟发性|运动障碍: the notes define the whole term. (逆时针|旋转 is two words, though always
+    written together: a word of two characters after the term is no piece of it.)"""
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "医源性肾上腺皮质功能亢进", "长期应用超生理剂量的糖皮质激素所致的肾上腺皮质功能亢进症状。"),
+            _q(2, "糖皮质激素禁忌症", "糖皮质激素禁用于严重精神病患者；糖皮质激素禁用于角膜溃疡。"),
+            _q(3, "逆时针旋转", "竖排文字需要逆时针旋转90度后加入训练。"),
+            _q(4, "文字方向", "预测时将竖排文本逆时针旋转90度后送入识别网络。"),
+            _q(5, "迟发性运动障碍的成因", "迟发性运动障碍是一种由抗精神病药物所导致的特殊而持久的运动障碍。"),
+            _q(6, "氯丙嗪的锥体外系不良反应", "帕金森综合征、静坐不能、急性肌张力障碍、迟发性运动障碍。"),
+        ),
+    )
+    for it in generate(bank, n=30, types=[ItemType.FILL], rng=random.Random(1)).items:
+        assert it.answer[0] != "皮质激素" and not it.stem.endswith(f"迟发性{BLANK}。"), it.stem
+
+
+def test_a_cards_gloss_is_not_accepted_for_the_same_letters_elsewhere() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "药物效应动力学（pharmacodynamics, PD）", "简称药效学，研究药物对机体的作用及作用机制。"),
+            _q(2, "开关现象", "长期服用左旋多巴而产生的一种不良反应，而关时突然出现严重的<u>PD</u>症状。"),
+        ),
+    )
+    for it in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items:
+        if it.answer == ("PD",):
+            assert "药物效应动力学" not in it.accept
+
+
+def test_no_gap_the_titles_own_subject_fills_or_on_a_piece_of_an_ion() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(1, "左旋多巴不良反应原理", "<u>L-DOPA</u>的不良反应可分为早期反应与长期反应。"),
+            _q(2, "中效利尿药的作用", "抑制NaCl的重吸收，但增加<u>Ca2</u>+的重吸收。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"L-DOPA", "Ca2"}, answers
+
+
+def test_no_latin_gap_where_the_title_names_the_thing_in_chinese() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1, "左旋多巴不良反应原理", "胃肠道反应由被转化为DA的<u>L-DOPA</u>刺激延髓催吐化学感受区导致。"
+            ),
+        ),
+    )
+    assert not [
+        i
+        for i in generate(bank, n=5, types=[ItemType.FILL], rng=random.Random(1)).items
+        if i.answer == ("L-DOPA",)
+    ]
+
+
+def test_no_gap_on_a_qualifier_a_formula_piece_or_a_guessed_word() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "钙通道阻断剂的临床应用",
+                "治疗心律失常：对阵发性室上性心动过速效果好。尼莫地平可预防蛛网膜下腔出血引起的痉挛。",
+            ),
+            _q(2, "一级消除动力学特点", "停药后经5个半衰期药物从体内基本消除完毕，达到稳态,A1=97%A0。"),
+            _q(3, "普鲁卡因", "可用于浸润麻醉和蛛网膜下腔麻醉。"),
+        ),
+    )
+    answers = {i.answer[0] for i in generate(bank, n=10, types=[ItemType.FILL], rng=random.Random(1)).items}
+    assert not answers & {"阵发性室上性", "A0", "蛛网膜"}, answers
+
+
+def test_a_number_written_twice_in_its_sentence_is_not_asked() -> None:
+    bank = Bank(
+        title="t",
+        questions=(
+            _q(
+                1,
+                "文本长度有限制吗？",
+                "默认训练时的文本可识别的最大长度为25，超过25的文本会被忽略不参与训练。",
+            ),
+        ),
+    )
+    for it in generate(bank, n=10, rng=random.Random(1)).items:
+        assert not str(it.meta.get("form", "")).startswith("number_"), it.stem

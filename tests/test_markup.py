@@ -36,6 +36,12 @@ from quizgen.markup import BlockKind, blocks, syntax_left, to_plain
         ("公式 $10^9$ 个", "公式 $10^9$ 个"),
         ("*糖皮质激素******抗炎作用机制*******：见下", "糖皮质激素抗炎作用机制：见下"),
         ("AUC血管外/AUC血管内*×100%", "AUC血管外/AUC血管内*×100%"),
+        # single marks left unpaired beside Chinese text (pharmacology notes) are noise
+        ("*稳态血浆浓度*/坪值（Css）：*按照一级动力学", "稳态血浆浓度/坪值（Css）：按照一级动力学"),
+        ("*低效利尿药：保钾利尿药。*作用于远曲小管", "低效利尿药：保钾利尿药。作用于远曲小管"),
+        ("过敏性休克首选药__肾上腺素_，合用抗组胺药", "过敏性休克首选药肾上腺素，合用抗组胺药"),
+        ("作用于_黑质纹状体__DA受体", "作用于黑质纹状体DA受体"),
+        ("四、论述（10分*2）", "四、论述（10分*2）"),  # a multiplication stays
         ("eval_batch_step 字段", "eval_batch_step 字段"),
         ("## 小标题\n正文", "小标题\n正文"),
         ("- [x] 已完成\n- [ ] 未完成", "已完成\n未完成"),

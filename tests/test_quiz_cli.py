@@ -497,7 +497,8 @@ def test_quiz_from_a_bank_uses_the_generator(tmp_path: Path) -> None:
         pytest.skip("quizgen.generate is not available yet")
 
     bank = Path(__file__).resolve().parent.parent / "bank" / "deep_learning.yaml"
-    r = quiz("quiz", str(bank), "-n", "3", "--types", "choice,tf", "--seed", "3", input="A\n对\nB\n")
+    # seed 3 asks a choice item, then two true/false statements
+    r = quiz("quiz", str(bank), "-n", "3", "--types", "choice,tf", "--seed", "3", input="A\n对\n错\n")
     assert r.exit_code == 0, r.output
     assert "Quiz: 3 items from 深度学习基础" in r.output and "seed 3" in r.output
     assert "3 answered, 0 skipped" in r.output

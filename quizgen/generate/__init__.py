@@ -291,6 +291,7 @@ def _select(
     taken: set[int] = set()
     out: list[Item] = []
     ids: set[str] = set()
+    shown: set[str] = set()  # option texts of the items so far: later items offer others first
     for strict in (True, False):
         progress = True
         while len(out) < n and progress:
@@ -316,11 +317,12 @@ def _select(
                 plan = next(p for p in avail if p.type is typ)
                 taken.add(id(plan))
                 progress = True
-                item = plan.build(rng)
+                item = plan.build(rng, shown)
                 if item.id in ids:
                     continue
                 ids.add(item.id)
                 out.append(item)
+                shown.update(item.options)
                 used_type[typ] += 1
                 per_q[qid] += 1
                 facts[qid].add(plan.fact)

@@ -13,7 +13,7 @@ generated items of the same type (see `quizgen.generate._select`).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from quizgen.bank import BLANK, QuestionKind, SectionKind
 from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item, options_distinct
@@ -58,7 +58,7 @@ def _choice(qi: QInfo, tally: Tally, typ: ItemType) -> Iterator[Plan]:
         return
     explanation = _explanation(qi)
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         return make_item(
             typ,
             q,
@@ -83,7 +83,7 @@ def _tf(qi: QInfo, tally: Tally) -> Iterator[Plan]:
     stem = STEM_PREFIX + q.stem
     explanation = _explanation(qi)
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         return make_item(
             ItemType.TF, q, stem, [key], explanation=explanation, authored=True, meta={"form": "authored"}
         )
@@ -107,6 +107,7 @@ def _fill(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
         def build(
             rng: random.Random,
+            shown: Set[str],
             stem: str = stem,
             answer: str = answer,
             accept: tuple[str, ...] = accept,

@@ -19,12 +19,13 @@ import functools
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Set
 
 from quizgen.bank import ListItem, Question, Section
 from quizgen.generate.common import (
     BLANK,
     Analysis,
+    Build,
     ListContext,
     Plan,
     QInfo,
@@ -45,9 +46,11 @@ from quizgen.generate.common import (
     near_duplicate,
     options_distinct,
     place_key,
+    quoted,
     sentences,
     similarity,
     talks_about,
+    term_keys,
     usable_text,
 )
 from quizgen.generate.distractors import Cand, Check, pick, rank
@@ -61,6 +64,7 @@ SET_CLASSES = frozenset(
     {"application", "principle", "advantage", "disadvantage", "solution", "feature", "types", "steps"}
 )
 MAX_TERM_OPTION = 16  # a "term" longer than this is a sentence, not a term
+DESCRIBES_FLOOR = 0.05
 
 
 def _key_among_ranked(
@@ -75,12 +79,12 @@ def _key_among_ranked(
     form: str,
     index: int | None = None,
     sources: bool = True,
-) -> Callable[[random.Random], Item]:
+) -> Build:
     """The build step of a one-right-answer item: `key` among N_DISTRACTORS drawn from `ranked`
     (best first), the key's position uniform."""
 
-    def build(rng: random.Random) -> Item:
-        chosen = pick(ranked, N_DISTRACTORS, rng)
+    def build(rng: random.Random, shown: Set[str]) -> Item:
+        chosen = pick(ranked, N_DISTRACTORS, rng, shown)
         options, letter = place_key(rng, key, [c.text for c in chosen])
         meta: dict[str, object] = {"form": form}
         if sources:
@@ -135,7 +139,7 @@ def where_phrase(q: Question, s: Section, subject: Subject | None, *, colon: boo
                 f"{category_phrase(s, subject, q)}：" if colon else f"在{category_phrase(s, subject, q)}中，"
             )
         return lead + "。其中，"
-    owner = subject.display if subject else f"「{q.title}」"
+    owner = subject.display if subject else quoted(q.title)
     return f"{owner}的{s.label}：" if colon else f"在{owner}的{s.label}中，"
 
 
@@ -229,7 +233,8 @@ def term_to_desc(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
             index=i + 1,
             form="term_to_description",
         )
-        yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=1)
+        keys = term_keys(*term_names(q, it.term))
+        yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=1, keys=keys)
 
 
 # A masked term right before a generic head noun, with no examples after it (实现对输入数据的
@@ -280,7 +285,12 @@ def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
         stem = f"{where_phrase(q, s, qi.subject)}「{_strip_end(desc)}」描述的是哪一项？"
 
         def build(
-            rng: random.Random, term: str = term, others: list[str] = others, stem: str = stem, i: int = i
+            rng: random.Random,
+            shown: Set[str],
+            term: str = term,
+            others: list[str] = others,
+            stem: str = stem,
+            i: int = i,
         ) -> Item:
             chosen = sorted(rng.sample(others, N_DISTRACTORS), key=others.index)
             options, letter = place_key(rng, term, chosen)
@@ -297,7 +307,7 @@ def desc_to_term(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Pla
                 meta={"form": "description_to_term"},
             )
 
-        yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=2)
+        yield Plan(typ, q.id, f"{q.id}/{si}/{i}", build, priority=2, keys=term_keys(*term_names(q, term)))
 
 
 # ---------------------------------------------------------------------------- not one of / multi
@@ -443,10 +453,10 @@ def not_one_of(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]
     category = category_phrase(s, qi.subject, q)
     stem = f"以下哪一项不属于{category}？"
 
-    def build(rng: random.Random) -> Item:
-        odd = pick(foreign, 1, rng)[0]
-        shown = sorted(rng.sample(range(len(members)), 3))
-        options, letter = place_key(rng, odd.text, [members[i] for i in shown])
+    def build(rng: random.Random, shown: Set[str]) -> Item:
+        odd = pick(foreign, 1, rng, shown)[0]
+        kept = sorted(rng.sample(range(len(members)), 3))
+        options, letter = place_key(rng, odd.text, [members[i] for i in kept])
         src = an.info[odd.qid]
         owner = src.subject.display if src.subject else src.q.title
         explanation = (
@@ -483,11 +493,11 @@ def multi(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]:
     category = category_phrase(s, qi.subject, q)
     stem = f"以下哪些属于{category}？（多选）"
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         n_false = 2 if len(foreign) >= 2 and rng.random() < 0.5 else 1
         n_true = min(len(members), 5 - n_false, max(2, 4 - n_false))
         true_pick = sorted(rng.sample(range(len(members)), n_true))
-        false_pick = pick(foreign, n_false, rng)
+        false_pick = pick(foreign, n_false, rng, shown)
         opts = [(members[i], True) for i in true_pick] + [(c.text, False) for c in false_pick]
         rng.shuffle(opts)
         options = tuple(o for o, _ in opts)
@@ -512,6 +522,10 @@ def multi(an: Analysis, qi: QInfo, si: int, tally: Tally) -> Iterator[Plan]:
 # ---------------------------------------------------------------------------- definitions
 
 
+# An answer that opens by saying what its (unnamed) subject is: 指…, 是一种…, 又称X，指….
+_DEFINES_RE = re.compile(r"^(?P<alias>又称[^，,。]{1,20}[，,]\s*)?(?:是指|指的是|指|即|是一种|是一类|是一个)")
+
+
 def definition(qi: QInfo, max_sentences: int = 1) -> str | None:
     """The question's answer, first sentences, with its subject masked; None when no subject
     or the masked text still names it."""
@@ -522,6 +536,10 @@ def definition(qi: QInfo, max_sentences: int = 1) -> str | None:
     if len(text) < 20 and len(sents) > max_sentences:
         text = "".join(sents[: max_sentences + 1])
     masked = mask(text, qi.subject.names, qi.subject.prefixes)
+    if BLANK not in masked:
+        # a term card says what its term is without naming it (*零级消除动力学*：指血中药物…)
+        m = _DEFINES_RE.match(text)
+        masked = f"{BLANK}{text[m.end('alias') if m.group('alias') else 0 :]}" if m else ""
     if BLANK not in masked or mentions(masked, qi.subject.names + qi.subject.cores):
         return None
     return masked
@@ -558,7 +576,9 @@ def describes(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         if d is not None:
             cands.append(Cand(text=d, qid=other.q.id, ref=other.q.id))
     counts: Counter[Reason] = Counter()
-    ranked = rank(key, cands, counts, check=check, sim_max=0.6)
+    # other definitions are what is asked here, whatever their wording: a glossary's definitions
+    # share few characters (药物半衰期是指… / 指血中药物按恒定速率…) yet are the right distractors
+    ranked = rank(key, cands, counts, check=check, sim_max=0.6, floor=DESCRIBES_FLOOR)
     tally.add_distractors(typ, counts)
     if len(ranked) < N_DISTRACTORS:
         tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
@@ -567,7 +587,7 @@ def describes(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     build = _key_among_ranked(
         typ, q, key, ranked, stem, explanation=q.answer, section="答案", form="which_describes"
     )
-    yield Plan(typ, q.id, f"{q.id}/def", build, priority=0)
+    yield Plan(typ, q.id, f"{q.id}/def", build, priority=0, keys=term_keys(*qi.subject.names))
 
 
 def names_concept(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
@@ -607,7 +627,7 @@ def names_concept(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     build = _key_among_ranked(
         typ, q, key, ranked, stem, explanation=q.answer, section="答案", form="which_concept", sources=False
     )
-    yield Plan(typ, q.id, f"{q.id}/def", build, priority=2)
+    yield Plan(typ, q.id, f"{q.id}/def", build, priority=2, keys=term_keys(*qi.subject.names))
 
 
 def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:

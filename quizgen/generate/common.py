@@ -15,14 +15,14 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from rapidfuzz import fuzz
 
 from quizgen.bank import Bank, ListItem, Question, QuestionKind, Section, SectionKind
-from quizgen.generate.facts import Fact, fact_sections
+from quizgen.generate.facts import Fact, break_points, fact_sections
 from quizgen.items import LETTERS, Item, ItemSource, ItemType
 from quizgen.text import content_hash, is_cjk, normalize, normalize_loose
 
@@ -61,11 +61,13 @@ class Reason(str, Enum):
     NO_BLANK = "no term to blank that is absent from the rest of the stem"
     NO_SAFE_SWAP = "no safe term swap for a false statement"
     NO_ANSWER = "question has no answer"
+    FIGURE_ONLY = "answer only labels a figure"
     POINTER_ONLY = "answer is only a link"
     NO_CONTEXT = "sentence needs its question, which is too long to show"
     AUTHORED = "the notes' own objective question (asked as written)"
     SIMILAR_DESCRIPTIONS = "two descriptions too alike"
     OPEN_SLOT = "gap in a slot many terms fit"
+    INSTRUCTION = "the title asks nothing (an instruction such as 选填…, or it breaks off)"
     # distractors
     SAME_GROUP = "from the key's duplicate group"
     RELATED_SUBJECT = "about a related subject"
@@ -88,9 +90,44 @@ _PAREN_RE = re.compile(r"[（(]([^（）()]*)[）)]")
 _LATIN_RE = re.compile(r"[A-Za-z0-9]")
 
 
+# A title that says how to answer (选填“有”或“没有”：) rather than what is asked: the question is in
+# its answer's blanks, so the title alone is no stem.
+INSTRUCTION_RE = re.compile(r"^(?:请)?(?:选填|填空|填入|填写下列|判断正误|判断下列|选择正确|选出正确|连线)")
+# A title that breaks off (应用于：, the second half of another answer read as a card): it asks nothing.
+_BROKEN_OFF_RE = re.compile(r"(?:于|在|对|和|与|及|的|是|为|把|被)$")
+
+
+def asks_nothing(title: str) -> bool:
+    """A title that is no question to put before a student: an instruction for another format
+    (选填…) or a phrase that breaks off (应用于)."""
+    t = title.strip().rstrip("：:。. ").strip()
+    return bool(INSTRUCTION_RE.match(t) or _BROKEN_OFF_RE.search(t))
+
+
+def quoted(title: str) -> str:
+    """A question's title quoted in a stem, without the colon or full stop it ends with and the
+    exam tags it starts with: 「抗原的三个特点」, not 「抗原的三个特点：」 or 「（考了两次）简述…」."""
+    return f"「{_TITLE_TAGS_RE.sub('', title.strip()).rstrip('：:。. ').strip()}」"
+
+
+_IMAGE_RE = re.compile(r"<img\b|!\[[^\]\n]*\]\(", re.I)
+_CAPTION_RE = re.compile(r"^\s*(?:图|Figure|Fig\.?)\s*\d+")
+MAX_LABEL = 5
+
+
+def labels_a_figure(raw_answer: str, answer: str) -> bool:
+    """Is the answer only the labels of a figure it shows (抗原呈递、辅助性T、B、细胞因子… beside the
+    diagram of 体液免疫)? Without the figure, which an item cannot show, they answer nothing."""
+    if not _IMAGE_RE.search(raw_answer):
+        return False
+    lines = [ln for ln in answer.splitlines() if ln.strip() and not _CAPTION_RE.match(ln)]
+    pieces = [p for ln in lines for p in re.split(r"[、，,；;\s]+", ln.strip("。. ")) if p]
+    return len(pieces) >= 3 and all(len(p) <= MAX_LABEL for p in pieces)
+
+
 def sentences(text: str) -> list[str]:
     """Split Chinese text into sentences, keeping the end mark."""
-    return [s.strip() for s in _SENT_RE.findall(text) if s.strip()]
+    return [s.strip() for s in _SENT_RE.findall(break_points(text)) if s.strip()]
 
 
 def strip_parens(text: str) -> str:
@@ -128,20 +165,45 @@ def _name_pattern(name: str) -> str:
     return body
 
 
+# A parenthetical that glosses the name before it: another spelling (（CNN）, （Residual Network，简称
+# ResNet）, （首过消除）), not what the name means (ALL运算符（拿你的月薪和所有人比较…）) or an example
+# (（如图像）): masked with the name, a description would be lost and the gap left without a clue.
+_GLOSS_RE = re.compile(
+    r"\s*[（(](?:[^（）()\u3400-\u9fff]{1,40}"
+    r"|[^（）()]{0,30}?(?:简称|又称|或称|也称|也叫|英文|全称|缩写)[^（）()]{0,30}"
+    r"|(?!如|例如|比如|包括|见|参见)[^（）()，,。；;：:、\s]{1,10})[）)]"
+)
+
+
 @functools.lru_cache(maxsize=8192)
-def names_regex(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for any of `names` (longest first) plus a parenthetical right after it, so
-    卷积神经网络（CNN） is masked as one unit."""
+def names_regex(names: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """One regex for any of `names` (longest first), each with an optional qualifier from
+    `prefixes` (深度学习中的) right before it; `mask` takes the gloss after a name with it."""
     usable = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not usable:
         return None
     alt = "|".join(_name_pattern(n) for n in usable)
-    return re.compile(rf"(?:{alt})(?:\s*[（(][^（）()]{{0,40}}[）)])?", re.IGNORECASE)
+    if prefixes:
+        pre = "|".join(re.escape(p) for p in sorted(set(prefixes), key=len, reverse=True))
+        return re.compile(rf"(?:{pre})?(?:{alt})", re.IGNORECASE)
+    return re.compile(rf"(?:{alt})", re.IGNORECASE)
+
+
+def _spans(text: str, rx: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Where `rx`'s names occur, each with the gloss after it (a name inside the gloss of the one
+    before it, the CNN of 卷积神经网络（CNN）, is part of that mention)."""
+    pos = 0
+    for m in rx.finditer(text):
+        if m.start() < pos:
+            continue
+        gloss = _GLOSS_RE.match(text, m.end())
+        pos = gloss.end() if gloss else m.end()
+        yield m.start(), pos
 
 
 def count_mentions(text: str, names: Sequence[str]) -> int:
     rx = names_regex(tuple(names))
-    return len(rx.findall(text)) if rx else 0
+    return sum(1 for _ in _spans(text, rx)) if rx else 0
 
 
 def mentions(text: str, names: Sequence[str]) -> bool:
@@ -151,14 +213,16 @@ def mentions(text: str, names: Sequence[str]) -> bool:
 
 def mask(text: str, names: Sequence[str], prefixes: Sequence[str] = (), token: str = BLANK) -> str:
     """Replace every occurrence of any of `names` (with an optional prefix such as 深度学习中的
-    right before it) by `token`."""
-    rx = names_regex(tuple(names))
+    right before it, and the gloss right after it: 卷积神经网络（CNN）) by `token`."""
+    rx = names_regex(tuple(names), tuple(sorted(set(prefixes))))
     if rx is None:
         return text
-    if prefixes:
-        pre = "|".join(re.escape(p) for p in sorted(set(prefixes), key=len, reverse=True))
-        rx = re.compile(rf"(?:{pre})?(?:{rx.pattern})", re.IGNORECASE)
-    out = rx.sub(token, text)
+    parts: list[str] = []
+    pos = 0
+    for start, end in _spans(text, rx):
+        parts.extend((text[pos:start], token))
+        pos = end
+    out = "".join(parts) + text[pos:]
     # "VAE 由" -> "＿＿＿由": no space between the token and Chinese text
     t = re.escape(token)
     return re.sub(rf"(?<=[^\x00-\x7f])[ \t]+(?={t})|(?<={t})[ \t]+(?=[^\x00-\x7f])", "", out)
@@ -301,6 +365,8 @@ class Subject:
     names: tuple[str, ...]  # every spelling, longest first: masked in options, blanked in fill
     cores: tuple[str, ...]  # shorter spellings a student may write (池化 for 池化操作): accept only
     prefixes: tuple[str, ...] = ()  # qualifiers written before the name: 深度学习中的
+    # named by a term card's title (效能, 依赖性): often an everyday word in other answers
+    card: bool = False
 
     @property
     def short(self) -> str:
@@ -329,11 +395,52 @@ _WHAT_SUFFIX_RE = re.compile(
 )
 
 
+# Exam tags before a title: （考了两次）, 【常考】, 【周老师强调重点】.
+_TITLE_TAGS_RE = re.compile(r"^(?:\s*[（(【\[][^（）()【】\[\]]{1,12}[）)】\]])+\s*")
+# A card's title names a concept (半衰期, 变态反应（allergic reaction）) unless it names an aspect of
+# something (布洛芬的不良症状, 地西泮抗焦虑作用原理): what its answer says is then no definition.
+ASPECT_TITLE_RE = re.compile(
+    r"(?:作用|机制|机理|特点|特征|特性|原理|应用|用途|不良反应|症状|副作用|禁忌症|靶点|分类|举例|方案|区别|异同"
+    r"|过程|流程|步骤|结果|效果|组成|功能|来源|意义|影响|用法|疗程|抗菌谱|原因|成因|对抗|药物|方法|措施|问题"
+    r"|关系|类型|种类|表现|公式|优点|缺点|步骤|信号)$"
+)
+_CONCEPT_SUFFIX_RE = re.compile(r"的?(?:概念|定义|含义)$")
+# "What is X's role?" (溶菌酶对细菌的作用是什么？, 过敏反应的特点是什么？) asks about an aspect of X,
+# not what a concept is.
+_ASPECT_OF_RE = re.compile(
+    r"^(?:作用|特点|影响|区别|原因|意义|优点|缺点|过程|原理|结果|功能|来源|组成|用途|机制)$"
+    r"|的(?:作用|特点|影响|区别|原因|意义|优点|缺点|过程|原理|结果|功能|来源|组成|用途|机制)$"
+)
+# 首关消除first pass effect, apparent volume of distribution表观分布容积: a name and its English gloss.
+_LATIN_GLOSS_RE = re.compile(
+    r"^(?P<zh>[\u4e00-\u9fff][^A-Za-z]*?)\s*(?P<en>[A-Za-z][A-Za-z ,\-]*)$"
+    r"|^(?P<en2>[A-Za-z][A-Za-z ,\-]*?)\s*(?P<zh2>[\u4e00-\u9fff][^A-Za-z]*)$"
+)
+
+
+def _card_name(title: str) -> str:
+    """The concept a term card is titled with (``*半衰期*：…`` in free-form notes, ``抗体的概念：``);
+    "" when the title is a question, an exam prompt or an aspect of something."""
+    from quizgen.generate.facts import names_a_concept
+
+    t = title.strip().rstrip("：: ").strip()
+    t = _CONCEPT_SUFFIX_RE.sub("", t).strip()
+    bare = re.sub(r"[（(][^）)]*$", "", strip_parens(t)).strip()  # 利多卡因的作用机制（局麻: cut short
+    if not bare or re.search(r"[？?。，,；;！!：:（(]", bare) or ASPECT_TITLE_RE.search(bare):
+        return ""
+    m = _LATIN_GLOSS_RE.match(t)
+    core = strip_parens((m.group("zh") or m.group("zh2")) if m else t).strip()
+    parts = [p for p in core.split("/") if p.strip()]
+    return t if parts and all(names_a_concept(p.strip()) for p in parts) else ""
+
+
 def subject_of(q: Question) -> Subject | None:
     """The thing a "what is X" question asks about, from its heading (什么是X？…, X是什么？,
-    简述X); None for any other kind of question (how-to, why, a choice question)."""
-    title = q.title.strip()
+    简述X, or a term card's title: 半衰期, 抗体的概念); None for any other kind of question
+    (how-to, why, a choice question)."""
+    title = _TITLE_TAGS_RE.sub("", q.title.strip())
     raw = ""
+    card = False
     stripped = _TITLE_PREFIX_RE.sub("", title)
     if stripped != title:
         raw = _TITLE_CUT_RE.split(stripped, 1)[0]
@@ -342,10 +449,16 @@ def subject_of(q: Question) -> Subject | None:
         m = _WHAT_SUFFIX_RE.match(title)
         if m:
             raw = m.group("x").strip()
+        elif q.has_answer and not asks_nothing(title):
+            raw = _card_name(title)
+            card = True
     if not raw or q.options:
         return None
+    asked = raw
     prefixes: list[str] = []
-    if "中的" in raw:
+    if card:
+        pass  # a card's title is the name as a whole (受体的向下调节)
+    elif "中的" in raw:
         i = raw.rindex("中的") + 2
         if len(raw) - i >= 2:
             prefixes.append(raw[:i])
@@ -356,12 +469,17 @@ def subject_of(q: Question) -> Subject | None:
             prefixes.append(before + "的")
             raw = after
     raw = raw.strip()
-    if not raw or len(strip_parens(raw)) > 24:
+    if not raw or len(strip_parens(raw)) > 24 or _ASPECT_OF_RE.search(asked):
         return None
     names: list[str] = [raw]
     base = strip_parens(raw)
     names.append(base)
     names.extend(paren_contents(raw))
+    gloss = _LATIN_GLOSS_RE.match(base) if card else None  # dropout技术 is one name, not two
+    if gloss:
+        names.extend(g.strip() for g in gloss.group("zh", "en", "zh2", "en2") if g and g.strip())
+    if card and "/" in base:
+        names.extend(p.strip() for p in base.split("/") if len(p.strip()) >= 2)
     head = _answer_head(q.answer) if q.has_answer else None
     if head and (contains_norm(head, base) or contains_norm(base, strip_parens(head))):
         names.append(head)
@@ -391,7 +509,9 @@ def subject_of(q: Question) -> Subject | None:
         display = head
     else:
         display = base
-    return Subject(display=display, names=tuple(names_u), cores=tuple(cores_u), prefixes=tuple(prefixes))
+    return Subject(
+        display=display, names=tuple(names_u), cores=tuple(cores_u), prefixes=tuple(prefixes), card=card
+    )
 
 
 def _uniq_longest_first(xs: Iterable[str]) -> list[str]:
@@ -542,7 +662,7 @@ def category_phrase(section: Section, subject: Subject | None, q: Question) -> s
                     f"{head}{noun}" if head.endswith(("应用", "过程", "流程", "实现")) else f"{head}的{noun}"
                 )
             return head
-    owner = subject.display if subject else f"「{q.title}」"
+    owner = subject.display if subject else quoted(q.title)
     return f"{owner}的{section.label}"
 
 
@@ -754,10 +874,10 @@ def _related(infos: Sequence[QInfo]) -> dict[str, frozenset[str]]:
             say_a = a.subject.names + tuple(c for c in a.subject.cores if len(c) >= 3)
             say_b = b.subject.names + tuple(c for c in b.subject.cores if len(c) >= 3)
             ga, gb = genera[a.q.id], genera[b.q.id]
-            same_kind = bool(ga and gb) and (
+            alike_genus = bool(ga and gb) and (
                 (min(len(ga), len(gb)) >= 3 and (ga in gb or gb in ga)) or similarity(ga, gb) >= 0.5
             )
-            if overlap or same_kind or mentions(a.q.answer, say_b) or mentions(b.q.answer, say_a):
+            if overlap or alike_genus or mentions(a.q.answer, say_b) or mentions(b.q.answer, say_a):
                 out[a.q.id].add(b.q.id)
                 out[b.q.id].add(a.q.id)
     return {k: frozenset(v) for k, v in out.items()}
@@ -853,6 +973,27 @@ def fact_key(term: str) -> str:
     return loose(strip_parens(term) or term)
 
 
+def term_keys(*names: str) -> frozenset[str]:
+    """`Plan.keys` of an item that asks about a term written any of these ways (its aliases and
+    shorter forms): a fill on 嵌套查询 and a choice on 嵌套查询 are one fact, whichever generator
+    or question they come from."""
+    return frozenset(k for k in (fact_key(n) for n in names if n.strip()) if k)
+
+
+def same_kind(a: str, b: str) -> bool:
+    """Could `b` take `a`'s place in a statement and still read as a statement about the same kind
+    of thing? Chinese names end with what they are (残差网络 / 循环神经网络, 副反应 / 变态反应,
+    dropout技术 / 批量归一化技术): their last Chinese characters agree. Latin names (TPS, CRNN)
+    only with Latin names. 开关现象 put into a drug's definition, or 过拟合问题 into a model's, is
+    false only as nonsense is."""
+
+    def kind(name: str) -> str:
+        cjk = [ch for ch in strip_parens(name) or name if is_cjk(ch)]
+        return cjk[-1] if cjk else ""
+
+    return kind(a) == kind(b)
+
+
 def options_distinct(options: Sequence[str]) -> bool:
     """No two options equal after normalising width, case and spaces (`105` and `"105"` differ)."""
     norm = [normalize(o) for o in options]
@@ -866,6 +1007,10 @@ def is_latin(text: str) -> bool:
 # ---------------------------------------------------------------------------- plans
 
 
+# (rng, option texts the quiz shows already) -> the item; see `distractors.pick`.
+Build = Callable[[random.Random, Set[str]], Item]
+
+
 @dataclass(frozen=True)
 class Plan:
     """A candidate item, ready to be built with the caller's rng (option order, which
@@ -876,7 +1021,7 @@ class Plan:
     type: ItemType
     qid: str
     fact: str
-    build: Callable[[random.Random], Item]
+    build: Build
     priority: int = 0  # lower is preferred within a question and type; < 0: the notes' own question
     # What the item asks about, bank-wide (normalised terms: 用户体验): a fill and a choice on one
     # term test one fact, whichever question or list they come from.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from quizgen.generate.common import Reason, length_factor, near_duplicate, similarity
@@ -92,10 +92,13 @@ def rank(
     return out
 
 
-def pick(ranked: Sequence[Cand], k: int, rng: random.Random) -> list[Cand]:
+def pick(ranked: Sequence[Cand], k: int, rng: random.Random, shown: Set[str] = frozenset()) -> list[Cand]:
     """k of the best k+1 (never dropping the best), so seeds vary the options a little
-    without reaching for worse ones."""
-    top = list(ranked[: k + 1])
+    without reaching for worse ones. Options the quiz has `shown` already come last: the same
+    two or three answers offered in every item of a quiz teach students to skip them."""
+    fresh = [c for c in ranked if c.text not in shown]
+    pool = fresh + [c for c in ranked if c.text in shown] if len(fresh) < k else fresh
+    top = list(pool[: k + 1])
     if len(top) > k:
         del top[rng.randrange(1, len(top))]
     return top[:k]

@@ -98,10 +98,11 @@ class Sentence:
 
 _SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _POINT_RE = re.compile(
-    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳]|\d{1,2}\s*[、.．)](?!\d)|[a-hA-H][.)、](?![A-Za-z]))\s*"
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳⑴-⒇⒈-⒛]|\d{1,2}\s*[、.．)](?!\d)"
+    r"|[a-hA-H][.)、](?![A-Za-z]))\s*"
 )
 # A sentence that leans on another: a pronoun or a connective first, or a pointer elsewhere.
-_LEANS_RE = re.compile(
+LEANS_RE = re.compile(
     r"^(?:这|那|它|其(?!他|它|余)|该|此|上述|以上|以下|如下|下面|上面|同时|另外|而且|并且|但|而|所以|因此|因而"
     r"|于是|然后|接着|最后|首先|其次|或|也|还|又|即(?!使|便)|则|比如|例如|如(?!果|何|今|同)|像|具体|总之|当然|不过"
     r"|否则|对此|为此)"
@@ -130,9 +131,22 @@ def _shielded(text: str, split: Callable[[str], list[str]]) -> list[str]:
     return [re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], part) for part in split(masked)]
 
 
+# A point number inside a line starts a new point: …MDF③允许作用：…, …耳窝神经损害。（3）神经肌肉阻滞：…,
+# …兴奋迷走神经；2.抑制RAAS系统
+_INLINE_POINT_RE = re.compile(
+    r"(?<=\S)\s*(?=[①-⑳⑴-⒇])|(?<=[\u4e00-\u9fff。；;，,：:）)】])\s*(?=[（(]\d{1,2}[)）])"
+    r"|(?<=[。；;])\s*(?=\d{1,2}[.．、](?!\d))"
+)
+
+
+def break_points(text: str) -> str:
+    """`text` with a line break before each point number written inside a line."""
+    return _INLINE_POINT_RE.sub("\n", text)
+
+
 def split_sentences(text: str) -> list[str]:
     out = []
-    for s in _shielded(text, _SENT_RE.findall):
+    for s in _shielded(break_points(text), _SENT_RE.findall):
         s = _POINT_RE.sub("", s.strip()).strip()
         if s:
             out.append(s)
@@ -145,13 +159,34 @@ def standalone(s: str) -> bool:
     text elsewhere, no code."""
     return (
         MIN_SENTENCE <= len(s) <= MAX_SENTENCE
-        and not s.rstrip("。").endswith(("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、"))
-        and not _LEANS_RE.match(s)
+        and not s.rstrip("。").endswith(
+            ("？", "?", "：", ":", "，", ",", "为", "如", "是", "即", "、", "—", "-")
+        )
+        and not _ASIDE_RE.match(s)
+        and not BROKEN_START_RE.match(s)
+        and not LEANS_RE.match(s)
         and not POINTS_ELSEWHERE_RE.search(s)
         and not _URL_RE.search(s)
         and "$" not in s
+        and _balanced(s)
+        # 治疗心绞痛：…-更适合…者：…-…：… is a run of labelled notes (a colon in code is code)
+        and len(re.findall(r"[：:]", _CODE_SPAN_RE.sub("", s))) < 2
         and any(is_cjk(ch) for ch in s)
     )
+
+
+# Text that starts with what no sentence starts with (/第二十八章：…, a fragment of a cross-reference).
+BROKEN_START_RE = re.compile(r"^[^\w（(“\"'「《【\[`$]")
+# A note in 【】 (【氯丙嗪不良反应】, 【小剂量抗凝，大剂量促凝】): the author's aside or mnemonic.
+_ASIDE_RE = re.compile(r"^【[^【】]*】[。.]?$")
+# Brackets only: authors often mismatch quotation marks (”###”).
+_PAIRS = (("（", "）"), ("(", ")"), ("【", "】"), ("「", "」"), ("《", "》"))
+
+
+def _balanced(s: str) -> bool:
+    """No bracket left open or closed: a sentence cut out of 【表现：反跳现象。见于…增高】 ends with a
+    】 it never opened."""
+    return all(s.count(a) == s.count(b) for a, b in _PAIRS)
 
 
 # A clause that qualifies the one before it (但…, 除非…): a sentence is never cut before one.
@@ -198,7 +233,7 @@ def sentences_of(bs: Sequence[Block]) -> tuple[Sentence, ...]:
     for i, b in enumerate(bs):
         if b.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or not b.text:
             continue
-        for raw in _shielded(b.text, _SENT_RE.findall):
+        for raw in _shielded(break_points(b.text), _SENT_RE.findall):
             s = _POINT_RE.sub("", raw.strip()).strip()
             if s:
                 listed = b.kind is BlockKind.LIST_ITEM or s != raw.strip()
@@ -338,6 +373,23 @@ def looks_like_name(text: str) -> bool:
     if not tags or tags[-1][1] not in _NOUN_TAGS:
         return False
     return not any(flag in _NON_NAME_TAGS or w in _CLAUSE_WORDS for w, flag in tags)
+
+
+def names_a_concept(text: str) -> bool:
+    """A term card's title: a noun phrase (`looks_like_name`), or a noun and the verb it names
+    (首关消除, 受体脱敏): the name of a process, which jieba tags as a verb."""
+    if looks_like_name(text):
+        return True
+    core = re.sub(r"[（(][^（）()]*[）)]", "", text).strip()
+    if not core or term_size(core) > 8 or _CLAUSE_PUNCT_RE.search(core) or _NOT_A_NAME_RE.match(core):
+        return False
+    tags = _pos(core)
+    return (
+        len(tags) >= 2
+        and tags[-1][1] in ("v", "vn")
+        and tags[-2][1] in _NOUN_TAGS
+        and not any(flag in _NON_NAME_TAGS or w in _CLAUSE_WORDS for w, flag in tags)
+    )
 
 
 # Dictionary POS tags of words a noun phrase is made of; the last one must be a plain noun.
@@ -845,6 +897,7 @@ def number(r: Reader) -> Iterator[Fact]:
 # ---------------------------------------------------------------------------- key term
 
 _CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+_LISTING_RE = re.compile(r"[、，,；;。]")
 _CODE_TOKEN_RE = re.compile(r"`[^`\s、，,;；]{1,16}`")
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z][A-Za-z0-9]*(?:[_\-.][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
 
@@ -853,7 +906,10 @@ def key_term(r: Reader) -> Iterator[Fact]:
     """Each statement's terms: what the author emphasised in it, the bank's own terms, and Latin
     identifiers (CTC, eval_batch_step); the generator picks the most specific one."""
     for s in r.statements():
-        emphasised = [e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e)]
+        # a span that lists things (<u>T淋巴细胞、B淋巴细胞</u>) is no one term
+        emphasised = [
+            e for e in s.emphasis if 2 <= len(e) <= MAX_MEMBER and r.is_name(e) and not _LISTING_RE.search(e)
+        ]
         cands: list[str] = list(emphasised)
         # code spans of one token: `float`, `z-index`, `@font-face` (the whole span, backticks and
         # all); `a、b、c、d` or `float: left` is no term

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 from quizgen.bank import Question, SectionKind
 from quizgen.generate.choice import where_phrase
@@ -36,6 +36,7 @@ from quizgen.generate.common import (
     QInfo,
     Reason,
     Tally,
+    asks_nothing,
     count_mentions,
     item_line,
     list_sections,
@@ -43,9 +44,11 @@ from quizgen.generate.common import (
     mask,
     mentions,
     names_regex,
+    quoted,
     sentences,
     strip_parens,
     talks_about,
+    term_keys,
     usable_text,
 )
 from quizgen.generate.common import (
@@ -65,29 +68,59 @@ GENERIC_SHARE = 0.35
 # phrases a student would word differently, so they are not asked as free recall.
 NAMED_CLASSES = frozenset({"types", "principle"})
 # A gap in "在＿＿＿中" or "＿＿＿中的" is a setting many words fit (在深度学习中…).
-_FRAME_RE = re.compile(r"在" + BLANK + r"(中|里|上)|" + BLANK + r"中的")
+_FRAME_RE = re.compile(
+    r"在"
+    + BLANK
+    + r"(中|里|上)|"
+    + BLANK
+    + r"中的"
+    # 发挥抗菌＿＿＿, 起到＿＿＿: 作用, 效果 and 效能 all fit
+    + r"|(?:发挥|起到|起着)[^，。；,;]{0,4}"
+    + BLANK
+    + r"(?=[。，；,;]|$)"
+)
 
 
 @functools.lru_cache(maxsize=8)
 def alias_map(an: Analysis) -> dict[str, tuple[str, ...]]:
     """normalised name -> every name of its alias groups, over the whole bank."""
     out: dict[str, list[str]] = {}
-    for q in an.bank.questions:
-        for g in q.aliases:
-            for name in g:
-                lst = out.setdefault(normalize(name), [])
-                lst.extend(x for x in g if x not in lst)
+    # a card titled 身体依赖性/生理依赖性/成瘾性 names one thing three ways (its glosses, such as the
+    # PD of 药物效应动力学（pharmacodynamics, PD）, may name other things elsewhere: PD症状)
+    cards = [
+        tuple(p.strip() for p in strip_parens(qi.subject.display).split("/") if p.strip())
+        for qi in an.questions
+        if qi.subject and qi.subject.card and "/" in qi.subject.display
+    ]
+    for g in [*(g for q in an.bank.questions for g in q.aliases), *cards]:
+        for name in g:
+            lst = out.setdefault(normalize(name), [])
+            lst.extend(x for x in g if x not in lst)
     return {k: tuple(v) for k, v in out.items()}
 
 
+# Names textbooks use interchangeably, which notes rarely gloss (a SQL note says 嵌套查询 where
+# a student writes 子查询, a pharmacology note 心输出量 for 心排血量): a gap on one accepts the others.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("嵌套查询", "子查询"),
+    ("左外连接", "左连接"),
+    ("右外连接", "右连接"),
+    ("全外连接", "全连接"),
+    ("心输出量", "心排血量", "心排出量"),
+    ("变态反应", "过敏反应"),
+)
+_SYNONYM_OF = {normalize(n): g for g in SYNONYMS for n in g}
+
+
 def forms_of(an: Analysis, term: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    """Every accepted spelling: the term, its parenthetical parts, aliases, extra forms."""
+    """Every accepted spelling: the term, its parenthetical parts, aliases, synonyms, extra forms."""
     amap = alias_map(an)
     forms: list[str] = [term, strip_parens(term)]
     forms.extend(extra)
     for f in list(forms):
         forms.extend(amap.get(normalize(f), ()))
         forms.extend(amap.get(normalize(strip_parens(f)), ()))
+        forms.extend(_SYNONYM_OF.get(normalize(f), ()))
     seen: dict[str, str] = {}
     for f in forms:
         f = f.strip()
@@ -128,7 +161,9 @@ def concepts(an: Analysis) -> frozenset[str]:
     `accept`."""
     out: set[str] = set()
     for qi in an.questions:
-        if qi.subject:
+        # a card's title is a concept in its own answer, but may be an everyday word in others
+        # (发挥抗菌＿＿＿ for 效能, 时间＿＿＿ for 依赖性): it qualifies only as a term used elsewhere
+        if qi.subject and not qi.subject.card:
             out.update(normalize(n) for n in qi.subject.names + qi.subject.cores)
     texts: list[tuple[str, str]] = []  # (piece key or "", text)
     for qi in an.questions:
@@ -172,10 +207,14 @@ _LISTED_AFTER_RE = re.compile(r"^\s*(?:[、]|和|与|及|以及|或|或者|等)"
 # An example (比如X, 以X为例): any other would do, whatever the bank calls it.
 _EXAMPLE_BEFORE_RE = re.compile(r"(?:例如|比如|譬如|诸如|像|如)[^，。；]{0,8}$|以\s*$")
 _EXAMPLE_AFTER_RE = re.compile(r"^\s*(?:为例|等等|之类)")
+# A list of examples, said in its question (…举例) or its sentence (常见的…有, 例如): others fit a gap.
+_EXAMPLES_ASKED_RE = re.compile(r"举例|例子|常见|常用|典型|代表|例如|比如|诸如")
 # A piece of a path, a file name, a URL anchor or a longer English name: not a term on its own.
-_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`]$|[A-Za-z0-9]\s?$")
+_GLUED_BEFORE_RE = re.compile(r"[/\\#.:=@_\-`%]$|[A-Za-z0-9]\s?$")  # A1=97%|A0 is a formula
 _GLUED_AFTER_RE = re.compile(r"^(?:[/\\#.:=@_\-`]|\s?[A-Za-z0-9])")
 _GLOSS_RE = re.compile(r"^\s*[（(][^（）()]{0,40}[）)]")
+# What a sentence must say besides its gap (characters, punctuation and spaces ignored).
+MIN_REST = 4
 _SPECIFIC_LATIN_RE = re.compile(r"^(?:[A-Z0-9][A-Z0-9\-]+|.*[_A-Z].*[a-z].*|.*[a-z].*[_A-Z].*|.*_.*)$")
 
 
@@ -203,33 +242,47 @@ def _crosses_word(before: str, term: str) -> bool:
     return cut_at != len(head)
 
 
-def blankable(sentence: str, term: str, names: frozenset[str] = frozenset()) -> bool:
+def blankable(
+    sentence: str,
+    term: str,
+    names: frozenset[str] = frozenset(),
+    *,
+    title: str = "",
+    longer: frozenset[str] = frozenset(),
+) -> bool:
     """Can `term` be the one gap of `sentence`? Not when it is a piece of a path, file name,
     longer word or English name, a gloss in parentheses, or an acronym the sentence spells out;
     nor one of a list or of examples (``例如A、B等``: other members fit the gap) unless it is one
-    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点)."""
+    of the bank's own terms (`names`, loosely normalised: 具有局部感知、＿＿＿和共享权重等特点).
+    `longer`: more names (loosely normalised) the term may be the tail of (迟发性|运动障碍)."""
     k = sentence.find(term)
     if k < 0:
         return False
     before, after = sentence[:k], sentence[k + len(term) :]
     after = _GLOSS_RE.sub("", after, count=1)  # 生成器（Generator）和判别器: the gloss goes with the term
+    if len(normalize_loose(before + after)) < MIN_REST:
+        return False  # the gap is the whole sentence (<u>水解细菌的细胞壁</u>): nothing to go on
     if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
         return False  # inside parentheses: a gloss or an example (颜色名称（即`red`）)
     if before and is_cjk(before[-1]) and is_cjk(term[0]) and _crosses_word(before, term):
         return False
     if any(
-        normalize_loose(before[-k:] + term) in names
+        normalize_loose(before[-k:] + term) in names | longer
         for k in (1, 2, 3)
         if len(before) >= k and all(ch.isalnum() for ch in before[-k:])
     ):
         return False  # the tail of a longer term of the bank (预|训练模型)
     listed = _LISTED_BEFORE_RE.search(before) or _LISTED_AFTER_RE.match(after)
+    # 治疗哮喘的药物举例: 倍氯米松、…、＿＿＿、司特等 lists examples, bank terms or not
+    examples = bool(listed) and bool(_EXAMPLES_ASKED_RE.search(title + before))
     return not (
         (listed and normalize_loose(term) not in names)
+        or examples
         or _EXAMPLE_BEFORE_RE.search(before)
         or _EXAMPLE_AFTER_RE.match(after)
         or _GLUED_BEFORE_RE.search(before)
         or _GLUED_AFTER_RE.match(after)
+        or (term.isascii() and after.startswith("+"))  # Ca2|+ is an ion (字符数目+1 is a sum)
         or _acronym_of_words(sentence, term)
     )
 
@@ -268,9 +321,9 @@ def specific_latin(term: str) -> bool:
 def in_context(q: Question, text: str) -> str:
     """A sentence of an answer with the question it answers, so a gap in it has one reading."""
     title = q.title.strip()
-    if not title or len(title) > 60 or "\n" in title:
-        return text
-    return f"「{title}」{text}"
+    if not title or len(title) > 60 or "\n" in title or asks_nothing(title):
+        return text  # a title that asks nothing (应用于) would only confuse the gap
+    return f"{quoted(title)}{text}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -304,8 +357,8 @@ def term_size(term: str) -> int:
 
 
 # Words after a name that a student may leave out or add (非线性 for 非线性变换, sigmoid for
-# sigmoid 函数, 反向传播算法 for 反向传播).
-FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数")
+# sigmoid 函数, 反向传播算法 for 反向传播, 动力学 for 动力学规律, 炎症因子 for 炎症因子产生).
+FORM_SUFFIXES = (*GENERIC_SUFFIXES, "变换", "函数", "规律", "产生", "生成", "释放", "合成")
 
 
 def _stem(name: str) -> str | None:
@@ -335,7 +388,7 @@ def _stem_owners(an: Analysis) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _cores(an: Analysis, term: str) -> list[str]:
+def cores_of(an: Analysis, term: str) -> list[str]:
     """Shorter and longer spellings to accept, only where they name nothing else in the bank:
     the term without a generic suffix (池化 for 池化操作, 非线性 for 非线性变换, sigmoid for
     sigmoid 函数) unless another bank name has the same stem (X变换 and X函数); and the one bank
@@ -376,7 +429,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         answer = strip_parens(term) or term
         accept = tuple(dict.fromkeys([answer, *forms]))
 
-        def build(rng: random.Random) -> Item:
+        def build(rng: random.Random, shown: Set[str]) -> Item:
             return make_item(
                 typ,
                 q,
@@ -390,7 +443,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 meta={"form": "cloze"},
             )
 
-        return Plan(typ, q.id, fact, build, priority=priority)
+        return Plan(typ, q.id, fact, build, priority=priority, keys=term_keys(answer, *forms))
 
     # 0. the subject in its defining sentence
     if qi.subject is not None:
@@ -444,13 +497,13 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 and len(w) <= MAX_BLANK_TERM
                 and not generic_phrase(w)
             ):
-                forms = forms_of(an, vocab[nw], _cores(an, vocab[nw]))
+                forms = forms_of(an, vocab[nw], cores_of(an, vocab[nw]))
                 if any(normalize(f) in generic or normalize(f) in seen_terms for f in forms):
                     continue
                 written = w
                 # answer with the Chinese name when the word found is an alias (Decoder -> 解码器)
                 w = next((f for f in forms if not is_latin_text(f)), w)
-                ok = standalone(ctx) and blankable(ctx, written, members)
+                ok = standalone(ctx) and blankable(ctx, written, members, title=q.title)
                 # a "what is X" answer says what it is about; any other needs its question
                 stem = blank_once(ctx if qi.subject else in_context(q, ctx), forms) if ok else None
                 if stem is None:
@@ -477,7 +530,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             nt = normalize(it.term)
             if nt in seen_terms or nt in generic:
                 continue
-            forms = forms_of(an, it.term, _cores(an, it.term))
+            forms = forms_of(an, it.term, cores_of(an, it.term))
             if any(normalize(f) in seen_terms for f in forms):
                 continue
             n_in_text = count_mentions(it.text, forms)

@@ -9,7 +9,7 @@ too alike to tell apart is skipped.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from quizgen.generate.choice import masked_description
 from quizgen.generate.common import (
@@ -105,6 +105,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 
         def build(
             rng: random.Random,
+            shown: Set[str],
             pairs: list[tuple[str, str, int]] = pairs,
             stem: str = stem,
             label: str = s.label,

@@ -11,7 +11,7 @@ letters in the right order. Scoring gives partial credit per correctly ordered p
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from quizgen.generate.common import (
     Analysis,
@@ -24,6 +24,7 @@ from quizgen.generate.common import (
     list_sections,
     make_item,
     options_distinct,
+    quoted,
     usable_text,
 )
 from quizgen.items import LETTERS, Item, ItemType
@@ -71,12 +72,13 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         if s.lead.strip() and len(s.lead) <= 60 and "\n" not in s.lead.strip():
             stem = f"{lead_phrase(s)}。请将下列步骤按正确的先后顺序排列："
         else:
-            owner = qi.subject.display if qi.subject else f"「{q.title}」"
+            owner = qi.subject.display if qi.subject else quoted(q.title)
             stem = f"请将{owner}的{s.label}按正确的先后顺序排列："
         explanation = "\n".join(f"{i}. {item_line(it)}" for i, it in enumerate(s.items, 1))
 
         def build(
             rng: random.Random,
+            shown: Set[str],
             steps: list[str] = steps,
             stem: str = stem,
             label: str = s.label,

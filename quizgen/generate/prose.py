@@ -23,29 +23,40 @@ import functools
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from typing import Any
 
+from quizgen.generate.choice import definition
 from quizgen.generate.common import (
+    ASPECT_TITLE_RE,
     BLANK,
     Analysis,
+    Build,
     Plan,
     QInfo,
     Reason,
     Tally,
+    asks_nothing,
     content_hash,
     fact_key,
+    labels_a_figure,
     loose,
     make_item,
     mask,
     mentions,
     near_duplicate,
     place_key,
+    quoted,
+    same_kind,
     similarity,
     strip_parens,
 )
+from quizgen.generate.common import (
+    is_latin as is_latin_text,
+)
 from quizgen.generate.distractors import Cand, pick, rank
 from quizgen.generate.facts import (
+    BROKEN_START_RE,
     CONTINUATION_RE,
     POINTS_ELSEWHERE_RE,
     QUALIFIER_RE,
@@ -63,6 +74,7 @@ from quizgen.generate.facts import (
 from quizgen.generate.fill import (
     blank_once,
     blankable,
+    cores_of,
     forms_of,
     generic_phrase,
     generic_terms,
@@ -137,7 +149,7 @@ def _tf_plan(
 ) -> Plan:
     q = qi.q
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         make_false = false_stmt is not None and rng.random() < FALSE_SHARE
         stmt = false_stmt if make_false and false_stmt else true_stmt
         expl = f"{FALSE}。正确的说法是：{true_stmt}" if make_false else f"{TRUE}。{true_stmt}"
@@ -165,11 +177,12 @@ def _fill_plan(
     form: str,
     priority: int,
     path: str | None = None,
+    keys: frozenset[str] | None = None,
 ) -> Plan:
     q = qi.q
     accept = tuple(dict.fromkeys([answer, *forms]))
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         return make_item(
             ItemType.FILL,
             q,
@@ -182,7 +195,7 @@ def _fill_plan(
             meta={"form": form},
         )
 
-    keys = frozenset({fact_key(answer)})
+    keys = keys if keys is not None else frozenset({fact_key(answer)})
     return Plan(ItemType.FILL, q.id, path or _path(q.id, f), build, priority=priority, keys=keys)
 
 
@@ -226,6 +239,9 @@ def _concepts_like(an: Analysis, qi: QInfo, f: Fact, tally: Tally, typ: ItemType
             return Reason.SAME_GROUP
         if _form(c.text) != _form(f.term):
             return Reason.OTHER_FORM
+        if c.qid != qi.q.id and mentions(an.info[c.qid].q.answer, key_forms):
+            # 锥体外系反应's answer lists 迟发性运动障碍 among its forms: it may be argued for
+            return Reason.RELATED_SUBJECT
         if mentions(f.sentence, (c.text, strip_parens(c.text))) or any(
             loose(k) in loose(c.text) or loose(c.text) in loose(k) for k in key_forms if len(loose(k)) >= 2
         ):
@@ -269,6 +285,8 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
         elif typ is ItemType.TF:
             false_stmt = None
             for c in ranked:
+                if not same_kind(f.term, c.text):
+                    continue
                 swapped = mask(f.sentence, forms, token=c.text)
                 if similarity(f.sentence, c.basis) <= MAX_SWAP_SIMILARITY and not said_in_bank(
                     an, swapped, f.sentence, (c.text,)
@@ -282,9 +300,9 @@ def _definition_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> I
 
 def _choice_build(
     qi: QInfo, stem: str, key: str, ranked: Sequence[Cand], explanation: str, form: str
-) -> Callable[[random.Random], Item]:
-    def build(rng: random.Random) -> Item:
-        chosen = pick(ranked, N_DISTRACTORS, rng)
+) -> Build:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
+        chosen = pick(ranked, N_DISTRACTORS, rng, shown)
         options, letter = place_key(rng, key, [c.text for c in chosen])
         return make_item(
             ItemType.CHOICE,
@@ -345,13 +363,17 @@ def _table_choice(qi: QInfo, f: Fact, tally: Tally) -> Iterator[Plan]:
     for i, cell in enumerate(f.details):
         if not cells[i] or cells.count(cells[i]) > 1 or len(cell) > 60 or cell.strip("-— ") == "":
             continue
-        stem = f"在「{qi.q.title}」中，哪一项的「{f.head}」是：{cell}"
+        stem = f"在{quoted(qi.q.title)}中，哪一项的「{f.head}」是：{cell}"
         if len(stem) > 160:
             continue
         others = [s for j, s in enumerate(sides) if j != i]
 
         def build(
-            rng: random.Random, key: str = sides[i], others: list[str] = others, stem: str = stem
+            rng: random.Random,
+            shown: Set[str],
+            key: str = sides[i],
+            others: list[str] = others,
+            stem: str = stem,
         ) -> Item:
             options, letter = place_key(rng, key, others)
             expl = "；".join(f"{s}：{d}" for s, d in zip(sides, f.details, strict=True))
@@ -424,13 +446,18 @@ def _number_plans(an: Analysis, qi: QInfo, tally: Tally, typ: ItemType) -> Itera
         s, k = f.sentence, f.start
         if k < 0 or s[k : k + len(f.term)] != f.term:
             continue
+        if len(re.findall(rf"(?<![\d.]){re.escape(f.term)}(?![\d.])", s)) > 1:
+            continue  # 最大长度为25，超过25的…: the other 25 answers the gap and belies a swap
         with_blank = s[:k] + BLANK + s[k + len(f.term) :]
         framed = _context(qi, with_blank)
         keys = frozenset({fact_key(f"{s}")})
         if typ is ItemType.FILL:
             accept = (f.term, f"{f.term}{f.head}") if f.head else (f.term,)
             if framed is not None:
-                yield _fill_plan(an, qi, f, framed, f.term, accept, form="number_cloze", priority=2)
+                # a number is asked once, whichever type: keyed by its sentence, as its choice and tf
+                yield _fill_plan(
+                    an, qi, f, framed, f.term, accept, form="number_cloze", priority=2, keys=keys
+                )
             continue
         variants = number_variants(an, f)
         if typ is ItemType.CHOICE:
@@ -506,6 +533,8 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                     and (len(t) < 3 or generic_phrase(t) or _common_head(an, t) or not looks_like_name(t))
                     and f.rule != "emphasised"
                 )
+                # an underlined word that names nothing (结构<u>相似</u>): 类似, 相同 fill it as well
+                or (_form(t) == "cjk" and len(t) <= 2 and not looks_like_name(t))
                 or (
                     _form(t) == "latin"
                     and f.rule == "key_term"
@@ -516,7 +545,15 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             ):
                 continue
             part = clause_around(sentence, t)
-            if part is None or not blankable(part, t, list_terms(an)):
+            if (
+                part is None
+                or not blankable(part, t, list_terms(an), title=qi.q.title, longer=_longer_names(an))
+                or _title_fills_gap(qi, part, t)
+                or _title_gives_head(qi.q.title, t)
+                or _named_otherwise_in_title(qi, t)
+                # the author's own blank (<u>非特异性</u>免疫) may be a piece of a word; others not
+                or (f.rule != "emphasised" and (_glued_in_bank(an, part, t) or _modifies_next(part, t)))
+            ):
                 continue
             context = _context(qi, part)
             if context is None:
@@ -524,7 +561,7 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             bare = t.strip("`")
             # inline code keeps its backticks when bare it would read as markup (`<span>`)
             answer = bare if f.rule == "code" and not syntax_left(bare) else t
-            forms = forms_of(an, t, (answer,))
+            forms = forms_of(an, t, (answer, *cores_of(an, t)))
             stem = blank_once(context, forms)
             if stem is None:
                 tally.reject(typ, Reason.NO_BLANK)
@@ -536,8 +573,104 @@ def _key_term_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             break
 
 
+@functools.lru_cache(maxsize=8)
+def _longer_names(an: Analysis) -> frozenset[str]:
+    """The bank's terms and the terms its answers define (迟发性运动障碍), loosely normalised."""
+    defined = {loose(f.term) for fs in an.facts.values() for f in fs if f.kind is FactKind.DEFINITION}
+    return an.names | defined
+
+
+@functools.lru_cache(maxsize=8)
+def _bank_text(an: Analysis) -> str:
+    return "\n".join(qi.q.reference_text() for qi in an.questions)
+
+
+# A term the notes nearly always write with the same piece before or after it is part of a longer
+# word jieba does not know (糖|皮质激素, 蛛网膜|下腔), when that piece is no word of jieba's
+# dictionary either: a single character that is no particle, or a run jieba guessed. A particle
+# (的序列关系) or a dictionary word (逆时针|旋转, VS2019|工具) is a neighbour, not a piece.
+GLUED_SHARE = 0.8
+_PARTICLES = frozenset("的了着是在和与及或对为把被将用以从向于等也都就才又")
+
+
+def _glued_in_bank(an: Analysis, sentence: str, term: str) -> bool:
+    import jieba.posseg
+
+    from quizgen.text import cut
+
+    text = _bank_text(an)
+    n = text.count(term)
+    k = sentence.find(term)
+    if n < 2 or k < 0:
+        return False
+    known = jieba.posseg.dt.word_tag_tab
+
+    def piece(w: str) -> bool:
+        if not w or not all(is_cjk(ch) for ch in w):
+            return False
+        return w not in _PARTICLES if len(w) == 1 else w not in known
+
+    before = (cut(sentence[:k])[-1:] or [""])[0]
+    after = (cut(sentence[k + len(term) :])[:1] or [""])[0]
+    return any(
+        piece(w) and text.count(joined) >= GLUED_SHARE * n
+        for w, joined in ((before, before + term), (after, term + after))
+    )
+
+
+def _modifies_next(sentence: str, term: str) -> bool:
+    """阵发性室上性|心动过速: a …性 term right before a noun qualifies it; 室上性 alone is as right."""
+    k = sentence.find(term)
+    after = sentence[k + len(term) : k + len(term) + 1] if k >= 0 else ""
+    return term.endswith("性") and is_cjk(after) and after not in _PARTICLES
+
+
+def _title_gives_head(title: str, term: str) -> bool:
+    """「氯丙嗪导致低血压…」…导致＿＿＿ (体位性低血压): the title says the term's head, which a
+    student then writes, right in substance yet not the gap's answer."""
+    return is_cjk(term[-1]) and any(term[-k:] in title for k in range(MIN_HEAD, len(term) - 1))
+
+
+MIN_HEAD = 3
+
+
+def _title_fills_gap(qi: QInfo, part: str, term: str) -> bool:
+    """「普鲁卡因」＿＿＿应用最多…: a gap opening the sentence reads as the subject the title names;
+    when the answer is another thing of that kind (利多卡因), the title is a wrong answer the
+    stem itself suggests. 「左旋多巴不良反应原理」＿＿＿的不良反应…: the title's own subject fills a
+    gap followed by the aspect the title asks about (L-DOPA there, 左旋多巴 from the title)."""
+    if not part.startswith(term):
+        return False
+    if qi.subject is not None:
+        return not mentions(term, qi.subject.names) and same_kind(qi.subject.display, term)
+    title = qi.q.title.strip().rstrip("：:？?。 ")
+    aspect = ASPECT_TITLE_RE.search(re.sub(r"(?:原理|机制|机理)$", "", title))
+    rest = part[len(term) :].lstrip("的")
+    return bool(aspect and term not in title and rest.startswith(aspect.group()))
+
+
+def _named_otherwise_in_title(qi: QInfo, term: str) -> bool:
+    """「左旋多巴不良反应原理」…转化为DA的＿＿＿ (L-DOPA): the title names what the question is about in
+    Chinese and the answer never writes that name, only a Latin one; the two may be one thing, so
+    the title's name is as right an answer as the gap's."""
+    if not is_latin_text(term):
+        return False
+    head = re.sub(r"(?:原理|机制|机理)$", "", qi.q.title.strip().rstrip("：:？?。 "))
+    while (m := ASPECT_TITLE_RE.search(head)) and m.start() > 0:
+        head = head[: m.start()].rstrip("的")
+    return (
+        2 <= len(head) <= 8
+        and all(is_cjk(ch) for ch in head)
+        and head not in qi.q.answer
+        and looks_like_name(head)
+    )
+
+
 MAX_GAP_SENTENCE = 80
 MIN_GAP_PART = 15  # a clause cut out of a long sentence is kept only when it says something
+
+
+_CONDITION_RE = re.compile(r"^(?:如果|若|假如|要是|只要|只有|除非|一旦)")
 
 
 def clause_around(sentence: str, term: str) -> str | None:
@@ -556,17 +689,23 @@ def clause_around(sentence: str, term: str) -> str | None:
         or QUALIFIER_RE.match(part)
         or CONTINUATION_RE.match(part)
         or any(SUBORDINATE_RE.search(c.strip()) for c in clauses[lo : i + 1])
+        # the condition it holds under (如果要获得跟方法一一样的结果，可以将RANK修改为ROW_NUMBER)
+        or (lo > 0 and _CONDITION_RE.match(clauses[lo - 1].strip()))
         or (i + 1 < len(clauses) and QUALIFIER_RE.match(clauses[i + 1].strip()))
     ):
         return None
     return part if standalone(part) else None
 
 
+# 常见的解痉药有阿托品、东莨菪碱: the common ones, not all; another member (山莨菪碱) fits the gap too.
+_EXAMPLES_HEAD_RE = re.compile(r"常见|常用|典型|代表|例如|比如|举例")
+
+
 def _member_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """One member of a listed set blanked: PaddleOCR模型部署方式有Inference部署，＿＿＿和…"""
     typ = ItemType.FILL
     for f in _facts(an, qi, FactKind.ENUMERATION):
-        if not f.sentence:
+        if not f.sentence or _EXAMPLES_HEAD_RE.search(f.head):
             continue
         # the clauses up to the end of the list: a sentence that goes on to name the members
         # again (…：Inference部署适用于…) would give the gap away
@@ -602,6 +741,17 @@ _SQL_TOKEN_RE = re.compile(
 )
 # Too common to test anything, or not the point of a query.
 _SQL_PLAIN = frozenset({"SELECT", "FROM", "WHERE", "AS", "ON", "AND", "OR", "NOT", "NULL", "IS", "IN"})
+# Any of these fits the same gap (RANK() OVER …, ROW_NUMBER() OVER …): which one is a judgement
+# the query alone does not settle, so none is a gap.
+_SQL_INTERCHANGEABLE = frozenset({"RANK", "DENSE_RANK", "ROW_NUMBER"})
+# Other spellings that do the same in that place (COALESCE(total, 0) = IFNULL(total, 0) in MySQL).
+_SQL_SAME: dict[str, tuple[str, ...]] = {
+    "COALESCE": ("IFNULL",),
+    "IFNULL": ("COALESCE",),
+    "INNER JOIN": ("JOIN",),
+    **{f"{side} JOIN": (f"{side} OUTER JOIN",) for side in ("LEFT", "RIGHT", "FULL")},
+    **{f"{side} OUTER JOIN": (f"{side} JOIN",) for side in ("LEFT", "RIGHT", "FULL")},
+}
 MAX_CODE_LINES = 15
 
 
@@ -635,19 +785,19 @@ def _sql_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     df = _sql_df(an)
     for code in _sql_blocks(an, qi):
         tokens = [re.sub(r"\s+", " ", m.group()) for m in _SQL_TOKEN_RE.finditer(code)]
-        once = [t for t in dict.fromkeys(tokens) if tokens.count(t) == 1 and t not in _SQL_PLAIN]
+        once = [
+            t
+            for t in dict.fromkeys(tokens)
+            if tokens.count(t) == 1 and t not in _SQL_PLAIN and t not in _SQL_INTERCHANGEABLE
+        ]
         if not once:
             tally.reject(ItemType.FILL, Reason.NO_BLANK)
             continue
         token = min(once, key=lambda t: (df[t], -len(t)))
         m = next(m for m in _SQL_TOKEN_RE.finditer(code) if re.sub(r"\s+", " ", m.group()) == token)
         gapped = code[: m.start()] + BLANK + code[m.end() :]
-        stem = f"「{title}」补全下面的 SQL 语句（＿＿＿处为一个关键字或函数名）：\n```sql\n{gapped}\n```"
-        accept = (
-            (token, token.replace(" JOIN", " OUTER JOIN"))
-            if token.startswith(("LEFT ", "RIGHT "))
-            else (token,)
-        )
+        stem = f"{quoted(title)}补全下面的 SQL 语句（＿＿＿处为一个关键字或函数名）：\n```sql\n{gapped}\n```"
+        accept = (token, *_SQL_SAME.get(token, ()))
         f = Fact(FactKind.KEY_TERM, "sql", qi.q.id, sentence=code, term=token)
         yield _fill_plan(an, qi, f, stem, token, accept, form="code_cloze", priority=2)
 
@@ -658,6 +808,7 @@ def _sql_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
 # ---------------------------------------------------------------------------- which answer
 
 MIN_ANSWER_OPTION = 10
+ANSWER_POOL = 10
 MAX_ANSWER_OPTION = 70
 # Two answers this alike (bigram cosine) may say the same thing: one is no distractor for the other.
 MAX_ANSWER_SIMILARITY = 0.3
@@ -676,6 +827,7 @@ def answer_head(answer: str) -> str:
     if (
         not first
         or _LEAD_IN_RE.search(first)
+        or BROKEN_START_RE.match(first)  # /第二十八章：…, a fragment of a cross-reference
         or _VERDICT_START_RE.match(first)
         or first.endswith(("？", "?"))
         or POINTS_ELSEWHERE_RE.search(first)
@@ -693,7 +845,7 @@ def _answer_heads(an: Analysis) -> dict[str, str]:
     """qid -> the opening of its answer, when it can be an option (`answer_head`)."""
     out = {}
     for qi in an.questions:
-        if qi.q.id in an.facts:
+        if qi.q.id in an.facts and not labels_a_figure(qi.raw.answer, qi.q.answer):
             head = answer_head(qi.q.answer)
             if len(head) >= MIN_ANSWER_OPTION:
                 out[qi.q.id] = head
@@ -803,14 +955,17 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     """针对「问题」，正确的回答是？ The first statement of the answer among those of other
     questions that are clearly about something else (no shared term, unlike wording)."""
     typ = ItemType.CHOICE
-    if qi.subject is not None:
+    if qi.subject is not None and definition(qi) is not None:
         return  # "what is X": `choice.describes` asks it with the subject masked in every option
     if yes_no_statement(qi.q.title):
         return  # "does it support X?": many statements of the bank imply an answer
     heads = _answer_heads(an)
     key = heads.get(qi.q.id)
-    title = qi.q.title.strip()
+    title = qi.q.title.strip().rstrip("：:")
     if key is None or not title or len(title) > 60 or "\n" in title:
+        return
+    if asks_nothing(title):
+        tally.reject(typ, Reason.INSTRUCTION)
         return
     # A distractor names what the question names as often as the key does (else the key is the
     # one option that echoes the stem), never says what the key says, and answers a question
@@ -837,6 +992,8 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             return Reason.ALSO_CORRECT  # alike, on the question's topic, or answering one on it
         if words & said or _share_a_word(words, named):
             return Reason.ALSO_CORRECT  # says part of what the answer says: it may answer this too
+        if _share_a_word(content_words(an, other.q.title), named):
+            return Reason.ALSO_CORRECT  # answers a question on something the answer names (林可霉素)
         if echoes and not words & asked:
             return Reason.GIVEAWAY  # off the question's topic: only the key would echo the stem
         if why and _CAUSE_RE.match(c.text):
@@ -855,7 +1012,9 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         if qid != qi.q.id
     ]
     counts: Counter[Reason] = Counter()
-    ranked = rank(key, cands, counts, check=check, floor=0.05, key_basis=f"{title}{key}")
+    # more than enough to choose from: answers of other questions are what every which-answer item
+    # of the bank draws on, and one quiz should not show the same few (`distractors.pick`)
+    ranked = rank(key, cands, counts, check=check, floor=0.05, key_basis=f"{title}{key}", limit=ANSWER_POOL)
     tally.add_distractors(typ, counts)
     if len(ranked) < N_DISTRACTORS:
         tally.reject(typ, Reason.TOO_FEW_DISTRACTORS)
@@ -863,7 +1022,7 @@ def _answer_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if title.endswith(("？", "?")):
         stem = f"{title}以下哪一项是正确的回答？"
     else:
-        stem = f"关于「{title.rstrip('。')}」，以下哪一项是正确的回答？"
+        stem = f"关于{quoted(title)}，以下哪一项是正确的回答？"
     build = _choice_build(qi, stem, key, ranked, qi.q.answer, "which_answer")
     yield Plan(typ, qi.q.id, qi.q.id, build, priority=4)
 
@@ -889,7 +1048,9 @@ def _verdict_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         key = TRUE if f.term == TRUE else FALSE
         answer = f.details[0] if f.details else ""
 
-        def build(rng: random.Random, f: Fact = f, key: str = key, answer: str = answer) -> Item:
+        def build(
+            rng: random.Random, shown: Set[str], f: Fact = f, key: str = key, answer: str = answer
+        ) -> Item:
             return make_item(
                 ItemType.TF,
                 qi.q,

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 
 from quizgen.bank import Section, SectionKind
-from quizgen.generate.common import Analysis, Plan, QInfo, Reason, Tally, make_item
-from quizgen.generate.facts import POINTS_ELSEWHERE_RE
+from quizgen.generate.common import (
+    Analysis,
+    Plan,
+    QInfo,
+    Reason,
+    Tally,
+    asks_nothing,
+    labels_a_figure,
+    make_item,
+)
+from quizgen.generate.facts import BROKEN_START_RE, POINTS_ELSEWHERE_RE
 from quizgen.items import Item, ItemType
 from quizgen.reference import key_points, reference_answer
 from quizgen.text import normalize_loose
@@ -44,11 +53,29 @@ def explanation_text(sections: Sequence[Section]) -> str:
     return "\n".join(parts)
 
 
+def _says_something(answer: str) -> bool:
+    """Does the answer hold a line that is neither a lead-in nor a heading (其他重点：) nor a broken
+    fragment (/第二十八章：…)? Else it is nothing a student's answer could be graded against."""
+    return any(
+        ln.strip() and not ln.strip().endswith(("：", ":")) and not BROKEN_START_RE.match(ln.strip())
+        for ln in answer.splitlines()
+    )
+
+
 def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     q = qi.q
     typ = ItemType.SHORT
     if not q.has_answer:
         tally.reject(typ, Reason.NO_ANSWER)
+        return
+    if asks_nothing(q.title):
+        tally.reject(typ, Reason.INSTRUCTION)
+        return
+    if not _says_something(q.answer):
+        tally.reject(typ, Reason.NO_ANSWER)  # only headings and lead-ins (其他重点：)
+        return
+    if labels_a_figure(qi.raw.answer, q.answer):
+        tally.reject(typ, Reason.FIGURE_ONLY)
         return
     rest = normalize_loose(_URL_RE.sub("", q.answer))
     if not rest or (
@@ -63,7 +90,7 @@ def plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
     if q.grading and q.grading.forbidden:
         meta["forbidden"] = list(q.grading.forbidden)
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         return make_item(
             typ,
             q,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from quizgen.generate.choice import SET_CLASSES, _member_label, foreign_members, term_names, where_phrase
 from quizgen.generate.common import (
@@ -34,10 +34,12 @@ from quizgen.generate.common import (
     mentions,
     near_duplicate,
     options_distinct,
+    same_kind,
     sentences,
     similarity,
     strip_parens,
     talks_about,
+    term_keys,
     usable_text,
 )
 from quizgen.items import FALSE, TRUE, Item, ItemType
@@ -59,11 +61,12 @@ def _plan(
     section: str | None,
     index: int | None,
     priority: int,
+    keys: frozenset[str] = frozenset(),
 ) -> Plan:
     q = q_info.q
     typ = ItemType.TF
 
-    def build(rng: random.Random) -> Item:
+    def build(rng: random.Random, shown: Set[str]) -> Item:
         make_false = false_stmt is not None and rng.random() < FALSE_SHARE
         stmt = false_stmt if make_false and false_stmt else true_stmt
         expl = f"{FALSE}。正确的说法是：{true_stmt}" if make_false else f"{TRUE}。{explanation}"
@@ -78,7 +81,7 @@ def _plan(
             meta={"form": "swapped" if make_false else "statement"},
         )
 
-    return Plan(typ, q.id, fact, build, priority=priority)
+    return Plan(typ, q.id, fact, build, priority=priority, keys=keys)
 
 
 _GENUS_HEAD_RE = re.compile(r"(?:是指|是一种|是一个|是)(?P<g>[^，。；]{2,40})")
@@ -114,6 +117,8 @@ def _definition_plan(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
         # partly true (a neural network can be made of an encoder and a decoder): not false enough.
         if other.q.id in an.umbrella:
             continue
+        if not same_kind(qi.subject.display, other.subject.display):
+            continue
         if mentions(first, other.subject.names + other.subject.cores):
             continue
         swapped = mask(first, qi.subject.names, qi.subject.prefixes, token=other.subject.display)
@@ -135,7 +140,8 @@ def _definition_plan(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
             best = (sim, swapped)
     if best is None:
         tally.reject(ItemType.TF, Reason.NO_SAFE_SWAP)
-    yield _plan(qi, f"{q.id}/def", first, best[1] if best else None, q.answer, "答案", None, 0)
+    keys = term_keys(*qi.subject.names)
+    yield _plan(qi, f"{q.id}/def", first, best[1] if best else None, q.answer, "答案", None, 0, keys)
 
 
 def _item_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
@@ -167,7 +173,8 @@ def _item_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
                 break
             if false_stmt is None:
                 tally.reject(ItemType.TF, Reason.NO_SAFE_SWAP)
-            yield _plan(qi, f"{q.id}/{si}/{i}", true_stmt, false_stmt, item_line(it), s.label, i + 1, 1)
+            keys = term_keys(*term_names(q, term))
+            yield _plan(qi, f"{q.id}/{si}/{i}", true_stmt, false_stmt, item_line(it), s.label, i + 1, 1, keys)
 
 
 def _membership_plans(an: Analysis, qi: QInfo, tally: Tally) -> Iterator[Plan]:
