@@ -273,7 +273,12 @@ _SPECIAL_FLOATS = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("
 
 def _unescape(m: re.Match[str]) -> str:
     hexa = m.group(1) or m.group(2) or m.group(3)
-    return chr(int(hexa, 16)) if hexa else _UNESCAPES[m.group(4)]
+    if not hexa:
+        return _UNESCAPES[m.group(4)]
+    code = int(hexa, 16)
+    if code > 0x10FFFF:
+        raise Unsupported("an escape beyond Unicode")
+    return chr(code)
 
 
 def _written(v: str, flow: bool) -> str | None:
@@ -390,7 +395,7 @@ class _Reader:
     def inline(self, tok: str, indent: int, flow: bool) -> Any:
         """The value written after ``key: `` or ``- `` (a literal block reads its lines too)."""
         c = tok[:1]
-        if c == "|":
+        if c == "|" and not flow:
             return self.literal(tok, indent)
         if c == "[" and not flow:
             return self.flow(tok)

@@ -134,6 +134,8 @@ def test_edited_text_is_read_as_pyyaml_reads_it_or_refused(data: dict[str, Any],
         "a: x",
         "a:\n",
         "a: x\r\n",
+        "a: [|]\n",
+        'a: "\\UFFFFFFFF"\n',
     ],
 )
 def test_other_yaml_is_left_to_pyyaml(text: str) -> None:
