@@ -12,6 +12,8 @@ syntax or unknown fields.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import re
@@ -258,6 +260,20 @@ class Bank:
 
     def without_duplicates(self) -> Bank:
         return replace(self, questions=self.unique(), _index={})
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big bank is parsed, read or written: that
+    makes millions of small acyclic objects, and the collector's passes over them cost a
+    fifth of the time. Restored on exit, also on errors."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def question_id(title: str, repeat: int = 1) -> str:
@@ -680,12 +696,13 @@ def dumps_yaml(data: Any) -> str:
 
 
 def dumps(bank: Bank, fmt: str = "yaml") -> str:
-    d = bank_to_dict(bank)
-    if fmt == "json":
-        return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
-    if fmt != "yaml":
+    if fmt not in ("json", "yaml"):
         raise ValueError(f"unknown bank format {fmt!r} (yaml or json)")
-    return dumps_yaml(d)
+    with gc_paused():
+        d = bank_to_dict(bank)
+        if fmt == "json":
+            return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+        return dumps_yaml(d)
 
 
 # ---------------------------------------------------------------------------- what kind of file
@@ -953,17 +970,18 @@ def loads(text: str, where: str = "<bank>") -> Bank:
         raise BankError(
             "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
         )
-    data, error = parse_document(text)
-    kind = _kind_of(text, where, data, error)
-    if kind in ("notes", "items"):
-        raise _wrong_kind(kind, where)
-    if error is not None:
-        raise document_error(error, where, BankError, "a bank")
-    if data is None:
-        raise BankError(
-            "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
-        )
-    return bank_from_dict(data, where, text=text)
+    with gc_paused():
+        data, error = parse_document(text)
+        kind = _kind_of(text, where, data, error)
+        if kind in ("notes", "items"):
+            raise _wrong_kind(kind, where)
+        if error is not None:
+            raise document_error(error, where, BankError, "a bank")
+        if data is None:
+            raise BankError(
+                "the file is empty", where=where, hint="create a bank with `quizgen parse NOTES -o BANK`"
+            )
+        return bank_from_dict(data, where, text=text)
 
 
 def read_text_file(path: Path) -> str:
