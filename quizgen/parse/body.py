@@ -60,15 +60,18 @@ def skip_block(b: Block) -> bool:
         return bool(_STRUCT_HTML_RE.match(b.text.strip()))
     return (
         b.kind is Kind.PARAGRAPH
-        and bool(b.marks_of("link"))
-        and bool(_NAV_RE.search(b.text))
         and len(b.text) < 40
+        and any(m.kind == "link" for m in b.marks)
+        and bool(_NAV_RE.search(b.text))
     )
 
 
 def clean_lines(lines: list[str]) -> str:
     """Lines -> text: first line stripped, the others' common indentation removed, blank and
     rule lines trimmed at the edges, runs of blank lines squeezed."""
+    if len(lines) == 1:  # most list items and paragraphs
+        t = lines[0].strip()
+        return "" if not t or _RULE_LINE_RE.match(lines[0]) else t
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
         start += 1
@@ -101,12 +104,14 @@ class _Text:
         if not blocks:
             return [first] if first else []
         start = blocks[0].line
-        end = max(b.end for b in blocks)
-        depth = min(b.quote_depth for b in blocks)
-        lines = self.doc.lines[start - 1 : end]
+        if len(blocks) == 1:
+            end, depth = blocks[0].end, blocks[0].quote_depth
+        else:
+            end = max(b.end for b in blocks)
+            depth = min(b.quote_depth for b in blocks)
+        lines = self.doc.lines[start - 1 : end]  # a copy: blanked below
         if depth:
             lines = [_strip_quote(t, depth) for t in lines]
-        lines = list(lines)
         for b in blocks:
             if skip_block(b):
                 for k in range(b.line - start, min(b.end - start + 1, len(lines))):

@@ -384,12 +384,17 @@ def marker_label(doc: Document, b: Block) -> shapes.LineLabel | None:
 _MARKER_FIRST = frozenset("QqＱ问题正【[FfＦ")
 
 
+def may_be_marker(b: Block) -> bool:
+    """Can `rule_marker` find a question marker in `b`? (A cheap test it starts with.)"""
+    return b.kind is Kind.PARAGRAPH and b.text[:1] in _MARKER_FIRST
+
+
 def rule_marker(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
     """``Q: …`` / ``问：…`` / ``**问题：**…`` / ``【问题】…`` / ``正面：…``: a question marker;
     the answer comes at the next answer marker (``A:``, ``答：``, ``**答案：**``, ``背面：``),
     in the same paragraph (``Q:``/``A:`` on consecutive lines) or in a later block."""
     b = blocks[i]
-    if b.kind is not Kind.PARAGRAPH or b.text[:1] not in _MARKER_FIRST:
+    if not may_be_marker(b):
         return None
     first = marker_label(ctx.doc, b)
     if first is None or not shapes.is_prompt_label(first.label):
@@ -705,3 +710,30 @@ RULES: list[tuple[str, Rule]] = [
     ("card", rule_card),
 ]
 RULE_NAMES = tuple(name for name, _ in RULES)
+
+# The kinds of block each rule can find a question at (it turns the others down at once);
+# the rules are only asked about blocks of these kinds (`rules_by_kind`).
+RULE_KINDS: dict[str, frozenset[Kind]] = {
+    "pattern": frozenset({Kind.PARAGRAPH}),
+    "admonition": frozenset({Kind.CONTAINER}),
+    "details": frozenset({Kind.HTML}),
+    "table": frozenset({Kind.TABLE}),
+    "flashcard": frozenset({Kind.PARAGRAPH}),
+    "marker": frozenset({Kind.PARAGRAPH}),
+    "answer-after": frozenset({Kind.PARAGRAPH}),
+    "instruction": frozenset({Kind.PARAGRAPH}),
+    "list": frozenset({Kind.LIST, Kind.PARAGRAPH}),
+    "quote": frozenset({Kind.QUOTE}),
+    "bold": frozenset({Kind.PARAGRAPH}),
+    "paragraph": frozenset({Kind.PARAGRAPH}),
+    "card": frozenset({Kind.PARAGRAPH}),
+}
+
+
+def rules_by_kind(rules: Sequence[tuple[str, Rule]]) -> dict[Kind, list[tuple[str, Rule]]]:
+    """`rules` (in their order) for each kind of block."""
+    out: dict[Kind, list[tuple[str, Rule]]] = {}
+    for name, rule in rules:
+        for kind in RULE_KINDS[name]:
+            out.setdefault(kind, []).append((name, rule))
+    return out
