@@ -164,7 +164,9 @@ _CALLOUT_RE = re.compile(r"^\[!(?P<type>[\w-]+)\][+-]?[ \t]*(?P<title>.*)$")
 
 
 class _Frame:
-    """A block whose End event has not come yet (`close` in `parse` makes it a `Block`)."""
+    """A container block whose End event has not come yet: a list or item, a block quote, a
+    table, code, HTML, front matter, a footnote. (Paragraphs and headings hold only inline
+    events: `parse` keeps the one being read in locals.)"""
 
     __slots__ = (
         "buf",
@@ -172,8 +174,6 @@ class _Frame:
         "children",
         "info",
         "kind",
-        "last_end",
-        "level",
         "line",
         "next_number",
         "number",
@@ -182,67 +182,28 @@ class _Frame:
     )
 
     def __init__(
-        self,
-        kind: Kind | None,
-        line: int,
-        quote_depth: int,
-        level: int = 0,
-        info: str = "",
-        number: int | None = None,
+        self, kind: Kind | None, line: int, quote_depth: int, info: str = "", number: int | None = None
     ) -> None:
         self.kind = kind
         self.line = line
         self.children: list[Block] = []
         self.quote_depth = quote_depth
-        self.level = level
         self.info = info
         self.number = number
         self.checked: bool | None = None
         self.tight = False  # a list item whose text came without a paragraph around it
         self.next_number: int | None = None  # an ordered list: the number of its next item
         self.buf: list[str] = []  # code, HTML, front matter: the raw text
-        self.last_end = -1  # a tight item's text: where its last piece ends
 
 
-class _Inline:
-    """Collects a heading's or paragraph's plain text and marks from inline events."""
-
-    __slots__ = ("image", "marks", "open", "parts", "pending_br", "size")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.marks: list[Mark] = []
-        self.open: list[tuple[str, int]] = []
-        self.image = 0
-        self.pending_br = False
-
-    def add(self, s: str) -> None:
-        if self.pending_br:
-            self.pending_br = False
-            self.parts.append("\n")
-            self.size += 1
-        if s:
-            self.parts.append(s)
-            self.size += len(s)
-
-    def newline(self) -> None:
-        # a <br> at the end of a line is the line break itself: one "\n" per source line
-        self.pending_br = False
-        self.parts.append("\n")
-        self.size += 1
-
-    def end(self, kind: str) -> None:
-        opened = self.open
-        for j in range(len(opened) - 1, -1, -1):
-            if opened[j][0] == kind:
-                k, at = opened.pop(j)
-                if self.size > at:
-                    self.marks.append(Mark(k, at, self.size))
-                return
-
-    def text(self) -> str:
-        return "".join(self.parts).strip("\n")
+def _end_mark(opened: list[tuple[str, int]], marks: list[Mark], kind: str, size: int) -> None:
+    """Close the innermost open mark of `kind` at `size` (kept when it covers some text)."""
+    for j in range(len(opened) - 1, -1, -1):
+        if opened[j][0] == kind:
+            k, at = opened.pop(j)
+            if size > at:
+                marks.append(Mark(k, at, size))
+            return
 
 
 # Inline containers and the kind of their mark (an image has none: its alt text is left out)
@@ -271,47 +232,32 @@ def parse(text: str) -> Document:
     line_of = bisect.bisect_right  # line_of(starts, offset): the 1-based line of a byte offset
     new_block = tuple.__new__
 
-    def close(fr: _Frame, end: int, text: str = "", marks: tuple[Mark, ...] = (), rows: Rows = ()) -> Block:
-        # `end` is exclusive and usually just past a newline
-        last = line_of(starts, end - 1) if end > 0 else 1
-        line = fr.line
-        block: Block = new_block(
-            Block,
-            (
-                fr.kind,
-                line,
-                last if last > line else line,
-                text,
-                tuple(fr.children),
-                fr.level,
-                fr.info,
-                fr.number,
-                fr.checked,
-                marks,
-                rows,
-                "",
-                fr.quote_depth,
-                fr.tight,
-            ),
-        )
-        return block
-
-    # A 10 MB file has half a million events, so the loop keeps its state in locals: `top` is
-    # the innermost open block; `inline` collects the text of the open paragraph or heading;
-    # `tight` says that paragraph is a tight list item's text (opened here, not by an event).
+    # A 10 MB file has half a million events, so the loop keeps its state in locals. `top` is
+    # the innermost open container. The paragraph or heading being read (`para_kind` not
+    # None) is in the `para_*` locals, its text and marks in `parts`, `size`, `marks`,
+    # `opened`; `tight` says it is a tight list item's text (opened here, not by an event).
     root = _Frame(None, 0, 0)
     stack = [root]
     top = root
-    inline: _Inline | None = None
+    para_kind: Kind | None = None
+    para_line = para_level = para_qd = 0
+    para_checked: bool | None = None
+    para_end = -1  # a tight item's text: where its last piece ends
     tight = False
+    parts: list[str] = []
+    size = 0
+    marks: list[Mark] = []
+    opened: list[tuple[str, int]] = []
+    image = 0  # inside an image: its alt text is left out
+    pending_br = False  # a <br> seen: the line break it stands for comes before more text
     quote_depth = 0
     quotes = False
     front: str | None = None
     table_rows: list[list[str]] = []
     cell: list[str] | None = None
-
     val: Any
     arg: Any
+
     events: Any = pyromark.events_with_range(source, options=_options())
     for ev, rng in events:
         if type(ev) is str:
@@ -319,7 +265,7 @@ def parse(text: str) -> Document:
         else:
             ((key, val),) = ev.items()
             if (
-                inline is None
+                para_kind is None
                 and top.kind is Kind.ITEM
                 and cell is None
                 and (
@@ -327,15 +273,26 @@ def parse(text: str) -> Document:
                     or (key == "Start" and (val if type(val) is str else next(iter(val))) in _INLINE_TAGS)
                 )
             ):
-                top = _Frame(Kind.PARAGRAPH, line_of(starts, rng["start"]), quote_depth)
-                stack.append(top)
-                inline, tight = _Inline(), True
+                para_kind, para_line, para_level, para_qd = (
+                    Kind.PARAGRAPH,
+                    line_of(starts, rng["start"]),
+                    0,
+                    quote_depth,
+                )
+                para_checked, para_end, tight = None, -1, True
+                parts, size, marks, opened, image, pending_br = [], 0, [], [], 0, False
         if key == "Text":
-            if inline is not None:
-                if not inline.image:
-                    inline.add(val)
+            if para_kind is not None:
+                if not image:
+                    if pending_br:
+                        pending_br = False
+                        parts.append("\n")
+                        size += 1
+                    if val:
+                        parts.append(val)
+                        size += len(val)
                 if tight:
-                    top.last_end = rng["end"]
+                    para_end = rng["end"]
             elif top.kind in _RAW_KINDS:
                 top.buf.append(val)
             elif cell is not None:
@@ -348,21 +305,24 @@ def parse(text: str) -> Document:
                 tag = next(iter(val))
                 arg = val[tag]
             if tag in _INLINE_TAGS:
-                if inline is None:
+                if para_kind is None:
                     pass
                 elif tag == "Image":
                     if key == "Start":
-                        inline.image += 1
-                    elif inline.image:
-                        inline.image -= 1
+                        image += 1
+                    elif image:
+                        image -= 1
                 elif key == "Start":
-                    inline.open.append((_MARK_KINDS[tag], inline.size))
+                    opened.append((_MARK_KINDS[tag], size))
                 else:
-                    inline.end(_MARK_KINDS[tag])
+                    _end_mark(opened, marks, _MARK_KINDS[tag], size)
                 continue
         elif key == "SoftBreak" or key == "HardBreak":
-            if inline is not None:
-                inline.newline()
+            if para_kind is not None:
+                # one "\n" per source line: a <br> at the end of a line is that line break
+                pending_br = False
+                parts.append("\n")
+                size += 1
             elif cell is not None:
                 cell.append(" ")
             continue
@@ -371,13 +331,18 @@ def parse(text: str) -> Document:
                 s = f"`{val}`" if key == "Code" else (f"${val}$" if key == "InlineMath" else f"$${val}$$")
                 if cell is not None:
                     cell.append(s)
-                elif inline is not None:
-                    at = inline.size
-                    inline.add(s)
+                elif para_kind is not None:
+                    at = size
+                    if pending_br:
+                        pending_br = False
+                        parts.append("\n")
+                        size += 1
+                    parts.append(s)
+                    size += len(s)
                     if key == "Code":
-                        inline.marks.append(Mark("code", at, inline.size))
+                        marks.append(Mark("code", at, size))
                     if tight:
-                        top.last_end = rng["end"]
+                        para_end = rng["end"]
             elif key == "InlineHtml":
                 tag = val.strip()
                 if cell is not None:
@@ -385,32 +350,58 @@ def parse(text: str) -> Document:
                         cell.append(" ")
                     elif _U_OPEN_RE.match(tag) or _U_CLOSE_RE.match(tag):
                         cell.append(val)
-                elif inline is not None:
+                elif para_kind is not None:
                     if _BR_RE.match(tag):
-                        inline.pending_br = True
+                        pending_br = True
                     elif _U_OPEN_RE.match(tag):
-                        inline.open.append(("u", inline.size))
+                        opened.append(("u", size))
                     elif _U_CLOSE_RE.match(tag):
-                        inline.end("u")
+                        _end_mark(opened, marks, "u", size)
                     if tight:
-                        top.last_end = rng["end"]
+                        para_end = rng["end"]
             elif key == "Html":
                 if top.kind is Kind.HTML:
                     top.buf.append(val)
             elif key == "TaskListMarker":
-                top.checked = bool(val)
+                if para_kind is not None:
+                    para_checked = bool(val)
+                else:
+                    top.checked = bool(val)
             continue
 
-        # A block starts or ends, or a thematic break: a tight item's text ends here.
-        if tight:
-            assert inline is not None
-            fr = stack.pop()
-            top = stack[-1]
+        # A block starts or ends, or a thematic break: a paragraph or heading (or a tight
+        # item's text, which ends here) becomes a block.
+        if tight or (key == "End" and (tag == "Paragraph" or tag == "Heading")):
+            assert para_kind is not None
+            end = para_end if tight and para_end >= 0 else rng["end"]
+            last = line_of(starts, end - 1) if end > 0 else 1
             top.children.append(
-                close(fr, fr.last_end if fr.last_end >= 0 else rng["end"], inline.text(), tuple(inline.marks))
+                new_block(
+                    Block,
+                    (
+                        para_kind,
+                        para_line,
+                        last if last > para_line else para_line,
+                        "".join(parts).strip("\n"),
+                        (),
+                        para_level,
+                        "",
+                        None,
+                        para_checked,
+                        tuple(marks),
+                        (),
+                        "",
+                        para_qd,
+                        False,
+                    ),
+                )
             )
-            top.tight = True
-            inline, tight = None, False
+            para_kind = None
+            if tight:
+                top.tight = True
+                tight = False
+            else:
+                continue
         if key == "Rule":
             end = rng["end"]
             top.children.append(
@@ -436,10 +427,15 @@ def parse(text: str) -> Document:
             )
         elif key == "Start":
             line = line_of(starts, rng["start"])
-            if tag == "Paragraph":
-                top = _Frame(Kind.PARAGRAPH, line, quote_depth)
-                inline = _Inline()
-            elif tag == "Item":
+            if tag == "Paragraph" or tag == "Heading":
+                para_kind, para_line, para_qd = Kind.PARAGRAPH, line, quote_depth
+                para_level = 0
+                if tag == "Heading":
+                    para_kind, para_level = Kind.HEADING, int(str(arg["level"])[1:])
+                para_checked = None
+                parts, size, marks, opened, image, pending_br = [], 0, [], [], 0, False
+                continue
+            if tag == "Item":
                 num = top.next_number
                 if num is not None:
                     top.next_number = num + 1
@@ -449,9 +445,6 @@ def parse(text: str) -> Document:
                 info = "" if start is None else "ordered"
                 top = _Frame(Kind.LIST, line, quote_depth, info=info, number=start)
                 top.next_number = start
-            elif tag == "Heading":
-                top = _Frame(Kind.HEADING, line, quote_depth, level=int(str(arg["level"])[1:]))
-                inline = _Inline()
             elif tag == "CodeBlock":
                 lang = arg.get("Fenced", "") if isinstance(arg, dict) else ""
                 top = _Frame(Kind.CODE, line, quote_depth, info=lang.strip())
@@ -482,28 +475,42 @@ def parse(text: str) -> Document:
                 table_rows[-1].append(_cell_text("".join(cell)))
             cell = None
         elif tag != "TableHead" and tag != "TableRow":
-            end = rng["end"]
             fr = stack.pop()
             top = stack[-1]
-            if tag == "Paragraph" or tag == "Heading":
-                assert inline is not None
-                b = close(fr, end, inline.text(), tuple(inline.marks))
-                inline = None
-            elif tag == "CodeBlock" or tag == "HtmlBlock":
-                b = close(fr, end, "".join(fr.buf))
+            text = ""
+            rows: Rows = ()
+            if tag == "CodeBlock" or tag == "HtmlBlock" or tag == "MetadataBlock":
+                text = "".join(fr.buf)
+                if tag == "MetadataBlock" and fr.line == 1:
+                    front = text
             elif tag == "BlockQuote":
                 quote_depth -= 1
-                b = close(fr, end)
             elif tag == "Table":
-                b = close(fr, end, rows=tuple(tuple(r) for r in table_rows if r))
+                rows = tuple(tuple(r) for r in table_rows if r)
                 table_rows = []
-            elif tag == "MetadataBlock":
-                b = close(fr, end, "".join(fr.buf))
-                if b.line == 1:
-                    front = b.text
-            else:
-                b = close(fr, end)
-            top.children.append(b)
+            end = rng["end"]
+            last = line_of(starts, end - 1) if end > 0 else 1
+            top.children.append(
+                new_block(
+                    Block,
+                    (
+                        fr.kind,
+                        fr.line,
+                        last if last > fr.line else fr.line,
+                        text,
+                        tuple(fr.children),
+                        0,
+                        fr.info,
+                        fr.number,
+                        fr.checked,
+                        (),
+                        rows,
+                        "",
+                        fr.quote_depth,
+                        fr.tight,
+                    ),
+                )
+            )
     # only a block quote can be a callout
     blocks = _callouts(root.children) if quotes else root.children
     if containers:

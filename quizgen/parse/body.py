@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from quizgen.bank import ListItem, QuestionKind, Section, SectionKind, kind_for_label
 from quizgen.parse import shapes
 from quizgen.parse.blocks import Block, Document, Kind, _strip_quote
-from quizgen.parse.units import ANSWER_TYPES, Unit, is_answer_title, para_lines
+from quizgen.parse.units import ANSWER_TYPES, Unit, is_answer_title, para_first_line, para_lines
 
 _STRUCT_HTML_RE = re.compile(
     r"^(?:\s|<summary\b[^>]*>.*?</summary>|<!--.*?-->|</?(?:details|summary|p|div|br|hr|b|i|center|span|a|figure)\b[^>]*>)*$",
@@ -129,12 +129,12 @@ def _label_of_block(
 ) -> tuple[str, str, bool] | None:
     """(label, rest of its first line as written, is-an-answer-container) or None."""
     if answer_re is not None and b.kind is Kind.PARAGRAPH:
-        first = para_lines(doc, b)[0]
+        first = para_first_line(doc, b)
         m = answer_re.search(first)
         if m:
             return "答案", first[m.end() :].strip() if m.start() == 0 else first.strip(), False
     if b.kind is Kind.PARAGRAPH:
-        lab = shapes.label_line(para_lines(doc, b)[0])
+        lab = shapes.label_line(para_first_line(doc, b))
         if lab is None:
             return None
         if not lab.bold and not (
@@ -239,6 +239,9 @@ _PSEUDO_ITEM_RE = re.compile(r"^\s*(?:\d{1,3}[、）)]|[(（]\d{1,3}[)）]|[①-
 def _pseudo_items(t: _Text, b: Block) -> list[str] | None:
     """Lines numbered in ways CommonMark does not know (``1、`` ``(1)`` ``（1）`` ``①``): list
     items all the same, when every line of the paragraph starts so."""
+    first = [_strip_quote(x, b.quote_depth) for x in t.doc.lines[b.line - 1 : b.line]]
+    if first and first[0].strip() and not _PSEUDO_ITEM_RE.match(first[0]):
+        return None  # (the first of `lines` below, not numbered)
     lines = [x for x in t.lines_of([b]) if x.strip()]
     if not lines or not all(_PSEUDO_ITEM_RE.match(x) for x in lines):
         return None
@@ -265,6 +268,18 @@ def split_term(text: str) -> tuple[str | None, str]:
     if not term or "\n" in term:
         return None, text.strip()
     return term, after.strip()
+
+
+def _pseudo_list(t: _Text, b: Block, first: str | None, line: int) -> list[str] | None:
+    """`_pseudo_items` of a paragraph of a labelled block, other than the label's own line."""
+    if b.kind is not Kind.PARAGRAPH or (b.line == line and first is not None):
+        return None
+    return _pseudo_items(t, b)
+
+
+def _holds_list(t: _Text, first: str | None, blocks: list[Block], line: int) -> bool:
+    """Does `sections_of` find a list among these blocks (without building the sections)?"""
+    return any(b.kind is Kind.LIST or _pseudo_list(t, b, first, line) is not None for b in blocks)
 
 
 def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], line: int) -> list[Section]:
@@ -298,11 +313,7 @@ def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], li
         lead, items, tail, lead_first = [], [], [], None
 
     for b in blocks:
-        pseudo = (
-            _pseudo_items(t, b)
-            if b.kind is Kind.PARAGRAPH and not (b.line == line and first is not None)
-            else None
-        )
+        pseudo = _pseudo_list(t, b, first, line)
         if b.kind is Kind.LIST or pseudo is not None:
             if tail:
                 new_lead = tail
@@ -457,7 +468,6 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
     out.answer_line = unit.inline_line if answer else 0
     out.marked = out.marked or unit.marked
     for seg in segs:
-        text = _seg_text(t, seg)
         if shapes.is_prompt_label(seg.label):
             if choice is not None:
                 seg_blocks = [b for b in seg.blocks if b.line not in choice.blocks]
@@ -466,18 +476,22 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
                     if seg_blocks and seg_blocks[0].line == seg.line
                     else clean_lines([seg.first or "", *t.lines_of(seg_blocks)])
                 )
+            else:
+                text = _seg_text(t, seg)
             prompt_parts.append(text)
             continue
         if shapes.is_answer_label(seg.label):
+            text = _seg_text(t, seg)
             out.marked = True
             if answer:
                 answer = f"{answer}\n\n{text}".strip()
             else:
                 answer = text
                 out.answer_line = seg.line
-            lists = sections_of(t, "答案", seg.first, seg.blocks, seg.line)
-            if any(s.items for s in lists):
-                out.sections.extend(lists)
+            if _holds_list(t, seg.first, seg.blocks, seg.line):
+                lists = sections_of(t, "答案", seg.first, seg.blocks, seg.line)
+                if any(s.items for s in lists):
+                    out.sections.extend(lists)
             continue
         out.sections.extend(sections_of(t, seg.label, seg.first, seg.blocks, seg.line))
     pre_text = t.text(pre) if pre else ""
@@ -485,18 +499,15 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
         if answer and unit.inline_answer and not any(shapes.is_answer_label(s.label) for s in segs):
             # "答：…例如：" then a list: the answer goes on after its first line
             answer = f"{answer}\n\n{pre_text}"
-            lists = sections_of(t, "答案", None, pre, pre[0].line)
-            if any(s.items for s in lists):
+            if _holds_list(t, None, pre, pre[0].line):
+                lists = sections_of(t, "答案", None, pre, pre[0].line)
                 out.sections[:0] = [s for s in lists if s.items]
         elif not answer:
+            # (lists in a plain answer are read by the generators from the text)
             answer = pre_text
             out.answer_line = pre[0].line
             out.unlabelled = pre_text
             out.unlabelled_line = pre[0].line
-            if not segs and not unit.inline_answer:
-                lists = sections_of(t, "答案", None, pre, pre[0].line)
-                if any(s.items for s in lists) and unit.cue in ("heading", "list", "marker"):
-                    pass  # lists in a plain answer are read by the generators from the text
         else:
             prompt_parts.insert(0, pre_text)
     if not answer and out.sections and not any(shapes.is_answer_label(s.label) for s in segs):

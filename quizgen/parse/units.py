@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from quizgen.parse import shapes
-from quizgen.parse.blocks import Block, Document, Kind, Mark
+from quizgen.parse.blocks import Block, Document, Kind, Mark, _strip_quote
 
 EXPLICIT = frozenset({"admonition", "details", "table", "flashcard", "marker"})
 FREE_FORM = frozenset({"paragraph", "card"})
@@ -367,17 +367,21 @@ def rule_flashcard(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
 
 def para_lines(doc: Document, b: Block) -> list[str]:
     """A paragraph's source lines, block-quote markers removed."""
-    from quizgen.parse.blocks import _strip_quote
-
     lines = doc.lines[b.line - 1 : b.end]
-    return [_strip_quote(t, b.quote_depth) for t in lines] if b.quote_depth else list(lines)
+    return [_strip_quote(t, b.quote_depth) for t in lines] if b.quote_depth else lines
+
+
+def para_first_line(doc: Document, b: Block) -> str:
+    """A paragraph's first source line, block-quote markers removed."""
+    line = doc.lines[b.line - 1]
+    return _strip_quote(line, b.quote_depth) if b.quote_depth else line
 
 
 def marker_label(doc: Document, b: Block) -> shapes.LineLabel | None:
     """The label a paragraph starts with (``**答案：**``, ``答：``, ``Q:``, ``【问题】``)."""
     if b.kind is not Kind.PARAGRAPH:
         return None
-    return shapes.label_line(para_lines(doc, b)[0])
+    return shapes.label_line(para_first_line(doc, b))
 
 
 # First characters of a question marker's plain text: Q: 问： 题目： 正面： 【问题】 Front:
@@ -620,7 +624,7 @@ def rule_paragraph(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
         m = re.match(r"^(?P<lead>[^：:。]{2,120})[:：](?P<rest>.*)$", first)
         if m and shapes.question_shape(m.group("lead")).strong and m.group("rest").strip():
             title = m.group("lead")
-            src = para_lines(ctx.doc, b)[0]
+            src = para_first_line(ctx.doc, b)
             cut = src.find(":", 0) if "：" not in src else src.find("：")
             answer = src[cut + 1 :].strip() if cut >= 0 else m.group("rest").strip()
     shape = shapes.question_shape(title)
