@@ -48,12 +48,18 @@ _RESOLVER_FIRST = frozenset(_RESOLVERS)  # first characters of null, bools, numb
 # Text that can only be written double-quoted (where it is escaped): characters PyYAML's safe
 # reader changes or refuses (quizgen.bank._str_representer asks for double quotes for those),
 # and characters libyaml does not print (tab, C1 controls, surrogates, U+FFFE/FFFF, beyond the
-# BMP). A line break counts here for one-line text only (`_ONE_LINE_DOUBLE_RE`).
+# BMP). Not a line break: text of several lines is a literal block where it can be.
 _DOUBLE_RE = re.compile("[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
-# What keeps a one-line string from being written plain in block context: a leading
-# indicator (``- ``, ``? ``, ``: ``, ``#``, ``&``, ``*``, quotes, ...), a document marker,
-# ``: `` or `` #`` inside, a space at either end.
-_BLOCK_PLAIN_BAD_RE = re.compile(r"\A(?:---|\.\.\.|[#,\[\]{}&*!|>'\"%@`]|[?:-](?: |\Z)| )|: |:\Z| #| \Z")
+_PLAIN_START_BAD_RE = re.compile(r"---|\.\.\.|[#,\[\]{}&*!|>'\"%@`]|[?:-](?: |\Z)| ")
+
+
+def _block_plain_bad(s: str) -> bool:
+    """Does something keep one-line text from being written plain in block context: a leading
+    indicator (``- ``, ``? ``, ``: ``, ``#``, ``&``, ``*``, quotes, ...) or document marker,
+    ``: `` or `` #`` inside, a colon or space at the end, a space at the start?"""
+    return bool(": " in s or " #" in s or s.endswith((":", " ")) or _PLAIN_START_BAD_RE.match(s))
+
+
 # ... and in a flow sequence also any of these
 _FLOW_INDICATOR_RE = re.compile(r"[,?\[\]{}:]")
 # What double-quoted text escapes: libyaml's unprintable characters, line breaks, `"` and `\`.
@@ -117,7 +123,7 @@ def _one_line(s: str, flow: bool = False) -> str:
         raise Unsupported("a line libyaml would wrap")
     if (
         s
-        and not _BLOCK_PLAIN_BAD_RE.search(s)
+        and not _block_plain_bad(s)
         and (s[0] not in _RESOLVER_FIRST or _resolves_to_str(s))
         and not (flow and _FLOW_INDICATOR_RE.search(s))
     ):
@@ -349,7 +355,7 @@ class _Reader:
             rest = body[colon + 1 :]
             if rest[:1] == " ":
                 tok = rest[1:]
-                if tok[:1] not in _NOT_TEXT and not _BLOCK_PLAIN_BAD_RE.search(tok):
+                if tok[:1] not in _NOT_TEXT and not _block_plain_bad(tok):
                     d[k] = tok  # the usual case: text written plain (see `plain`)
                 else:
                     d[k] = self.inline(tok, indent, False)
@@ -433,7 +439,7 @@ class _Reader:
                         return v
                 raise Unsupported(f"line {self.i}: {tok!r} written otherwise by dump")
         # `_one_line` less what the whole text was checked for (`_DOUBLE_RE`)
-        if not tok or _BLOCK_PLAIN_BAD_RE.search(tok) or (flow and _FLOW_INDICATOR_RE.search(tok)):
+        if not tok or _block_plain_bad(tok) or (flow and _FLOW_INDICATOR_RE.search(tok)):
             raise Unsupported(f"line {self.i}: a plain scalar dump writes otherwise")
         return tok
 
