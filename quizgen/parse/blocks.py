@@ -225,8 +225,11 @@ def parse(text: str) -> Document:
     import pyromark
 
     lines = text.split("\n")
-    lines, containers = unwrap(lines)
-    source = "\n".join(lines)
+    containers: list[Container] = []
+    source = text
+    if "!!!" in text or "???" in text or ":::" in text:  # else no container opens: nothing changes
+        lines, containers = unwrap(lines)
+        source = "\n".join(lines)
     # the byte offset each line starts at: pyromark's ranges are UTF-8 byte offsets
     starts = [0, *accumulate(len(x) + 1 for x in source.encode("utf-8").split(b"\n")[:-1])]
     line_of = bisect.bisect_right  # line_of(starts, offset): the 1-based line of a byte offset

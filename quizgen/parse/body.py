@@ -567,10 +567,14 @@ def _explanation(rest: str) -> str:
     return re.sub(r"^(?:\s*(?:-{3,}|\*{3,}|_{3,})\s*(?:\n|$))+", "", rest.strip()).strip()
 
 
+_EMPHASIS_CHARS_RE = re.compile(r"[*_`]")
+_TF_SPLIT_RE = re.compile(r"^([^\s。，,.；;：:！!\n]{1,5})[\s。，,.；;：:！!]*(.*)$", re.S)
+
+
 def _tf_split(answer: str) -> tuple[str | None, str]:
     """("错", "因为不可逆。") from "错。因为不可逆。"."""
-    text = re.sub(r"[*_`]", "", answer.strip())
-    m = re.match(r"^([^\s。，,.；;：:！!\n]{1,5})[\s。，,.；;：:！!]*(.*)$", text, re.S)
+    text = _EMPHASIS_CHARS_RE.sub("", answer.strip())
+    m = _TF_SPLIT_RE.match(text)
     if not m:
         return None, answer
     return shapes.tf_value(m.group(1)), m.group(2).strip()

@@ -54,8 +54,6 @@ def unwrap(lines: list[str]) -> tuple[list[str], list[Container]]:
     """Blank container markers and dedent admonition bodies; return the new lines (as many as
     given) and the containers found, outermost first."""
     out = list(lines)
-    if not any(("!!!" in t or "???" in t or ":::" in t) for t in lines):
-        return out, []  # no container opens: nothing changes
     found: list[Container] = []
     stack: list[_Open] = []
     fence: tuple[str, int] | None = None
