@@ -136,6 +136,7 @@ class Shape:
     text: str  # without the number
 
 
+@functools.lru_cache(maxsize=16384)  # the block rules ask about the same lines, twice in free-form notes
 def question_shape(text: str) -> Shape:
     first = text.strip().split("\n", 1)[0]
     num = number_prefix(first)
