@@ -163,6 +163,10 @@ def _label_of_block(
     return None
 
 
+# the kinds of block `_label_of_block` reads a label from
+_LABELLED_KINDS = frozenset({Kind.PARAGRAPH, Kind.HEADING, Kind.HTML, Kind.CONTAINER})
+
+
 @dataclass
 class _Seg:
     label: str
@@ -195,12 +199,17 @@ def _split_at_labels(doc: Document, b: Block, answer_re: re.Pattern[str] | None)
 def _segments(
     doc: Document, blocks: list[Block], answer_re: re.Pattern[str] | None = None
 ) -> tuple[list[Block], list[_Seg]]:
-    blocks = [x for b in blocks for x in _split_at_labels(doc, b, answer_re)]
+    split: list[Block] = []
+    for b in blocks:
+        if b.kind is Kind.PARAGRAPH and b.end > b.line:
+            split.extend(_split_at_labels(doc, b, answer_re))
+        else:
+            split.append(b)
     pre: list[Block] = []
     segs: list[_Seg] = []
     cur = pre
-    for b in blocks:
-        lab = _label_of_block(doc, b, answer_re)
+    for b in split:
+        lab = _label_of_block(doc, b, answer_re) if b.kind in _LABELLED_KINDS else None
         if lab is None:
             cur.append(b)
             continue
@@ -227,6 +236,11 @@ def _seg_text(t: _Text, seg: _Seg) -> str:
 
 
 def _item_text(t: _Text, item: Block) -> str:
+    if item.end == item.line and not item.quote_depth:  # one line, the usual item: `lines_of` made short
+        src = t.doc.lines[item.line - 1 : item.line]
+        line = _ITEM_MARK_RE.sub("", src[0], count=1) if src else ""
+        text = line.strip()
+        return "" if not text or _RULE_LINE_RE.match(line) else text
     lines = t.lines_of([item])
     if lines:
         lines[0] = _ITEM_MARK_RE.sub("", lines[0], count=1)
@@ -313,7 +327,7 @@ def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], li
         lead, items, tail, lead_first = [], [], [], None
 
     for b in blocks:
-        pseudo = _pseudo_list(t, b, first, line)
+        pseudo = _pseudo_list(t, b, first, line) if b.kind is Kind.PARAGRAPH else None
         if b.kind is Kind.LIST or pseudo is not None:
             if tail:
                 new_lead = tail
