@@ -260,16 +260,18 @@ def parse(text: str) -> Document:
     cell: list[str] | None = None
     val: Any
     arg: Any
+    ITEM = Kind.ITEM  # a local: looked up for every event
 
     events: Any = pyromark.events_with_range(source, options=_options())
     for ev, rng in events:
         if type(ev) is str:
             key, val = ev, None
         else:
-            ((key, val),) = ev.items()
+            (key,) = ev
+            val = ev[key]
             if (
                 para_kind is None
-                and top.kind is Kind.ITEM
+                and top.kind is ITEM
                 and cell is None
                 and (
                     key in _TEXT_EVENTS
@@ -317,6 +319,10 @@ def parse(text: str) -> Document:
                         image -= 1
                 elif key == "Start":
                     opened.append((_MARK_KINDS[tag], size))
+                elif opened and opened[-1][0] == _MARK_KINDS[tag]:  # (`_end_mark`, made short)
+                    kind, at = opened.pop()
+                    if size > at:
+                        marks.append(Mark(kind, at, size))
                 else:
                     _end_mark(opened, marks, _MARK_KINDS[tag], size)
                 continue
