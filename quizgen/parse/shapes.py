@@ -88,7 +88,7 @@ def strip_tail(text: str) -> str:
     return _TAIL_RE.sub("", text.strip())
 
 
-@functools.lru_cache(maxsize=4096)  # a heading's shape and its group test both ask
+@functools.lru_cache(maxsize=65536)  # the shapes of all headings, then their group tests, ask
 def number_prefix(text: str) -> tuple[str, str] | None:
     """("1", "标题") for "1. 标题"; ("Q1.1.1", "问题") for "Q1.1.1：问题"; None when unnumbered."""
     m = _NUMBER_RE.match(text.strip())
@@ -147,7 +147,7 @@ def question_shape(text: str) -> Shape:
         core
         and not is_section_label(core)
         and (
-            ends_with_question_mark(rest)
+            _QMARK_END_RE.search(core)  # ends_with_question_mark(rest)
             or (is_interrogative(core) and len(core) <= 200)
             or (is_imperative(core) and not term and len(core) >= 4)
             or (has_points(rest) and len(core) >= 6)
