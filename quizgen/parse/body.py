@@ -327,7 +327,7 @@ def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], li
         lead, items, tail, lead_first = [], [], [], None
 
     for b in blocks:
-        pseudo = _pseudo_list(t, b, first, line) if b.kind is Kind.PARAGRAPH else None
+        pseudo = _pseudo_list(t, b, first, line)
         if b.kind is Kind.LIST or pseudo is not None:
             if tail:
                 new_lead = tail

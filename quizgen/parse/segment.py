@@ -130,9 +130,8 @@ def _classify_headings(
     forced_level: int | None,
     question_re: re.Pattern[str] | None,
 ) -> list[Heading]:
-    # `Q:` markers sit under question headings in labelled notes; only the other explicit cues
-    # turn a merely numbered heading into a group
-    strong_explicit = explicit
+    # `explicit`: the explicit cues other than `Q:` markers (those sit under question headings
+    # in labelled notes); only these turn a merely numbered heading into a group
     hs = [
         Heading(i, b, shapes.question_shape(b.text)) for i, b in enumerate(blocks) if b.kind is Kind.HEADING
     ]
@@ -161,7 +160,7 @@ def _classify_headings(
             h.role = "candidate" if h.block.level == forced_level else "group"
         elif shapes.is_group_title(text) and not shapes.ends_with_question_mark(text):
             h.role = "group"
-        elif h.shape.strong or (h.shape.weak and h.shape.ref is not None and not strong_explicit):
+        elif h.shape.strong or (h.shape.weak and h.shape.ref is not None and not explicit):
             h.role = "candidate"
         else:
             h.role = "group"
@@ -172,11 +171,10 @@ def _classify_headings(
     top = max(levels.values())
     qlevel = forced_level or max(lv for lv, n in levels.items() if n == top)
     at_qlevel = sorted(x.index for x in cands if x.block.level == qlevel)
-    explicit_at = strong_explicit
     for h in cands:
         if h.block.level < qlevel and any_between(at_qlevel, h.index, h.section_end):
             h.role = "context"  # a case or passage shared by the questions under it
-        elif any_between(explicit_at, h.index, h.section_end) and not h.shape.strong:
+        elif any_between(explicit, h.index, h.section_end) and not h.shape.strong:
             h.role = "group"
         else:
             h.role = "question"
