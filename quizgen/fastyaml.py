@@ -9,7 +9,7 @@ sort_keys=False, width=10**6, indent=2)`` writes with the string styles of
 `quizgen.bank._str_representer` (double-quoted when a YAML reader would change the text,
 literal ``|`` for several lines, else plain when plain reads back as the same string, else
 single-quoted): libyaml's choices of style, escapes and layout, ported. The tests compare the
-two on generated data. It handles dicts, lists (`FLOW` ones inline), strings, ints, bools,
+two on generated data. It handles dicts, lists (`Flow` ones inline), strings, ints, bools,
 floats and None; anything else raises `Unsupported` and the caller uses PyYAML.
 
 `load` reads the block YAML `dump` writes (a file quizgen wrote, or edited by hand in the same
@@ -131,6 +131,12 @@ def _one_line(s: str, flow: bool = False) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _literal_ok(s: str) -> bool:
+    """Can multi-line text be a literal block? Not with characters only double quotes can hold,
+    nor with a space at the end of a line (libyaml's rule)."""
+    return not (_DOUBLE_RE.search(s) or s.endswith(" ") or " \n" in s)
+
+
 def _float(v: float) -> str:
     # SafeRepresenter.represent_float
     if v != v:
@@ -165,7 +171,17 @@ def _scalar(v: Any, flow: bool = False) -> str:
     raise Unsupported(f"a {t.__name__} value")
 
 
+def _chomping(s: str) -> str:
+    """A literal block's chomping indicator: strip its last line break, keep all of them, or
+    (``""``) clip to one."""
+    if not s.endswith("\n"):
+        return "-"
+    return "+" if s == "\n" or s.endswith("\n\n") else ""
+
+
 class _Writer:
+    """Lines of YAML, as libyaml writes them."""
+
     def __init__(self) -> None:
         self.lines: list[str] = []
         # a literal block that keeps its trailing blank lines leaves the document open:
@@ -176,16 +192,11 @@ class _Writer:
     def literal(self, s: str, head: str, indent: int) -> None:
         """`head` (``key:`` or ``-``) and multi-line text `s` as a literal block (its lines
         indented by `indent` + 2), or double-quoted when a literal block cannot hold it."""
-        if _DOUBLE_RE.search(s) or s.endswith(" ") or " \n" in s:
+        if not _literal_ok(s):
             self.lines.append(f"{head} {_double(s)}")
             return
         hint = "2" if s[0] in " \n" else ""
-        if not s.endswith("\n"):
-            chomp = "-"
-        elif s == "\n" or s.endswith("\n\n"):
-            chomp = "+"
-        else:
-            chomp = ""
+        chomp = _chomping(s)
         self.open_ended = chomp == "+"
         self.lines.append(f"{head} |{hint}{chomp}")
         pad = " " * (indent + 2)
@@ -291,7 +302,7 @@ def _written(v: str, flow: bool) -> str | None:
     """How `dump` writes the string `v` on the line of its key (None: as a literal block)."""
     if "\n" not in v:
         return _one_line(v, flow)
-    if not flow and not (_DOUBLE_RE.search(v) or v.endswith(" ") or " \n" in v):
+    if not flow and _literal_ok(v):
         return None
     return _double(v)
 
@@ -488,7 +499,7 @@ class _Reader:
             not v
             or _written(v, False) is not None
             or bool(m.group(1)) != (v[0] in " \n")
-            or chomp != ("-" if not v.endswith("\n") else "+" if v == "\n" or v.endswith("\n\n") else None)
+            or (chomp or "") != _chomping(v)
         ):
             raise Unsupported(f"line {self.i}: a literal block dump writes otherwise")
         return v
