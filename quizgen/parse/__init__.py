@@ -24,16 +24,13 @@ was read as what.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from quizgen.bank import BLANK, NOTES_SUFFIXES, Bank, Question, QuestionKind, Source, detect_kind
+from quizgen.bank import BLANK, NOTES_SUFFIXES, Bank, Question, QuestionKind, Source, detect_kind, gc_paused
 from quizgen.errors import InputError, ParseError, UsageError
 from quizgen.parse import blocks as blocks_mod
 from quizgen.parse import shapes
@@ -85,20 +82,6 @@ _WHAT_WE_LOOK_FOR = (
 )
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a big file is parsed: the parse allocates
-    millions of small acyclic objects, and the collector's passes over them cost 10-15 % of a
-    10 MB parse. Restored on exit, also on errors."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _rules_for_layout(layout: str) -> Rules:
     if layout in ("", "auto"):
         return Rules()
@@ -125,7 +108,7 @@ def parse_text(
     `layout` is ``auto`` or a cue name (`cue_names()`); `rules` override detection (see
     `quizgen.parse.rules`). Raises `ParseError` when the file holds no question."""
     forced = _rules_for_layout(layout)
-    with _gc_paused():
+    with gc_paused():
         return _parse(text, source_name, forced, rules or Rules(), title, dedup, sha256)
 
 
@@ -226,7 +209,9 @@ def _questions(
         if not re.search(r"[^\W\d_]", title) and b.prompt:
             title = _clean_title(b.prompt.split("\n", 1)[0])  # "## 第 1 题 🟢": the question is its text
         if not title.strip():
-            warnings.append(ParseWarning(f"{where}:{u.line}", "a question marker with no question text; skipped"))
+            warnings.append(
+                ParseWarning(f"{where}:{u.line}", "a question marker with no question text; skipped")
+            )
             continue
         if b.answer and not b.marked and counts[True] > 2 * counts[False] and counts[True] >= 3:
             flags.append(FLAG_ANSWER_UNMARKED)
@@ -399,23 +384,29 @@ def _toc(b: Block) -> bool:
     return False
 
 
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
+
+
 def _close_runaway_fence(text: str) -> tuple[str, list[tuple[int, str]]]:
     """A code fence that is never closed runs to the end of the file in CommonMark and would
     swallow every question after it: close it at the blank line before the next ``## `` heading."""
     if "```" not in text and "~~~" not in text:
         return text, []
-    lines = text.split("\n")
     fence: tuple[str, int, int] | None = None
-    for i, line in enumerate(lines):
-        m = re.match(r"^ {0,3}(`{3,}|~{3,})(.*)$", line)
+    # only lines that look like fences change the state: find them, counting lines as we go
+    line, pos = 0, 0
+    for m in _FENCE_LINE_RE.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
         if fence is None:
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = (m.group(1)[0], len(m.group(1)), i)
+            if not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence = (m.group(1)[0], len(m.group(1)), line)
             continue
-        if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+        if m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
             fence = None
     if fence is None:
         return text, []
+    lines = text.split("\n")
     opened = fence[2]
     stop = next(
         (k for k in range(opened + 1, len(lines)) if re.match(r"^ {0,3}#{2,6}[ \t]+\S", lines[k])), None

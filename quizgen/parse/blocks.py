@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from itertools import accumulate
+from typing import Any, NamedTuple
 
 from quizgen.parse.containers import Container, unwrap
 
@@ -61,8 +62,9 @@ class Kind(StrEnum):
     CONTAINER = "container"
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+# Mark and Block are named tuples rather than frozen dataclasses: a 10 MB file makes 150,000
+# blocks and as many marks, and a tuple is built five times faster.
+class Mark(NamedTuple):
     """An inline mark over ``text[start:end]``: strong, em, u (underline), code, link, del."""
 
     kind: str
@@ -70,8 +72,10 @@ class Mark:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+Rows = tuple[tuple[str, ...], ...]
+
+
+class Block(NamedTuple):
     kind: Kind
     line: int  # first line, 1-based
     end: int  # last line
@@ -82,7 +86,7 @@ class Block:
     number: int | None = None  # ordered list: start; item: its number in an ordered list
     checked: bool | None = None  # task list item: [x] / [ ]
     marks: tuple[Mark, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = ()  # table: cells as plain text, header row first
+    rows: Rows = ()  # table: cells as plain text, header row first
     title: str = ""  # container title
     quote_depth: int = 0  # how many block quotes the block sits in (to strip their `>`)
     tight: bool = False  # list item whose text is not wrapped in a paragraph
@@ -159,47 +163,61 @@ _U_CLOSE_RE = re.compile(r"^</(u|ins)\s*>$", re.I)
 _CALLOUT_RE = re.compile(r"^\[!(?P<type>[\w-]+)\][+-]?[ \t]*(?P<title>.*)$")
 
 
-class _Inline:
-    """Collects a heading's or paragraph's plain text and marks from inline events."""
+class _Frame:
+    """A container block whose End event has not come yet: a list or item, a block quote, a
+    table, code, HTML, front matter, a footnote. (Paragraphs and headings hold only inline
+    events: `parse` keeps the one being read in locals.)"""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.marks: list[Mark] = []
-        self.open: list[tuple[str, int]] = []
-        self.image = 0
-        self.pending_br = False
+    __slots__ = (
+        "buf",
+        "checked",
+        "children",
+        "info",
+        "kind",
+        "line",
+        "next_number",
+        "number",
+        "quote_depth",
+        "tight",
+    )
 
-    def add(self, s: str) -> None:
-        if self.pending_br:
-            self.pending_br = False
-            self._put("\n")
-        if s:
-            self.parts.append(s)
-            self.size += len(s)
+    def __init__(
+        self, kind: Kind | None, line: int, quote_depth: int, info: str = "", number: int | None = None
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.children: list[Block] = []
+        self.quote_depth = quote_depth
+        self.info = info
+        self.number = number
+        self.checked: bool | None = None
+        self.tight = False  # a list item whose text came without a paragraph around it
+        self.next_number: int | None = None  # an ordered list: the number of its next item
+        self.buf: list[str] = []  # code, HTML, front matter: the raw text
 
-    def _put(self, s: str) -> None:
-        self.parts.append(s)
-        self.size += len(s)
 
-    def newline(self) -> None:
-        # a <br> at the end of a line is the line break itself: one "\n" per source line
-        self.pending_br = False
-        self._put("\n")
+def _end_mark(opened: list[tuple[str, int]], marks: list[Mark], kind: str, size: int) -> None:
+    """Close the innermost open mark of `kind` at `size` (kept when it covers some text)."""
+    for j in range(len(opened) - 1, -1, -1):
+        if opened[j][0] == kind:
+            k, at = opened.pop(j)
+            if size > at:
+                marks.append(Mark(k, at, size))
+            return
 
-    def start(self, kind: str) -> None:
-        self.open.append((kind, self.size))
 
-    def end(self, kind: str) -> None:
-        for j in range(len(self.open) - 1, -1, -1):
-            if self.open[j][0] == kind:
-                k, at = self.open.pop(j)
-                if self.size > at:
-                    self.marks.append(Mark(k, at, self.size))
-                return
-
-    def text(self) -> str:
-        return "".join(self.parts)
+# Inline containers and the kind of their mark (an image has none: its alt text is left out)
+_MARK_KINDS = {
+    "Emphasis": "em",
+    "Strong": "strong",
+    "Strikethrough": "del",
+    "Link": "link",
+    "Superscript": "superscript",
+    "Subscript": "subscript",
+}
+_INLINE_TAGS = frozenset({*_MARK_KINDS, "Image"})
+# Events that put text into a tight list item (whose text has no paragraph around it)
+_TEXT_EVENTS = frozenset({"Text", "Code", "InlineMath", "DisplayMath", "InlineHtml"})
 
 
 def parse(text: str) -> Document:
@@ -207,252 +225,303 @@ def parse(text: str) -> Document:
     import pyromark
 
     lines = text.split("\n")
-    lines, containers = unwrap(lines)
-    source = "\n".join(lines)
-    data = source.encode("utf-8")
-    starts = [0]
-    pos = data.find(b"\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = data.find(b"\n", pos + 1)
+    containers: list[Container] = []
+    source = text
+    if "!!!" in text or "???" in text or ":::" in text:  # else no container opens: nothing changes
+        lines, containers = unwrap(lines)
+        source = "\n".join(lines)
+    # the byte offset each line starts at: pyromark's ranges are UTF-8 byte offsets
+    starts = [0, *accumulate(len(x) + 1 for x in source.encode("utf-8").split(b"\n")[:-1])]
+    line_of = bisect.bisect_right  # line_of(starts, offset): the 1-based line of a byte offset
+    new_block = tuple.__new__
 
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
-
-    def last_line(end: int) -> int:
-        # `end` is exclusive and usually just past a newline
-        return max(1, line_of(max(0, end - 1)))
-
-    root: list[Block] = []
-    stack: list[dict[str, Any]] = [{"kind": None, "children": root}]
-    inline: _Inline | None = None
+    # A 10 MB file has half a million events, so the loop keeps its state in locals. `top` is
+    # the innermost open container. The paragraph or heading being read (`para_kind` not
+    # None) is in the `para_*` locals, its text and marks in `parts`, `size`, `marks`,
+    # `opened`; `tight` says it is a tight list item's text (opened here, not by an event).
+    root = _Frame(None, 0, 0)
+    stack = [root]
+    top = root
+    para_kind: Kind | None = None
+    para_line = para_level = para_qd = 0
+    para_checked: bool | None = None
+    para_end = -1  # a tight item's text: where its last piece ends
+    tight = False
+    parts: list[str] = []
+    size = 0
+    marks: list[Mark] = []
+    opened: list[tuple[str, int]] = []
+    image = 0  # inside an image: its alt text is left out
+    pending_br = False  # a <br> seen: the line break it stands for comes before more text
     quote_depth = 0
+    quotes = False
     front: str | None = None
-
-    def push(kind: Kind, rng: Any, **kw: Any) -> None:
-        stack.append({"kind": kind, "line": line_of(rng["start"]), "children": [], **kw})
-
-    def pop(rng: Any, **kw: Any) -> Block:
-        fr = stack.pop()
-        fr.update(kw)
-        kind = fr.pop("kind")
-        children = tuple(fr.pop("children"))
-        line = fr.pop("line")
-        b = Block(kind, line, max(line, last_line(rng["end"])), children=children, **fr)
-        stack[-1]["children"].append(b)
-        return b
-
-    def open_tight_paragraph(rng: Any) -> None:
-        # a tight list item's text comes without a paragraph around it
-        nonlocal inline
-        if inline is None and stack[-1]["kind"] is Kind.ITEM:
-            push(Kind.PARAGRAPH, rng, quote_depth=quote_depth)
-            stack[-1]["tight_para"] = True
-            inline = _Inline()
-
-    def close_tight_paragraph(rng: Any) -> None:
-        nonlocal inline
-        if inline is not None and stack[-1].get("tight_para"):
-            fr = stack[-1]
-            fr.pop("tight_para")
-            end = {"start": 0, "end": fr.pop("last_end", rng["end"])}
-            pop(end, text=inline.text().strip("\n"), marks=tuple(inline.marks))
-            stack[-1]["tight"] = True
-            inline = None
-
     table_rows: list[list[str]] = []
     cell: list[str] | None = None
+    val: Any
+    arg: Any
+    ITEM = Kind.ITEM  # a local: looked up for every event
 
     events: Any = pyromark.events_with_range(source, options=_options())
     for ev, rng in events:
-        if isinstance(ev, str):
-            if ev in ("SoftBreak", "HardBreak"):
-                if inline is not None:
-                    inline.newline()
-                elif cell is not None:
-                    cell.append(" ")
-            elif ev == "Rule":
-                close_tight_paragraph(rng)
-                stack[-1]["children"].append(
-                    Block(Kind.RULE, line_of(rng["start"]), last_line(rng["end"]), quote_depth=quote_depth)
-                )
-            continue
-        for key in ev:
+        if type(ev) is str:
+            key, val = ev, None
+        else:
+            (key,) = ev
             val = ev[key]
+            if (
+                para_kind is None
+                and top.kind is ITEM
+                and cell is None
+                and (
+                    key in _TEXT_EVENTS
+                    or (key == "Start" and (val if type(val) is str else next(iter(val))) in _INLINE_TAGS)
+                )
+            ):
+                para_kind, para_line, para_level, para_qd = (
+                    Kind.PARAGRAPH,
+                    line_of(starts, rng["start"]),
+                    0,
+                    quote_depth,
+                )
+                para_checked, para_end, tight = None, -1, True
+                parts, size, marks, opened, image, pending_br = [], 0, [], [], 0, False
         if key == "Text":
-            top = stack[-1]
-            if inline is not None and "tight_para" not in top:
-                # the common case: text in a paragraph or heading
-                if not inline.image:
-                    inline.add(val)
-            elif top["kind"] in _RAW_KINDS:
-                top.setdefault("buf", []).append(val)
+            if para_kind is not None:
+                if not image:
+                    if pending_br:
+                        pending_br = False
+                        parts.append("\n")
+                        size += 1
+                    if val:
+                        parts.append(val)
+                        size += len(val)
+                if tight:
+                    para_end = rng["end"]
+            elif top.kind in _RAW_KINDS:
+                top.buf.append(val)
             elif cell is not None:
                 cell.append(val)
+            continue
+        if key == "Start" or key == "End":
+            if type(val) is str:
+                tag, arg = val, None
             else:
-                open_tight_paragraph(rng)
-                if inline is not None and not inline.image:
-                    inline.add(val)
-                if inline is not None and stack[-1].get("tight_para"):
-                    stack[-1]["last_end"] = rng["end"]
-            continue
-        if key in ("Code", "InlineMath", "DisplayMath"):
-            s = f"`{val}`" if key == "Code" else (f"${val}$" if key == "InlineMath" else f"$${val}$$")
-            if cell is not None:
-                cell.append(s)
+                tag = next(iter(val))
+                arg = val[tag]
+            if tag in _INLINE_TAGS:
+                if para_kind is None:
+                    pass
+                elif tag == "Image":
+                    if key == "Start":
+                        image += 1
+                    elif image:
+                        image -= 1
+                elif key == "Start":
+                    opened.append((_MARK_KINDS[tag], size))
+                elif opened and opened[-1][0] == _MARK_KINDS[tag]:  # (`_end_mark`, made short)
+                    kind, at = opened.pop()
+                    if size > at:
+                        marks.append(Mark(kind, at, size))
+                else:
+                    _end_mark(opened, marks, _MARK_KINDS[tag], size)
                 continue
-            open_tight_paragraph(rng)
-            if inline is not None:
-                at = inline.size
-                inline.add(s)
-                if key == "Code":
-                    inline.marks.append(Mark("code", at, inline.size))
-                if stack[-1].get("tight_para"):
-                    stack[-1]["last_end"] = rng["end"]
+        elif key == "SoftBreak" or key == "HardBreak":
+            if para_kind is not None:
+                # one "\n" per source line: a <br> at the end of a line is that line break
+                pending_br = False
+                parts.append("\n")
+                size += 1
+            elif cell is not None:
+                cell.append(" ")
             continue
-        if key == "InlineHtml":
-            tag = val.strip()
-            if cell is not None:
-                if _BR_RE.match(tag):
-                    cell.append(" ")
-                elif _U_OPEN_RE.match(tag) or _U_CLOSE_RE.match(tag):
-                    cell.append(val)
-                continue
-            open_tight_paragraph(rng)
-            if inline is None:
-                continue
-            if _BR_RE.match(tag):
-                inline.pending_br = True
-            elif _U_OPEN_RE.match(tag):
-                inline.start("u")
-            elif _U_CLOSE_RE.match(tag):
-                inline.end("u")
-            if stack[-1].get("tight_para"):
-                stack[-1]["last_end"] = rng["end"]
+        elif key != "Rule":
+            if key == "Code" or key == "InlineMath" or key == "DisplayMath":
+                s = f"`{val}`" if key == "Code" else (f"${val}$" if key == "InlineMath" else f"$${val}$$")
+                if cell is not None:
+                    cell.append(s)
+                elif para_kind is not None:
+                    at = size
+                    if pending_br:
+                        pending_br = False
+                        parts.append("\n")
+                        size += 1
+                    parts.append(s)
+                    size += len(s)
+                    if key == "Code":
+                        marks.append(Mark("code", at, size))
+                    if tight:
+                        para_end = rng["end"]
+            elif key == "InlineHtml":
+                tag = val.strip()
+                if cell is not None:
+                    if _BR_RE.match(tag):
+                        cell.append(" ")
+                    elif _U_OPEN_RE.match(tag) or _U_CLOSE_RE.match(tag):
+                        cell.append(val)
+                elif para_kind is not None:
+                    if _BR_RE.match(tag):
+                        pending_br = True
+                    elif _U_OPEN_RE.match(tag):
+                        opened.append(("u", size))
+                    elif _U_CLOSE_RE.match(tag):
+                        _end_mark(opened, marks, "u", size)
+                    if tight:
+                        para_end = rng["end"]
+            elif key == "Html":
+                if top.kind is Kind.HTML:
+                    top.buf.append(val)
+            elif key == "TaskListMarker":
+                if para_kind is not None:
+                    para_checked = bool(val)
+                else:
+                    top.checked = bool(val)
             continue
-        if key == "Html":
-            if stack[-1]["kind"] is Kind.HTML:
-                stack[-1].setdefault("buf", []).append(val)
-            continue
-        if key == "TaskListMarker":
-            stack[-1]["checked"] = bool(val)
-            continue
-        if key == "FootnoteReference":
-            continue
-        if key == "Start":
-            arg: Any
-            tag, arg = next(iter(val.items())) if isinstance(val, dict) else (val, None)
-            if tag in ("Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"):
-                open_tight_paragraph(rng)
-                if inline is not None:
-                    if tag == "Image":
-                        inline.image += 1
-                    else:
-                        inline.start(
-                            {
-                                "Emphasis": "em",
-                                "Strong": "strong",
-                                "Strikethrough": "del",
-                                "Link": "link",
-                            }.get(tag, tag.lower())
-                        )
-                continue
-            close_tight_paragraph(rng)
-            if tag == "Paragraph":
-                push(Kind.PARAGRAPH, rng, quote_depth=quote_depth)
-                inline = _Inline()
-            elif tag == "Heading":
-                push(Kind.HEADING, rng, level=int(str(arg["level"])[1:]), quote_depth=quote_depth)
-                inline = _Inline()
-            elif tag == "CodeBlock":
-                lang = arg.get("Fenced", "") if isinstance(arg, dict) else ""
-                push(Kind.CODE, rng, info=lang.strip(), quote_depth=quote_depth)
-            elif tag == "HtmlBlock":
-                push(Kind.HTML, rng, quote_depth=quote_depth)
-            elif tag == "BlockQuote":
-                push(Kind.QUOTE, rng, quote_depth=quote_depth)
-                quote_depth += 1
-            elif tag == "List":
-                start = arg if isinstance(arg, int) else None  # None: a bullet list
-                push(
-                    Kind.LIST,
-                    rng,
-                    info="" if start is None else "ordered",
-                    number=start,
-                    quote_depth=quote_depth,
+
+        # A block starts or ends, or a thematic break: a paragraph or heading (or a tight
+        # item's text, which ends here) becomes a block.
+        if tight or (key == "End" and (tag == "Paragraph" or tag == "Heading")):
+            assert para_kind is not None
+            end = para_end if tight and para_end >= 0 else rng["end"]
+            last = line_of(starts, end - 1) if end > 0 else 1
+            top.children.append(
+                new_block(
+                    Block,
+                    (
+                        para_kind,
+                        para_line,
+                        last if last > para_line else para_line,
+                        "".join(parts).strip("\n"),
+                        (),
+                        para_level,
+                        "",
+                        None,
+                        para_checked,
+                        tuple(marks),
+                        (),
+                        "",
+                        para_qd,
+                        False,
+                    ),
                 )
-                stack[-1]["next_number"] = start
-            elif tag == "Item":
-                parent = stack[-1]
-                num = parent.get("next_number")
-                if num is not None:
-                    parent["next_number"] = num + 1
-                push(Kind.ITEM, rng, number=num, quote_depth=quote_depth)
-            elif tag == "Table":
-                push(Kind.TABLE, rng, quote_depth=quote_depth)
-                table_rows = []
-            elif tag in ("TableHead", "TableRow"):
-                table_rows.append([])
-            elif tag == "TableCell":
-                cell = []
-            elif tag == "FootnoteDefinition":
-                push(Kind.FOOTNOTE, rng, info=str(arg), quote_depth=quote_depth)
-            elif tag == "MetadataBlock":
-                push(Kind.META, rng, quote_depth=quote_depth)
-            else:  # definition lists and other extensions we do not enable: keep as a container
-                push(Kind.CONTAINER, rng, info=str(tag).lower(), quote_depth=quote_depth)
-            continue
-        if key == "End":
-            tag = next(iter(val)) if isinstance(val, dict) else val
-            if tag in ("Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"):
-                if inline is not None:
-                    if tag == "Image":
-                        inline.image = max(0, inline.image - 1)
-                    else:
-                        inline.end(
-                            {
-                                "Emphasis": "em",
-                                "Strong": "strong",
-                                "Strikethrough": "del",
-                                "Link": "link",
-                            }.get(tag, tag.lower())
-                        )
+            )
+            para_kind = None
+            if tight:
+                top.tight = True
+                tight = False
+            else:
+                continue
+        if key == "Rule":
+            end = rng["end"]
+            top.children.append(
+                new_block(
+                    Block,
+                    (
+                        Kind.RULE,
+                        line_of(starts, rng["start"]),
+                        line_of(starts, end - 1) if end > 0 else 1,
+                        "",
+                        (),
+                        0,
+                        "",
+                        None,
+                        None,
+                        (),
+                        (),
+                        "",
+                        quote_depth,
+                        False,
+                    ),
+                )
+            )
+        elif key == "Start":
+            line = line_of(starts, rng["start"])
+            if tag == "Paragraph" or tag == "Heading":
+                para_kind, para_line, para_qd = Kind.PARAGRAPH, line, quote_depth
+                para_level = 0
+                if tag == "Heading":
+                    para_kind, para_level = Kind.HEADING, int(str(arg["level"])[1:])
+                para_checked = None
+                parts, size, marks, opened, image, pending_br = [], 0, [], [], 0, False
                 continue
             if tag == "Item":
-                close_tight_paragraph(rng)
-                fr = stack[-1]
-                fr.pop("next_number", None)
-                pop(rng, checked=fr.pop("checked", None))
+                num = top.next_number
+                if num is not None:
+                    top.next_number = num + 1
+                top = _Frame(Kind.ITEM, line, quote_depth, number=num)
+            elif tag == "List":
+                start = arg if isinstance(arg, int) else None  # None: a bullet list
+                info = "" if start is None else "ordered"
+                top = _Frame(Kind.LIST, line, quote_depth, info=info, number=start)
+                top.next_number = start
+            elif tag == "CodeBlock":
+                lang = arg.get("Fenced", "") if isinstance(arg, dict) else ""
+                top = _Frame(Kind.CODE, line, quote_depth, info=lang.strip())
+            elif tag == "HtmlBlock":
+                top = _Frame(Kind.HTML, line, quote_depth)
+            elif tag == "BlockQuote":
+                top = _Frame(Kind.QUOTE, line, quote_depth)
+                quote_depth += 1
+                quotes = True
+            elif tag == "Table":
+                top = _Frame(Kind.TABLE, line, quote_depth)
+                table_rows = []
+            elif tag == "TableHead" or tag == "TableRow":
+                table_rows.append([])
                 continue
-            close_tight_paragraph(rng)
-            if tag in ("Paragraph", "Heading"):
-                assert inline is not None
-                pop(rng, text=inline.text().strip("\n"), marks=tuple(inline.marks))
-                inline = None
-            elif tag == "CodeBlock" or tag == "HtmlBlock":
-                pop(rng, text="".join(stack[-1].pop("buf", [])))
+            elif tag == "TableCell":
+                cell = []
+                continue
+            elif tag == "FootnoteDefinition":
+                top = _Frame(Kind.FOOTNOTE, line, quote_depth, info=str(arg))
+            elif tag == "MetadataBlock":
+                top = _Frame(Kind.META, line, quote_depth)
+            else:  # definition lists and other extensions we do not enable: keep as a container
+                top = _Frame(Kind.CONTAINER, line, quote_depth, info=str(tag).lower())
+            stack.append(top)
+        elif tag == "TableCell":
+            if cell is not None and table_rows:
+                table_rows[-1].append(_cell_text("".join(cell)))
+            cell = None
+        elif tag != "TableHead" and tag != "TableRow":
+            fr = stack.pop()
+            top = stack[-1]
+            text = ""
+            rows: Rows = ()
+            if tag == "CodeBlock" or tag == "HtmlBlock" or tag == "MetadataBlock":
+                text = "".join(fr.buf)
+                if tag == "MetadataBlock" and fr.line == 1:
+                    front = text
             elif tag == "BlockQuote":
                 quote_depth -= 1
-                pop(rng)
-            elif tag == "List":
-                stack[-1].pop("next_number", None)
-                pop(rng)
             elif tag == "Table":
-                pop(rng, rows=tuple(tuple(r) for r in table_rows if r))
+                rows = tuple(tuple(r) for r in table_rows if r)
                 table_rows = []
-            elif tag == "TableCell":
-                if cell is not None and table_rows:
-                    table_rows[-1].append(_cell_text("".join(cell)))
-                cell = None
-            elif tag in ("TableHead", "TableRow"):
-                pass
-            elif tag == "MetadataBlock":
-                b = pop(rng, text="".join(stack[-1].pop("buf", [])))
-                if b.line == 1:
-                    front = b.text
-            else:
-                pop(rng)
-    blocks = _callouts(root)
+            end = rng["end"]
+            last = line_of(starts, end - 1) if end > 0 else 1
+            top.children.append(
+                new_block(
+                    Block,
+                    (
+                        fr.kind,
+                        fr.line,
+                        last if last > fr.line else fr.line,
+                        text,
+                        tuple(fr.children),
+                        0,
+                        fr.info,
+                        fr.number,
+                        fr.checked,
+                        (),
+                        rows,
+                        "",
+                        fr.quote_depth,
+                        fr.tight,
+                    ),
+                )
+            )
+    # only a block quote can be a callout
+    blocks = _callouts(root.children) if quotes else root.children
     if containers:
         blocks = _group(blocks, containers)
     return Document(blocks=blocks, lines=lines, containers=containers, front_matter=front)
@@ -505,28 +574,15 @@ def _callouts(blocks: list[Block]) -> list[Block]:
                 )
                 continue
         if b.children:
-            b = _replace_children(b, _callouts(list(b.children)))
+            children = _callouts(list(b.children))
+            if any(c is not o for c, o in zip(children, b.children, strict=True)):
+                b = _replace_children(b, children)
         out.append(b)
     return out
 
 
 def _replace_children(b: Block, children: list[Block]) -> Block:
-    return Block(
-        b.kind,
-        b.line,
-        b.end,
-        text=b.text,
-        children=tuple(children),
-        level=b.level,
-        info=b.info,
-        number=b.number,
-        checked=b.checked,
-        marks=b.marks,
-        rows=b.rows,
-        title=b.title,
-        quote_depth=b.quote_depth,
-        tight=b.tight,
-    )
+    return b._replace(children=tuple(children))
 
 
 def _group(blocks: list[Block], containers: list[Container]) -> list[Block]:

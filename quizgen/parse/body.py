@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from quizgen.bank import ListItem, QuestionKind, Section, SectionKind, kind_for_label
 from quizgen.parse import shapes
 from quizgen.parse.blocks import Block, Document, Kind, _strip_quote
-from quizgen.parse.units import ANSWER_TYPES, Unit, is_answer_title, para_lines
+from quizgen.parse.units import ANSWER_TYPES, Unit, is_answer_title, para_first_line, para_lines
 
 _STRUCT_HTML_RE = re.compile(
     r"^(?:\s|<summary\b[^>]*>.*?</summary>|<!--.*?-->|</?(?:details|summary|p|div|br|hr|b|i|center|span|a|figure)\b[^>]*>)*$",
@@ -60,15 +60,18 @@ def skip_block(b: Block) -> bool:
         return bool(_STRUCT_HTML_RE.match(b.text.strip()))
     return (
         b.kind is Kind.PARAGRAPH
-        and bool(b.marks_of("link"))
-        and bool(_NAV_RE.search(b.text))
         and len(b.text) < 40
+        and any(m.kind == "link" for m in b.marks)
+        and bool(_NAV_RE.search(b.text))
     )
 
 
 def clean_lines(lines: list[str]) -> str:
     """Lines -> text: first line stripped, the others' common indentation removed, blank and
     rule lines trimmed at the edges, runs of blank lines squeezed."""
+    if len(lines) == 1:  # most list items and paragraphs
+        t = lines[0].strip()
+        return "" if not t or _RULE_LINE_RE.match(lines[0]) else t
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
         start += 1
@@ -101,12 +104,14 @@ class _Text:
         if not blocks:
             return [first] if first else []
         start = blocks[0].line
-        end = max(b.end for b in blocks)
-        depth = min(b.quote_depth for b in blocks)
-        lines = self.doc.lines[start - 1 : end]
+        if len(blocks) == 1:
+            end, depth = blocks[0].end, blocks[0].quote_depth
+        else:
+            end = max(b.end for b in blocks)
+            depth = min(b.quote_depth for b in blocks)
+        lines = self.doc.lines[start - 1 : end]  # a copy: blanked below
         if depth:
             lines = [_strip_quote(t, depth) for t in lines]
-        lines = list(lines)
         for b in blocks:
             if skip_block(b):
                 for k in range(b.line - start, min(b.end - start + 1, len(lines))):
@@ -124,12 +129,12 @@ def _label_of_block(
 ) -> tuple[str, str, bool] | None:
     """(label, rest of its first line as written, is-an-answer-container) or None."""
     if answer_re is not None and b.kind is Kind.PARAGRAPH:
-        first = para_lines(doc, b)[0]
+        first = para_first_line(doc, b)
         m = answer_re.search(first)
         if m:
             return "答案", first[m.end() :].strip() if m.start() == 0 else first.strip(), False
     if b.kind is Kind.PARAGRAPH:
-        lab = shapes.label_line(para_lines(doc, b)[0])
+        lab = shapes.label_line(para_first_line(doc, b))
         if lab is None:
             return None
         if not lab.bold and not (
@@ -156,6 +161,10 @@ def _label_of_block(
     if b.kind is Kind.CONTAINER and (b.info in ANSWER_TYPES or is_answer_title(b.title)):
         return "答案", "", True
     return None
+
+
+# the kinds of block `_label_of_block` reads a label from
+_LABELLED_KINDS = frozenset({Kind.PARAGRAPH, Kind.HEADING, Kind.HTML, Kind.CONTAINER})
 
 
 @dataclass
@@ -216,12 +225,17 @@ def _split_at_labels(doc: Document, b: Block, answer_re: re.Pattern[str] | None)
 def _segments(
     doc: Document, blocks: list[Block], answer_re: re.Pattern[str] | None = None
 ) -> tuple[list[Block], list[_Seg]]:
-    blocks = [x for b in blocks for x in _split_at_labels(doc, b, answer_re)]
+    split: list[Block] = []
+    for b in blocks:
+        if b.kind is Kind.PARAGRAPH and b.end > b.line:
+            split.extend(_split_at_labels(doc, b, answer_re))
+        else:
+            split.append(b)
     pre: list[Block] = []
     segs: list[_Seg] = []
     cur = pre
-    for b in blocks:
-        lab = _label_of_block(doc, b, answer_re)
+    for b in split:
+        lab = _label_of_block(doc, b, answer_re) if b.kind in _LABELLED_KINDS else None
         if lab is None:
             cur.append(b)
             continue
@@ -248,6 +262,11 @@ def _seg_text(t: _Text, seg: _Seg) -> str:
 
 
 def _item_text(t: _Text, item: Block) -> str:
+    if item.end == item.line and not item.quote_depth:  # one line, the usual item: `lines_of` made short
+        src = t.doc.lines[item.line - 1 : item.line]
+        line = _ITEM_MARK_RE.sub("", src[0], count=1) if src else ""
+        text = line.strip()
+        return "" if not text or _RULE_LINE_RE.match(line) else text
     lines = t.lines_of([item])
     if lines:
         lines[0] = _ITEM_MARK_RE.sub("", lines[0], count=1)
@@ -260,6 +279,9 @@ _PSEUDO_ITEM_RE = re.compile(r"^\s*(?:\d{1,3}[、）)]|[(（]\d{1,3}[)）]|[①-
 def _pseudo_items(t: _Text, b: Block) -> list[str] | None:
     """Lines numbered in ways CommonMark does not know (``1、`` ``(1)`` ``（1）`` ``①``): list
     items all the same, when every line of the paragraph starts so."""
+    first = [_strip_quote(x, b.quote_depth) for x in t.doc.lines[b.line - 1 : b.line]]
+    if first and first[0].strip() and not _PSEUDO_ITEM_RE.match(first[0]):
+        return None  # (the first of `lines` below, not numbered)
     lines = [x for x in t.lines_of([b]) if x.strip()]
     if not lines or not all(_PSEUDO_ITEM_RE.match(x) for x in lines):
         return None
@@ -286,6 +308,18 @@ def split_term(text: str) -> tuple[str | None, str]:
     if not term or "\n" in term:
         return None, text.strip()
     return term, after.strip()
+
+
+def _pseudo_list(t: _Text, b: Block, first: str | None, line: int) -> list[str] | None:
+    """`_pseudo_items` of a paragraph of a labelled block, other than the label's own line."""
+    if b.kind is not Kind.PARAGRAPH or (b.line == line and first is not None):
+        return None
+    return _pseudo_items(t, b)
+
+
+def _holds_list(t: _Text, first: str | None, blocks: list[Block], line: int) -> bool:
+    """Does `sections_of` find a list among these blocks (without building the sections)?"""
+    return any(b.kind is Kind.LIST or _pseudo_list(t, b, first, line) is not None for b in blocks)
 
 
 def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], line: int) -> list[Section]:
@@ -319,11 +353,7 @@ def sections_of(t: _Text, label: str, first: str | None, blocks: list[Block], li
         lead, items, tail, lead_first = [], [], [], None
 
     for b in blocks:
-        pseudo = (
-            _pseudo_items(t, b)
-            if b.kind is Kind.PARAGRAPH and not (b.line == line and first is not None)
-            else None
-        )
+        pseudo = _pseudo_list(t, b, first, line)
         if b.kind is Kind.LIST or pseudo is not None:
             if tail:
                 new_lead = tail
@@ -543,7 +573,6 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
     out.answer_line = unit.inline_line if answer else 0
     out.marked = out.marked or unit.marked
     for seg in segs:
-        text = _seg_text(t, seg)
         if shapes.is_prompt_label(seg.label):
             if choice is not None:
                 seg_blocks = [b for b in seg.blocks if b.line not in choice.blocks]
@@ -552,18 +581,22 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
                     if seg_blocks and seg_blocks[0].line == seg.line
                     else clean_lines([seg.first or "", *t.lines_of(seg_blocks)])
                 )
+            else:
+                text = _seg_text(t, seg)
             prompt_parts.append(text)
             continue
         if shapes.is_answer_label(seg.label):
+            text = _seg_text(t, seg)
             out.marked = True
             if answer:
                 answer = f"{answer}\n\n{text}".strip()
             else:
                 answer = text
                 out.answer_line = seg.line
-            lists = sections_of(t, "答案", seg.first, seg.blocks, seg.line)
-            if any(s.items for s in lists):
-                out.sections.extend(lists)
+            if _holds_list(t, seg.first, seg.blocks, seg.line):
+                lists = sections_of(t, "答案", seg.first, seg.blocks, seg.line)
+                if any(s.items for s in lists):
+                    out.sections.extend(lists)
             continue
         out.sections.extend(sections_of(t, seg.label, seg.first, seg.blocks, seg.line))
     pre_text = t.text(pre) if pre else ""
@@ -576,18 +609,15 @@ def build(doc: Document, unit: Unit, *, answer_re: re.Pattern[str] | None = None
         if answer and unit.inline_answer and not any(shapes.is_answer_label(s.label) for s in segs):
             # "答：…例如：" then a list: the answer goes on after its first line
             answer = f"{answer}\n\n{pre_text}"
-            lists = sections_of(t, "答案", None, pre, pre[0].line)
-            if any(s.items for s in lists):
+            if _holds_list(t, None, pre, pre[0].line):
+                lists = sections_of(t, "答案", None, pre, pre[0].line)
                 out.sections[:0] = [s for s in lists if s.items]
         elif not answer:
+            # (lists in a plain answer are read by the generators from the text)
             answer = pre_text
             out.answer_line = pre[0].line
             out.unlabelled = pre_text
             out.unlabelled_line = pre[0].line
-            if not segs and not unit.inline_answer:
-                lists = sections_of(t, "答案", None, pre, pre[0].line)
-                if any(s.items for s in lists) and unit.cue in ("heading", "list", "marker"):
-                    pass  # lists in a plain answer are read by the generators from the text
         else:
             prompt_parts.insert(0, pre_text)
     if not answer and out.sections and not any(shapes.is_answer_label(s.label) for s in segs):
@@ -647,10 +677,14 @@ def _explanation(rest: str) -> str:
     return re.sub(r"^(?:\s*(?:-{3,}|\*{3,}|_{3,})\s*(?:\n|$))+", "", rest.strip()).strip()
 
 
+_EMPHASIS_CHARS_RE = re.compile(r"[*_`]")
+_TF_SPLIT_RE = re.compile(r"^([^\s。，,.；;：:！!\n]{1,5})[\s。，,.；;：:！!]*(.*)$", re.S)
+
+
 def _tf_split(answer: str) -> tuple[str | None, str]:
     """("错", "因为不可逆。") from "错。因为不可逆。"."""
-    text = re.sub(r"[*_`]", "", answer.strip())
-    m = re.match(r"^([^\s。，,.；;：:！!\n]{1,5})[\s。，,.；;：:！!]*(.*)$", text, re.S)
+    text = _EMPHASIS_CHARS_RE.sub("", answer.strip())
+    m = _TF_SPLIT_RE.match(text)
     if not m:
         return None, answer
     return shapes.tf_value(m.group(1)), m.group(2).strip()

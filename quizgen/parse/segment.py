@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 
 from quizgen.parse import shapes
 from quizgen.parse.blocks import Block, Document, Kind
-from quizgen.parse.units import EXPLICIT, FREE_FORM, RULES, Ctx, Unit, is_answer_title, marker_label
+from quizgen.parse.units import (
+    EXPLICIT,
+    FREE_FORM,
+    RULES,
+    Ctx,
+    Unit,
+    is_answer_title,
+    marker_label,
+    may_be_marker,
+    rule_marker,
+    rules_by_kind,
+)
 
 
 @dataclass
@@ -71,18 +82,16 @@ def _is_label_heading(text: str) -> bool:
     return is_answer_title(text)
 
 
-def _explicit_starts(blocks: Sequence[Block], ctx: Ctx) -> dict[int, str]:
-    """Where the explicit cues (admonitions, ``<details>``, Q&A tables, flashcards, ``Q:``
-    markers) start a question: block index -> cue."""
-    out: dict[int, str] = {}
+def _explicit_starts(blocks: Sequence[Block], ctx: Ctx) -> list[int]:
+    """Where the explicit cues other than ``Q:`` markers (admonitions, ``<details>``, Q&A
+    tables, flashcards) start a question: block indexes, in order. (A marker only matters
+    where it ends a question heading's body: see `_body_end`.)"""
+    rules = rules_by_kind([(n, r) for n, r in RULES if n in EXPLICIT and n != "marker"])
+    out: list[int] = []
     for i, b in enumerate(blocks):
-        if b.kind is Kind.HEADING:
-            continue
-        for name, rule in RULES:
-            if name not in EXPLICIT:
-                continue
+        for _name, rule in rules.get(b.kind, ()):
             if rule(blocks, i, ctx) is not None:
-                out[i] = name
+                out.append(i)
                 break
     return out
 
@@ -100,34 +109,51 @@ def _asking_lists(blocks: Sequence[Block], ctx: Ctx) -> list[int]:
     return out
 
 
-def _answer_before(doc: Document, blocks: Sequence[Block]) -> bool:
-    """Does an answer label (``**答案：**``, ``答：``, ``#### 答案``) occur among `blocks`?"""
-    for b in blocks:
-        lab = marker_label(doc, b) if b.kind is Kind.PARAGRAPH else None
-        if lab is not None and shapes.is_answer_label(lab.label):
-            return True
-        if b.kind is Kind.HEADING and _is_label_heading(b.text):
-            return True
-    return False
+def _answers(doc: Document, b: Block) -> bool:
+    """Is `b` an answer label (``**答案：**``, ``答：``, ``#### 答案``)?"""
+    if b.kind is Kind.PARAGRAPH:
+        lab = marker_label(doc, b)
+        return lab is not None and shapes.is_answer_label(lab.label)
+    return b.kind is Kind.HEADING and _is_label_heading(b.text)
+
+
+def _body_end(blocks: list[Block], start: int, end: int, explicit: list[int], ctx: Ctx) -> int | None:
+    """Where the body of the question heading `blocks[start]`, whose section ends at `end`,
+    ends early: at an explicit cue, or at a ``Q:`` marker after an answer label (in labelled
+    notes ``**问题：**`` under a question heading is its stem; after its answer it starts the
+    next question)."""
+    k = bisect.bisect_right(explicit, start)
+    first = explicit[k] if k < len(explicit) and explicit[k] < end else None
+    answered = False
+    seen = start + 1  # blocks[start + 1 : seen] are known not to answer, unless `answered`
+    for e in range(start + 1, end if first is None else first):
+        if not may_be_marker(blocks[e]):
+            continue
+        while not answered and seen < e:
+            answered = _answers(ctx.doc, blocks[seen])
+            seen += 1
+        if answered and rule_marker(blocks, e, ctx) is not None:
+            return e
+    return first
 
 
 def _classify_headings(
     blocks: list[Block],
-    explicit: dict[int, str],
+    explicit: list[int],
     forced_level: int | None,
     question_re: re.Pattern[str] | None,
     asking: list[int] | None = None,
 ) -> list[Heading]:
-    # `Q:` markers sit under question headings in labelled notes; only the other explicit cues
-    # turn a merely numbered heading into a group
-    strong_explicit = [i for i, cue in explicit.items() if cue != "marker"]
+    # `explicit`: the explicit cues other than `Q:` markers (those sit under question headings
+    # in labelled notes); only these turn a merely numbered heading into a group
     hs = [
         Heading(i, b, shapes.question_shape(b.text)) for i, b in enumerate(blocks) if b.kind is Kind.HEADING
     ]
     labels = {h.index for h in hs if _is_label_heading(h.block.text.strip())}
     for k, h in enumerate(hs):
         end = len(blocks)
-        for later in hs[k + 1 :]:
+        for j in range(k + 1, len(hs)):  # (not a slice of hs: that copies it for every heading)
+            later = hs[j]
             # a label heading (``#### 答案：D`` under ``###### 1. …``) is part of the section
             if later.block.level <= h.block.level and later.index not in labels:
                 end = later.index
@@ -138,7 +164,7 @@ def _classify_headings(
         text = h.block.text.strip()
         if not text:
             h.role = "body"
-        elif _is_label_heading(text):
+        elif h.index in labels:
             h.role = "label"
         elif len(h1) == 1 and h is h1[0] and h.index == min(x.index for x in hs) and not h.shape.strong:
             h.role = "title"
@@ -148,7 +174,7 @@ def _classify_headings(
             h.role = "candidate" if h.block.level == forced_level else "group"
         elif shapes.is_group_title(text) and not shapes.ends_with_question_mark(text):
             h.role = "group"
-        elif h.shape.strong or (h.shape.weak and h.shape.ref is not None and not strong_explicit):
+        elif h.shape.strong or (h.shape.weak and h.shape.ref is not None and not explicit):
             h.role = "candidate"
         else:
             h.role = "group"
@@ -162,13 +188,11 @@ def _classify_headings(
     top = max(levels.values())
     qlevel = forced_level or max(lv for lv, n in levels.items() if n == top)
     at_qlevel = sorted(x.index for x in cands if x.block.level == qlevel)
-    explicit_at = sorted(strong_explicit)
     for h in cands:
         if h.block.level < qlevel and any_between(at_qlevel, h.index, h.section_end):
             h.role = "context"  # a case or passage shared by the questions under it
         elif not h.shape.strong and (
-            any_between(explicit_at, h.index, h.section_end)
-            or any_between(asking or [], h.index, h.section_end)
+            any_between(explicit, h.index, h.section_end) or any_between(asking or [], h.index, h.section_end)
         ):
             # a merely numbered heading over questions of their own ("## 01.AJAX 概念" over a
             # numbered list of questions) is a section, not a question
@@ -241,7 +265,8 @@ def _classify_headings(
     for k, h in enumerate(hs):
         if h.role != "question":
             continue
-        for x in hs[k + 1 :]:
+        for j in range(k + 1, len(hs)):
+            x = hs[j]
             if x.index >= h.section_end:
                 break
             if x.role == "question":
@@ -286,7 +311,7 @@ def segment(
     blocks = [b for b in doc.blocks if b.kind is not Kind.META]
     ctx = Ctx(doc, question_re=question_re)
     use_headings = only is None or "heading" in only or "heading-term" in only
-    explicit = _explicit_starts(blocks, ctx) if use_headings else {}
+    explicit = _explicit_starts(blocks, ctx) if use_headings else []
     hs = (
         _classify_headings(blocks, explicit, question_level, question_re, _asking_lists(blocks, ctx))
         if use_headings
@@ -297,7 +322,6 @@ def segment(
         ]
     )
     by_index = {h.index: h for h in hs}
-    explicit_sorted = sorted(explicit)
     # stretches: (group name, context text, blocks) outside question headings
     units: list[Unit] = []
     stretches: list[tuple[str | None, str, list[Block]]] = []
@@ -331,13 +355,7 @@ def segment(
         flush()
         if h.role == "question":
             end = h.section_end
-            cut = None
-            for e in explicit_sorted[bisect.bisect_right(explicit_sorted, i) :]:
-                if e >= end:
-                    break
-                if explicit[e] != "marker" or _answer_before(doc, blocks[i + 1 : e]):
-                    cut = e
-                    break
+            cut = _body_end(blocks, i, end, explicit, ctx)
             body_end = cut if cut is not None else end
             title = h.shape.text if h.shape.ref is not None and h.shape.text else h.block.text.strip()
             lab = shapes.label_line(title)
@@ -382,7 +400,7 @@ def segment(
 
     def run(use_free: bool) -> tuple[list[Unit], list[list[Block]]]:
         ctx.free_form = use_free
-        rules = [(n, r) for n, r in enabled if use_free or n not in FREE_FORM]
+        rules = rules_by_kind([(n, r) for n, r in enabled if use_free or n not in FREE_FORM])
         found: list[Unit] = []
         loose: list[list[Block]] = []
         for group, ctx_text, stretch in stretches:
@@ -416,7 +434,7 @@ def segment(
                     k += 1
                     continue
                 hit = None
-                for _name, rule in rules:
+                for _name, rule in rules.get(b.kind, ()):
                     hit = rule(stretch, k, ctx)
                     if hit is not None:
                         break

@@ -6,6 +6,7 @@ has already removed the Markdown), shared by the cue rules. Each is small and te
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -75,21 +76,29 @@ _LABEL_TEXT_RE = re.compile(
 )
 
 
+_SPACES_RE = re.compile(r"\s+")
+_YEAR_RE = re.compile(r"^\d{4}\s*年")
+_POINTS_RE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+# "计算误差：反向传播…" is a term and its description, not the task 计算…
+_TERM_RE = re.compile(r"^[^:：，,。?？]{1,8}[:：]\s*\S")
+
+
 def strip_tail(text: str) -> str:
     """Text without trailing point values, bracketed notes, footnote marks and spaces."""
     return _TAIL_RE.sub("", text.strip())
 
 
+@functools.lru_cache(maxsize=65536)  # the shapes of all headings, then their group tests, ask
 def number_prefix(text: str) -> tuple[str, str] | None:
     """("1", "标题") for "1. 标题"; ("Q1.1.1", "问题") for "Q1.1.1：问题"; None when unnumbered."""
     m = _NUMBER_RE.match(text.strip())
     if not m:
         return None
     num = next(m.group(g) for g in ("n1", "n5", "n2", "n3", "n4") if m.group(g) is not None)
-    num = re.sub(r"\s+", "", num).replace("．", ".")
+    num = _SPACES_RE.sub("", num).replace("．", ".")
     rest = m.group("rest").strip()
     if m.group("n3") is not None:
-        if re.match(r"^\d{4}\s*年", text.strip()):
+        if _YEAR_RE.match(text.strip()):
             return None  # a year starts the sentence: "2023 年…"
         if rest[:1] in ("%", "％", "‰"):
             return None
@@ -169,7 +178,7 @@ def is_define_prompt(text: str) -> bool:
 
 
 def has_points(text: str) -> bool:
-    return bool(re.search(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]", text))
+    return bool(_POINTS_RE.search(text))
 
 
 @dataclass(frozen=True)
@@ -182,18 +191,18 @@ class Shape:
     text: str  # without the number
 
 
+@functools.lru_cache(maxsize=16384)  # the block rules ask about the same lines, twice in free-form notes
 def question_shape(text: str) -> Shape:
     first = text.strip().split("\n", 1)[0]
     num = number_prefix(first)
     ref, rest = (num[0], num[1]) if num else (None, first)
     core = strip_tail(rest)
-    # "计算误差：反向传播…" is a term and its description, not the task 计算…
-    term = re.match(r"^[^:：，,。?？]{1,8}[:：]\s*\S", core)
+    term = _TERM_RE.match(core)
     strong = bool(
         core
         and not is_section_label(core)
         and (
-            ends_with_question_mark(rest)
+            _QMARK_END_RE.search(core)  # ends_with_question_mark(rest)
             or (is_interrogative(core) and len(core) <= 200)
             or (is_imperative(core) and not term and len(core) >= 4)
             or (has_points(rest) and len(core) >= 6)
@@ -307,6 +316,7 @@ _LABEL_SRC_RE = re.compile(
 
 
 _BOLD_LABEL_VALUE_RE = re.compile(r"^\s{0,3}\*\*(?P<inner>[^*\n]{1,12}[:：][^*\n]+?)\*\*\s*(?P<after>.*)$")
+_LABEL_NUMBER_RE = re.compile(r"\s*\d+$")
 
 
 @dataclass(frozen=True)
@@ -327,6 +337,8 @@ def strip_symbols(text: str) -> str:
 def label_line(line: str) -> LineLabel | None:
     """The label a source line starts with, if any (see `_LABEL_SRC_RE`); a leading emoji
     (``✅ 正确答案：B``) does not hide it."""
+    if ":" not in line and "：" not in line and "]" not in line and "】" not in line:
+        return None  # a label ends with a colon or a closing bracket
     if line[:1] and not line[:1].isascii() and _LEADING_SYMBOLS_RE.match(line):
         line = _LEADING_SYMBOLS_RE.sub("", line)
     m = _LABEL_SRC_RE.match(line)
@@ -343,7 +355,7 @@ def label_line(line: str) -> LineLabel | None:
         return None
     if m.group("l1") is None and m.group("c1") is None and m.group("c2") is None:
         return None
-    base = re.sub(r"\s*\d+$", "", label) or label
+    base = _LABEL_NUMBER_RE.sub("", label) or label
     if base[:1].isdigit() or (not opened and base not in KNOWN_LABELS):
         return None
     return LineLabel(label=base, rest=m.group("rest").strip(), bold=opened)

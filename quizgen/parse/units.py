@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from quizgen.parse import shapes
-from quizgen.parse.blocks import Block, Document, Kind, Mark
+from quizgen.parse.blocks import Block, Document, Kind, Mark, _strip_quote
 
 EXPLICIT = frozenset({"admonition", "details", "table", "flashcard", "marker"})
 FREE_FORM = frozenset({"paragraph", "card"})
@@ -367,21 +367,30 @@ def rule_flashcard(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
 
 def para_lines(doc: Document, b: Block) -> list[str]:
     """A paragraph's source lines, block-quote markers removed."""
-    from quizgen.parse.blocks import _strip_quote
-
     lines = doc.lines[b.line - 1 : b.end]
-    return [_strip_quote(t, b.quote_depth) for t in lines] if b.quote_depth else list(lines)
+    return [_strip_quote(t, b.quote_depth) for t in lines] if b.quote_depth else lines
+
+
+def para_first_line(doc: Document, b: Block) -> str:
+    """A paragraph's first source line, block-quote markers removed."""
+    line = doc.lines[b.line - 1]
+    return _strip_quote(line, b.quote_depth) if b.quote_depth else line
 
 
 def marker_label(doc: Document, b: Block) -> shapes.LineLabel | None:
     """The label a paragraph starts with (``**答案：**``, ``答：``, ``Q:``, ``【问题】``)."""
     if b.kind is not Kind.PARAGRAPH:
         return None
-    return shapes.label_line(para_lines(doc, b)[0])
+    return shapes.label_line(para_first_line(doc, b))
 
 
 # First characters of a question marker's plain text: Q: 问： 题目： 正面： 【问题】 Front:
 _MARKER_FIRST = frozenset("QqＱ问题正【[FfＦ")
+
+
+def may_be_marker(b: Block) -> bool:
+    """Can `rule_marker` find a question marker in `b`? (A cheap test it starts with.)"""
+    return b.kind is Kind.PARAGRAPH and b.text[:1] in _MARKER_FIRST
 
 
 def rule_marker(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
@@ -389,7 +398,7 @@ def rule_marker(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
     the answer comes at the next answer marker (``A:``, ``答：``, ``**答案：**``, ``背面：``),
     in the same paragraph (``Q:``/``A:`` on consecutive lines) or in a later block."""
     b = blocks[i]
-    if b.kind is not Kind.PARAGRAPH or b.text[:1] not in _MARKER_FIRST:
+    if not may_be_marker(b):
         return None
     first = marker_label(ctx.doc, b)
     if first is None or not shapes.is_prompt_label(first.label):
@@ -615,7 +624,7 @@ def rule_paragraph(blocks: Sequence[Block], i: int, ctx: Ctx) -> Found | None:
         m = re.match(r"^(?P<lead>[^：:。]{2,120})[:：](?P<rest>.*)$", first)
         if m and shapes.question_shape(m.group("lead")).strong and m.group("rest").strip():
             title = m.group("lead")
-            src = para_lines(ctx.doc, b)[0]
+            src = para_first_line(ctx.doc, b)
             cut = src.find(":", 0) if "：" not in src else src.find("：")
             answer = src[cut + 1 :].strip() if cut >= 0 else m.group("rest").strip()
     shape = shapes.question_shape(title)
@@ -707,3 +716,30 @@ RULES: list[tuple[str, Rule]] = [
     ("card", rule_card),
 ]
 RULE_NAMES = tuple(name for name, _ in RULES)
+
+# The kinds of block each rule can find a question at (it turns the others down at once);
+# the rules are only asked about blocks of these kinds (`rules_by_kind`).
+RULE_KINDS: dict[str, frozenset[Kind]] = {
+    "pattern": frozenset({Kind.PARAGRAPH}),
+    "admonition": frozenset({Kind.CONTAINER}),
+    "details": frozenset({Kind.HTML}),
+    "table": frozenset({Kind.TABLE}),
+    "flashcard": frozenset({Kind.PARAGRAPH}),
+    "marker": frozenset({Kind.PARAGRAPH}),
+    "answer-after": frozenset({Kind.PARAGRAPH}),
+    "instruction": frozenset({Kind.PARAGRAPH}),
+    "list": frozenset({Kind.LIST, Kind.PARAGRAPH}),
+    "quote": frozenset({Kind.QUOTE}),
+    "bold": frozenset({Kind.PARAGRAPH}),
+    "paragraph": frozenset({Kind.PARAGRAPH}),
+    "card": frozenset({Kind.PARAGRAPH}),
+}
+
+
+def rules_by_kind(rules: Sequence[tuple[str, Rule]]) -> dict[Kind, list[tuple[str, Rule]]]:
+    """`rules` (in their order) for each kind of block."""
+    out: dict[Kind, list[tuple[str, Rule]]] = {}
+    for name, rule in rules:
+        for kind in RULE_KINDS[name]:
+            out.setdefault(kind, []).append((name, rule))
+    return out
