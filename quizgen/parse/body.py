@@ -187,10 +187,14 @@ def _unquote_labels(doc: Document, b: Block) -> list[Block]:
     return list(b.children)
 
 
+# Options follow their stem closely: only the body's first blocks are looked at for them.
+_STEM_BLOCKS = 12
+
+
 def _before_answer(doc: Document, body: list[Block], answer_re: re.Pattern[str] | None) -> list[Block]:
     """The body's blocks before its answer starts (where options are written)."""
     out = []
-    for k, b in enumerate(body):
+    for k, b in enumerate(body[:_STEM_BLOCKS]):
         lab = _label_of_block(doc, b, answer_re)
         answers = lab is not None and (
             shapes.is_answer_label(lab[0]) or lab[2] or lab[0] in shapes.EXPLANATION_LABELS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from quizgen.parse import shapes
@@ -96,17 +96,25 @@ def _explicit_starts(blocks: Sequence[Block], ctx: Ctx) -> list[int]:
     return out
 
 
-def _asking_lists(blocks: Sequence[Block], ctx: Ctx) -> list[int]:
-    """Indexes of top-level lists that ask questions of their own (at least two)."""
+def _lists_that_ask(blocks: Sequence[Block], ctx: Ctx) -> Callable[[int, int], bool]:
+    """`asks_in(lo, hi)`: does blocks[lo:hi] hold a numbered list that asks questions of its own
+    (at least two)? Asked only for merely numbered headings, so lists are looked at lazily."""
     from quizgen.parse.units import _list_questions
 
-    out = []
-    for i, b in enumerate(blocks):
-        if b.kind is Kind.LIST and b.info == "ordered":
-            units = _list_questions(b, ctx)
-            if units is not None and len(units) >= 2:
-                out.append(i)
-    return out
+    seen: dict[int, bool] = {}
+
+    def asks(i: int) -> bool:
+        if i not in seen:
+            units = _list_questions(blocks[i], ctx)
+            seen[i] = units is not None and len(units) >= 2
+        return seen[i]
+
+    def asks_in(lo: int, hi: int) -> bool:
+        return any(
+            blocks[i].kind is Kind.LIST and blocks[i].info == "ordered" and asks(i) for i in range(lo, hi)
+        )
+
+    return asks_in
 
 
 def _answers(doc: Document, b: Block) -> bool:
@@ -142,7 +150,7 @@ def _classify_headings(
     explicit: list[int],
     forced_level: int | None,
     question_re: re.Pattern[str] | None,
-    asking: list[int] | None = None,
+    asks_in: Callable[[int, int], bool] | None = None,
 ) -> list[Heading]:
     # `explicit`: the explicit cues other than `Q:` markers (those sit under question headings
     # in labelled notes); only these turn a merely numbered heading into a group
@@ -192,7 +200,8 @@ def _classify_headings(
         if h.block.level < qlevel and any_between(at_qlevel, h.index, h.section_end):
             h.role = "context"  # a case or passage shared by the questions under it
         elif not h.shape.strong and (
-            any_between(explicit, h.index, h.section_end) or any_between(asking or [], h.index, h.section_end)
+            any_between(explicit, h.index, h.section_end)
+            or (asks_in is not None and asks_in(h.index + 1, h.section_end))
         ):
             # a merely numbered heading over questions of their own ("## 01.AJAX 概念" over a
             # numbered list of questions) is a section, not a question
@@ -226,11 +235,12 @@ def _classify_headings(
     # a plain heading among question headings of its level, with its own text and no
     # questions under it, is a question too ("## unix进程间通信方式(IPC)" between "## 13 …")
     if not forced_level:
+        next_heading = {
+            x.index: (hs[k + 1].index if k + 1 < len(hs) else len(blocks)) for k, x in enumerate(hs)
+        }
 
         def has_own_text(x: Heading) -> bool:
-            k = hs.index(x)
-            nxt = hs[k + 1].index if k + 1 < len(hs) else len(blocks)
-            return any(_says_something(b) for b in blocks[x.index + 1 : nxt])
+            return any(_says_something(b) for b in blocks[x.index + 1 : next_heading[x.index]])
 
         at_level = [
             x
@@ -313,7 +323,7 @@ def segment(
     use_headings = only is None or "heading" in only or "heading-term" in only
     explicit = _explicit_starts(blocks, ctx) if use_headings else []
     hs = (
-        _classify_headings(blocks, explicit, question_level, question_re, _asking_lists(blocks, ctx))
+        _classify_headings(blocks, explicit, question_level, question_re, _lists_that_ask(blocks, ctx))
         if use_headings
         else [
             Heading(i, b, shapes.question_shape(b.text), role="group")

@@ -521,15 +521,22 @@ def _list_questions(b: Block, ctx: Ctx) -> list[Unit] | None:
     items = [c for c in b.children if c.kind is Kind.ITEM]
     if not items:
         return None
-    asking = sum(1 for it in items if _item_asks(it))
     ordered = b.info == "ordered"
-    if asking == 0 or asking * 2 < len(items) or (not ordered and asking < len(items)):
+    # at least half the items of a numbered list must ask (all of a bullet list's): stop
+    # looking as soon as that can no longer happen (most lists are answers' lists)
+    may_miss = len(items) // 2 if ordered else 0
+    asks: list[bool] = []
+    for it in items:
+        asks.append(_item_asks(it))
+        if asks.count(False) > may_miss:
+            return None
+    if not any(asks):
         return None
     units = []
-    for it in items:
+    for it, it_asks in zip(items, asks, strict=True):
         p = _first_para(it)
         has_content = p is not None and ("\n" in p.text or len(it.children) > 1)
-        if not (_item_asks(it) or (ordered and has_content)):
+        if not (it_asks or (ordered and has_content)):
             continue
         u = _item_unit(ctx, it)
         if u is not None:
