@@ -534,7 +534,7 @@ def test_short_answer_graded_by_key_points(tmp_path: Path) -> None:
     assert "Reference answer: 卷积神经网络具有局部感知、平移不变性和共享权重等特点。" in r.output
     # each key point with what it earned and the answer's words that matched it (the grader's marks)
     assert "✓ 局部感知  1.67/1.67  as 「CNN 有局部感知和共享权重的特点」" in r.output
-    assert "○ 平移不变性  0/1.67  (missed)" in r.output
+    assert "○ 平移不变性  0/1.67  (not in your answer)" in r.output
     assert "✓ 共享权重  1.67/1.67" in r.output
     assert "Loading the grading model" not in r.output
     (score,) = sqlite3.connect(store_path()).execute("SELECT score FROM answers").fetchone()
@@ -631,7 +631,7 @@ def test_short_answer_feedback_shows_each_key_point_with_its_points_and_deductio
         text = console.file.getvalue()  # type: ignore[attr-defined]
         assert "✓ Passed: 3.34/5 (67%)\nKey points:\n" in text
         assert "✓ 局部感知  1.67/1.67  as 「局部连接」" in text
-        assert "○ 平移不变性  0/1.67  (missed)" in text
+        assert "○ 平移不变性  0/1.67  (not in your answer)" in text
         assert "✗ 共享权重  0/1.66  contradicted by 「不共享权重」" in text
         assert "Deducted: copies the question" in text
         assert "Key points found" not in text  # the marks replace the plain lists

@@ -362,7 +362,9 @@ def _key_point_lines(rec: AnswerRecord) -> list[RenderableType]:
             elif m.status == "matched" and m.phrase and m.phrase != m.point:
                 line.append("  " + _("as {phrase}").format(phrase=f"「{m.phrase}」"), style="dim")
             elif m.status == "missed":
-                line.append("  " + _("(missed)"), style=style)
+                # a key point is not an option: "partly said" or "not said", never 漏选
+                said = _("(partly said)") if m.earned > 0 else _("(not in your answer)")
+                line.append("  " + said, style=style)
             out.append(Flow(line))
         return out
     out = []
