@@ -44,7 +44,6 @@ class Segmentation:
     loose: list[list[Block]] = field(default_factory=list)  # stretches that are in no question
     headings: list[Heading] = field(default_factory=list)
     free_form: bool = False
-    fallback: str = ""  # how the file was read when no cue fit ("heading-terms")
     cues: Counter[str] = field(default_factory=Counter)
     question_level: int | None = None
 
@@ -542,7 +541,6 @@ def _heading_terms(doc: Document, blocks: list[Block], hs: list[Heading], seg: S
     if not units:
         return seg
     seg.units = units
-    seg.fallback = f"heading-terms (level {level})"
     seg.cues = Counter(u.cue for u in units)
     seg.loose = []
     return seg

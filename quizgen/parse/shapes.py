@@ -301,10 +301,6 @@ def tf_value(text: str) -> str | None:
     return None
 
 
-# Blanks in a fill-in sentence: ____, ＿＿, （  ）, (　), 【 】
-BLANK_RE = re.compile(r"_{3,}|＿{2,}|[（(][ \u3000]{2,}[)）]|【[ \u3000]{2,}】")
-
-
 # A label at the start of a source line: "**答案：**…", "**答案**：…", "答案：…", "【答案】…",
 # "A: …", "** sigmoid 函数：**…". `bold` says whether the label was bold (any bold label
 # counts in a question's body; a plain one only when it is a known label).
