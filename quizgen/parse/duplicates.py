@@ -92,8 +92,12 @@ class _Key(NamedTuple):
     clauses: frozenset[str]
 
 
+_TAG_RE = re.compile(r"</?[a-zA-Z][^>\n]*>")
+
+
 def _make_key(q: Question) -> _Key:
-    answer = normalize(q.answer)
+    # markup is not content: two answers made of <u>…</u> blanks are not alike for their tags
+    answer = normalize(_TAG_RE.sub("", q.answer) if "<" in q.answer else q.answer)
     opts = q.options
     key = _dup_key(q, answer, opts)
     return _Key(
