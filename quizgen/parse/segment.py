@@ -102,8 +102,21 @@ def _lists_that_ask(blocks: Sequence[Block], ctx: Ctx) -> Callable[[int, int], b
 
     seen: dict[int, bool] = {}
 
+    def may_ask(b: Block) -> bool:
+        # a cheap first look: a list of questions has items ending in ？ or ：, or blanks
+        firsts = [c.children[0] for c in b.children if c.children and c.children[0].kind is Kind.PARAGRAPH]
+        hits = sum(
+            1
+            for p in firsts
+            if p.marks or re.search(r"[?？]|[:：]\s*$|[（(][ \u3000]*[)）]|_{3,}", p.text.split("\n", 1)[0])
+        )
+        return hits >= 2
+
     def asks(i: int) -> bool:
         if i not in seen:
+            if not may_ask(blocks[i]):
+                seen[i] = False
+                return False
             units = _list_questions(blocks[i], ctx)
             seen[i] = units is not None and len(units) >= 2
         return seen[i]
