@@ -148,20 +148,13 @@ def analyze_cmd(
     """Item analysis of a results table: difficulty, discrimination, distractors, Cronbach's alpha."""
     from quizgen import bank as banks
     from quizgen.analyze import analyze
-    from quizgen.items import load_bank_or_items
     from quizgen.results import load_table
-    from quizgen.ui.console import items_header_title
+    from quizgen.ui.console import items_header_title, load_quiz_items
 
     if output is not None and output.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"-o {output}: the report is HTML", hint="name it report.html")
     check_not_input(output, items_path, results, bank_path, suggest="report.html")
-    loaded = load_bank_or_items(items_path)
-    if not isinstance(loaded, list):
-        raise UsageError(
-            f"{items_path} is a bank, not an items file",
-            hint="give the items the quiz was made from (quiz.items.yaml next to the page); "
-            "pass the bank with --bank",
-        )
+    loaded = load_quiz_items(items_path)
     bank = banks.load(bank_path) if bank_path is not None else None
     a = analyze(loaded, load_table(results), bank=bank)
     if as_json:

@@ -181,6 +181,20 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def load_quiz_items(path: Path) -> list[Item]:
+    """The items a quiz was made from (results are scored against them): a bank is refused."""
+    from quizgen.items import load_bank_or_items
+
+    loaded = load_bank_or_items(path)
+    if not isinstance(loaded, list):
+        raise UsageError(
+            f"{path} is a bank, not an items file",
+            hint="give the items the quiz was made from: `quizgen export BANK -f web -o quiz.html` wrote "
+            "quiz.items.yaml next to the page; pass a bank with --bank",
+        )
+    return loaded
+
+
 def check_not_input(
     output: Path | str | None,
     *inputs: Path | str | None,

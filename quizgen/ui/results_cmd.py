@@ -138,8 +138,8 @@ def collect_cmd(
 ) -> None:
     """Merge students' results files into one scored table (student, item_id, response, score, ...)."""
     from quizgen import bank as banks
-    from quizgen.items import load_bank_or_items
     from quizgen.results import collect, dumps_table, table_format, write_table
+    from quizgen.ui.console import load_quiz_items
 
     embedder = check_embedder(embedder)
     pol = _policy(policy)
@@ -147,13 +147,7 @@ def collect_cmd(
     if f not in ("csv", "json", "jsonl"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use csv, json or jsonl")
     check_not_input(output, items_path, bank_path, *sources, suggest="results.csv")
-    loaded = load_bank_or_items(items_path)
-    if not isinstance(loaded, list):
-        raise UsageError(
-            f"{items_path} is a bank, not an items file",
-            hint="give the items the quiz was made from: `quizgen export BANK -f web -o quiz.html` wrote "
-            "quiz.items.yaml next to the page",
-        )
+    loaded = load_quiz_items(items_path)
     bank = banks.load(bank_path) if bank_path is not None else None
     c = collect(
         sources,
